@@ -1,0 +1,53 @@
+# Indgang: `make run` serves the site, `make test` runs the whole suite (browser tests included).
+# Both work as root on a fresh Debian machine with no standard input.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run dev test install migrate translations messages chromium bench clean
+
+run: install translations migrate
+	$(BIN)/gunicorn --config app/gunicorn_conf.py "app:create_app()"
+
+dev: install translations migrate
+	$(BIN)/flask --app app run --debug
+
+test: install translations chromium
+	$(BIN)/pytest
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+migrate: install
+	$(BIN)/flask --app app migrate
+
+translations: install $(COMPILED)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --statistics -d translations -l $*
+
+# For developers: refresh the catalogues after changing visible text, then translate.
+messages: install
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -k N_ -o messages.pot .
+	$(BIN)/pybabel update --quiet -i messages.pot -d translations --no-fuzzy-matching
+	rm -f messages.pot
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

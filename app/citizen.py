@@ -1,0 +1,248 @@
+"""The citizen's pages: landing, chat, result, code and status. Views stay thin."""
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+
+from app.db import get_db
+from app.i18n import choose_language, current_language
+from app.sessions import forget
+from app.state import (
+    CASE_ID,
+    CHAT,
+    CRISIS_NOTICE,
+    NEW_CODE,
+    case_required,
+    chat_state,
+    code_key,
+    save_chat,
+    settings,
+    vault,
+)
+from intake import cases, codes
+from intake.catalogue import load_catalogue
+from intake.chat import ANSWERED, INVALID, take_turn
+from intake.eligibility import screen
+
+bp = Blueprint("citizen", __name__)
+
+
+@bp.get("/")
+def landing():
+    return render_template("landing.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    return Response("ok", mimetype="text/plain")
+
+
+@bp.post("/language")
+def language():
+    choose_language(request.form.get("language", ""))
+    return redirect(_local_path(request.form.get("next")))
+
+
+@bp.get("/exit")
+def quick_exit():
+    """Quick exit: end this phone's session and leave for a neutral site."""
+    forget(session)
+    return redirect(settings().quick_exit_url, code=303)
+
+
+@bp.get("/chat")
+def chat():
+    question = _shown_question(chat_state())
+    if question is None:
+        return redirect(url_for(".result"))
+    return _render_chat(question, crisis=session.pop(CRISIS_NOTICE, False))
+
+
+@bp.post("/chat")
+def answer():
+    state = chat_state()
+    turn = take_turn(
+        load_catalogue(),
+        state["answers"],
+        list(settings().served_municipalities),
+        request.form.get("question", ""),
+        request.form.getlist("answer"),
+        request.form.get("text", ""),
+        gettext,
+        current_language(),
+        none_chosen=request.form.get("none") == "1",
+    )
+    if turn.kind == ANSWERED:
+        save_chat(turn.answers)
+        if turn.crisis:
+            session[CRISIS_NOTICE] = True
+        return redirect(url_for(".chat"))
+    question = _posted_question(state) or _shown_question(state)
+    status = 400 if turn.kind == INVALID else 200
+    return _render_chat(question, turn=turn), status
+
+
+@bp.post("/chat/back")
+def back():
+    state = chat_state()
+    catalogue = load_catalogue()
+    current = _posted_question(state)
+    previous = catalogue.previous_question(current, state["answers"])
+    save_chat(state["answers"], editing=previous.id if previous else None)
+    return redirect(url_for(".chat"))
+
+
+@bp.get("/result")
+def result():
+    assessment = _finished_assessment()
+    if assessment is None:
+        return redirect(url_for(".chat"))
+    return render_template("result.html", assessment=assessment)
+
+
+@bp.post("/code/new")
+def create_code():
+    assessment = _finished_assessment()
+    if assessment is None:
+        return redirect(url_for(".chat"))
+    state = chat_state()
+    case_id, code = cases.create_case(
+        get_db(),
+        vault(),
+        code_key(),
+        answers=load_catalogue().relevant_answers(state["answers"]),
+        assessment=assessment,
+        first_contact_day=_first_contact_day(state),
+    )
+    session.pop(CHAT)
+    session[NEW_CODE] = {"code": code, "case_id": case_id}
+    return redirect(url_for(".show_new_code"))
+
+
+@bp.get("/code/new")
+def show_new_code():
+    if NEW_CODE not in session:
+        return redirect(url_for(".enter_code"))
+    return render_template("code_new.html", code=codes.grouped(session[NEW_CODE]["code"]))
+
+
+@bp.post("/code/confirm")
+def confirm_code():
+    new = session.get(NEW_CODE)
+    if new is None:
+        return redirect(url_for(".enter_code"))
+    if not codes.last_four_match(new["code"], request.form.get("last_four", "")[:20]):
+        error = gettext("Those are not the last four characters of your code. Look again.")
+        return render_template("code_new.html", code=codes.grouped(new["code"]), error=error), 400
+    session.pop(NEW_CODE)
+    session[CASE_ID] = new["case_id"]
+    return redirect(url_for(".status"))
+
+
+@bp.get("/code")
+def enter_code():
+    return render_template("code_enter.html")
+
+
+@bp.post("/code")
+def look_up_code():
+    typed = request.form.get("code", "")[:64]
+    try:
+        session[CASE_ID] = cases.find_case_id(get_db(), code_key(), typed)
+    except codes.MalformedCode:
+        error = gettext("A code has 16 letters and digits, like K7QF-M2XD-9TRA-B3HN.")
+        return render_template("code_enter.html", error=error), 400
+    except cases.UnknownCode:
+        error = gettext("We found no case with that code. Check each character and try again.")
+        return render_template("code_enter.html", error=error), 400
+    return redirect(url_for(".status"))
+
+
+@bp.get("/status")
+@case_required
+def status():
+    return render_template("status.html", case=g.case, assessment=g.case.assessment)
+
+
+@bp.post("/status/leave")
+def leave():
+    """Close the case on this phone; the code still opens it later."""
+    forget(session)
+    return redirect(url_for(".landing"))
+
+
+@bp.get("/status/delete")
+@case_required
+def confirm_delete():
+    return render_template("delete_confirm.html")
+
+
+@bp.post("/status/delete")
+@case_required
+def delete():
+    cases.delete_case(get_db(), g.case.id)
+    forget(session)
+    return render_template("deleted.html")
+
+
+def _render_chat(question, turn=None, crisis=False):
+    state = chat_state()
+    catalogue = load_catalogue()
+    answered, total = catalogue.progress(state["answers"])
+    return render_template(
+        "chat.html",
+        question=question,
+        options=catalogue.options_for(question, state["answers"], settings().served_municipalities),
+        section=catalogue.sections[question.section],
+        previous_answer=state["answers"].get(question.id),
+        can_go_back=catalogue.previous_question(question, state["answers"]) is not None,
+        answered=answered,
+        total=total,
+        turn=turn,
+        crisis=crisis or (turn is not None and turn.crisis),
+    )
+
+
+def _shown_question(state: dict):
+    """The question being changed (after "back"), else the first one not yet answered."""
+    catalogue = load_catalogue()
+    editing = catalogue.get(state.get("editing") or "")
+    if editing and catalogue.applies(editing, state["answers"]):
+        return editing
+    return catalogue.next_question(state["answers"])
+
+
+def _posted_question(state: dict):
+    catalogue = load_catalogue()
+    question = catalogue.get(request.form.get("question", ""))
+    return question if question and catalogue.applies(question, state["answers"]) else None
+
+
+def _finished_assessment():
+    state = chat_state()
+    catalogue = load_catalogue()
+    if catalogue.next_question(state["answers"]) is not None:
+        return None
+    config = settings()
+    return screen(
+        catalogue,
+        state["answers"],
+        list(config.served_municipalities),
+        config.burden_limit,
+        config.money_factor,
+    )
+
+
+def _first_contact_day(state: dict) -> dt.date:
+    return dt.date.fromisoformat(state["first_contact_day"])
+
+
+def _local_path(target: str | None) -> str:
+    """Only paths on this site: an open redirect would leak where the person came from."""
+    target = target or "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for(".landing")
+    return target

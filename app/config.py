@@ -1,0 +1,232 @@
+"""One TOML file configures Indgang; it is checked whole at start-up.
+
+Every bad field is refused with its dotted name and what was expected, so a municipality's
+administrator can mend their file without reading code.
+"""
+
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AGE_BANDS = ("18_24", "25_plus")
+MEETING_MODES = ("in_person", "phone_in")
+HOURS_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d")
+
+
+class InvalidConfig(ValueError):
+    """The configuration breaks a rule; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    address: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    valid_from: dt.date
+    dkk_per_day: float
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    address: str
+    municipality: str
+    phone: str | None
+    age_bands: tuple[str, ...]
+    languages: tuple[str, ...]
+    meeting_modes: tuple[str, ...]
+    slot_minutes: int
+    closed_dates: tuple[dt.date, ...]
+    opening_hours: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    demo: bool
+    quick_exit_url: str
+    secure_cookies: bool
+    municipality_name: str
+    served_municipalities: tuple[str, ...]
+    guarantee_days: int
+    burden_limit: float
+    money_factor: float
+    chat_retention_hours: int
+    case_retention_days: int
+    rates: tuple[Rate, ...]
+    ordinary_offer: Contact
+    youth_offer: Contact
+    providers: tuple[Provider, ...]
+
+    def provider(self, provider_id: str) -> Provider | None:
+        return next((p for p in self.providers if p.id == provider_id), None)
+
+    def is_outside(self, provider: Provider) -> bool:
+        """Outside the municipality: not in any municipality the service is for."""
+        return provider.municipality not in self.served_municipalities
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Read the file named by `path`, else $INDGANG_CONFIG, else the embedded default."""
+    path = Path(path or os.environ.get("INDGANG_CONFIG") or DEFAULT_CONFIG_PATH)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise InvalidConfig(f"cannot read the configuration file {path}: {error.strerror}")
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidConfig(f"{path} is not valid TOML: {error}")
+    return settings_from_dict(data)
+
+
+def settings_from_dict(data: dict) -> Settings:
+    fields = _Fields(data)
+    settings = Settings(
+        demo=fields.get("demo", bool, default=False),
+        quick_exit_url=fields.get("quick_exit_url", str, check=_is_https, expected="an https:// URL"),
+        secure_cookies=fields.get("secure_cookies", bool, default=False),
+        municipality_name=fields.get("municipality.name", str),
+        served_municipalities=tuple(fields.get("municipality.served", list, check=_non_empty_strings, expected="a non-empty list of names")),
+        guarantee_days=fields.get("guarantee.days", int, check=lambda v: 1 <= v <= 60, expected="a whole number of days from 1 to 60"),
+        burden_limit=float(fields.get("screening.burden_limit", (int, float), check=lambda v: 0 < v < 1, expected="a number between 0 and 1")),
+        money_factor=float(fields.get("screening.money_factor", (int, float), check=lambda v: v > 0, expected="a positive number")),
+        chat_retention_hours=fields.get("retention.chat_hours", int, check=lambda v: 1 <= v <= 48, expected="hours from 1 to 48"),
+        case_retention_days=fields.get("retention.case_days_after_end", int, check=lambda v: v >= 0, expected="a number of days, 0 or more"),
+        rates=_rates(fields),
+        ordinary_offer=_contact(fields, "ordinary_offer"),
+        youth_offer=_contact(fields, "youth_offer"),
+        providers=_providers(fields),
+    )
+    _check_providers_law(settings)
+    return settings
+
+
+class _Fields:
+    """Typed reads from nested TOML by dotted name; every error names the field."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def get(self, name, kind, default=..., check=None, expected=None, source=None):
+        value = _dig(self.data if source is None else source, name.split(".")[-1] if source is not None else name)
+        if value is ... and default is not ...:
+            return default
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        expected = expected or f"a {' or '.join(k.__name__ for k in kinds)}"
+        if value is ...:
+            raise InvalidConfig(f"{name} is missing: expected {expected}")
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            raise InvalidConfig(f"{name} is {value!r}: expected {expected}")
+        if check and not check(value):
+            raise InvalidConfig(f"{name} is {value!r}: expected {expected}")
+        return value
+
+
+def _dig(data: dict, dotted: str):
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return ...
+        data = data[part]
+    return data
+
+
+def _is_https(value: str) -> bool:
+    return value.startswith("https://") and len(value) > len("https://")
+
+
+def _non_empty_strings(value: list) -> bool:
+    return bool(value) and all(isinstance(item, str) and item.strip() for item in value)
+
+
+def _strings_from(allowed):
+    return lambda value: bool(value) and all(item in allowed for item in value)
+
+
+def _contact(fields: _Fields, name: str) -> Contact:
+    return Contact(
+        name=fields.get(f"{name}.name", str),
+        address=fields.get(f"{name}.address", str),
+        phone=fields.get(f"{name}.phone", str),
+    )
+
+
+def _rates(fields: _Fields) -> tuple[Rate, ...]:
+    raw = fields.get("rates", list, check=bool, expected="a list of [[rates]] tables")
+    rates = tuple(
+        Rate(
+            valid_from=fields.get(f"rates[{i}].from", dt.date, source=entry, expected="a date such as 2015-07-01"),
+            dkk_per_day=float(fields.get(f"rates[{i}].dkk_per_day", (int, float), source=entry, check=lambda v: v >= 0, expected="a number of kroner, 0 or more")),
+        )
+        for i, entry in enumerate(raw)
+    )
+    return tuple(sorted(rates, key=lambda rate: rate.valid_from))
+
+
+def _providers(fields: _Fields) -> tuple[Provider, ...]:
+    raw = fields.get("providers", list, expected="a list of [[providers]] tables")
+    providers = tuple(_provider(fields, i, entry) for i, entry in enumerate(raw))
+    ids = [provider.id for provider in providers]
+    if len(set(ids)) != len(ids):
+        raise InvalidConfig("providers[].id must be unique")
+    return providers
+
+
+def _provider(fields: _Fields, i: int, entry) -> Provider:
+    if not isinstance(entry, dict):
+        raise InvalidConfig(f"providers[{i}] is {entry!r}: expected a table")
+
+    def get(key, kind, **rules):
+        return fields.get(f"providers[{i}].{key}", kind, source=entry, **rules)
+
+    modes = tuple(get("meeting_modes", list, check=_strings_from(MEETING_MODES), expected=f"a list from {MEETING_MODES}"))
+    phone = get("phone", str, default=None)
+    if "phone_in" in modes and not phone:
+        raise InvalidConfig(f"providers[{i}].phone is missing: expected a phone number, since meeting_modes has phone_in")
+    return Provider(
+        id=get("id", str, check=lambda v: re.fullmatch(r"[a-z0-9-]{2,40}", v), expected="lower-case letters, digits and dashes"),
+        name=get("name", str, check=str.strip, expected="a name"),
+        address=get("address", str, check=str.strip, expected="an address"),
+        municipality=get("municipality", str, check=str.strip, expected="the municipality the provider lies in"),
+        phone=phone,
+        age_bands=tuple(get("age_bands", list, check=_strings_from(AGE_BANDS), expected=f"a list from {AGE_BANDS}")),
+        languages=tuple(get("languages", list, check=_non_empty_strings, expected="a list of language codes such as da, en")),
+        meeting_modes=modes,
+        slot_minutes=get("slot_minutes", int, check=lambda v: 15 <= v <= 240, expected="minutes from 15 to 240"),
+        closed_dates=tuple(get("closed_dates", list, default=[], check=lambda v: all(isinstance(d, dt.date) for d in v), expected="a list of dates")),
+        opening_hours=_opening_hours(get("opening_hours", dict, expected="a table of weekdays"), f"providers[{i}].opening_hours"),
+    )
+
+
+def _opening_hours(raw: dict, name: str) -> dict[str, tuple[str, ...]]:
+    for day, spans in raw.items():
+        if day not in WEEKDAYS:
+            raise InvalidConfig(f"{name}.{day} is not a weekday: expected one of {WEEKDAYS}")
+        if not isinstance(spans, list) or not all(
+            isinstance(span, str) and HOURS_PATTERN.fullmatch(span) and span[:5] < span[6:]
+            for span in spans
+        ):
+            raise InvalidConfig(f"{name}.{day} is {spans!r}: expected a list such as [\"09:00-15:00\"]")
+    return {day: tuple(spans) for day, spans in raw.items()}
+
+
+def _check_providers_law(settings: Settings) -> None:
+    """§ 101a stk. 2: agreements with at least two providers, at least one outside."""
+    if len(settings.providers) < 2:
+        raise InvalidConfig(
+            "providers: § 101a stk. 2 requires agreements with at least two providers; "
+            f"the configuration has {len(settings.providers)}"
+        )
+    if not any(settings.is_outside(provider) for provider in settings.providers):
+        raise InvalidConfig(
+            "providers: § 101a stk. 2 requires at least one provider outside the municipality; "
+            "every provider's municipality is among municipality.served"
+        )

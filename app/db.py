@@ -1,0 +1,43 @@
+"""One SQLite connection per request, on `g`; schema through sqlite_utils.Migrations."""
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from flask import current_app, g
+
+from app.schema import migrations
+
+BUSY_TIMEOUT_SECONDS = 10
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """A connection in WAL mode that waits for a writer instead of failing at once.
+
+    `secure_delete` overwrites deleted rows, so "delete my data now" leaves no readable
+    remnant in the file.
+    """
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA secure_delete = ON")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def migrate(path: str | Path) -> None:
+    db = open_database(path)
+    db.enable_wal()
+    migrations.apply(db)
+    db.close()
+
+
+def get_db() -> sqlite_utils.Database:
+    if "db" not in g:
+        g.db = open_database(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_exception=None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()

@@ -1,0 +1,166 @@
+"""Turning what a person sent (a button, a number field, ticks or typed words) into an answer.
+
+Messages are English msgids marked with ``N_`` so Babel extracts them; the web layer
+translates them with their parameters.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from intake.catalogue import Option, Question
+
+MAX_TEXT_LENGTH = 500
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; translation happens in the web layer."""
+    return message
+
+
+class InvalidAnswer(ValueError):
+    """An answer that cannot be taken; `message` is a msgid, `params` fill it in."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+YES_WORDS = {"ja", "jo", "jep", "yes", "yeah", "yep", "y", "j"}
+NO_WORDS = {"nej", "no", "nope", "n", "naa", "nah"}
+ZERO_WORDS = {"aldrig", "never", "ingen", "none", "nul", "zero", "0", "ingenting", "nothing"}
+EVERY_DAY_WORDS = {"hver dag", "alle dage", "dagligt", "every day", "daily", "all days"}
+NONE_CHOSEN_WORDS = ZERO_WORDS | NO_WORDS | {"ingen af dem", "none of these", "nobody", "ingen af disse"}
+
+
+def parse_submitted(
+    question: Question, options: tuple[Option, ...], values: list[str], none_chosen: bool = False
+):
+    """Check the values of a submitted form for `question` and return the answer.
+
+    For a multi, `none_chosen` is the explicit "none of these"; an empty tick list is not.
+    """
+    if question.kind == "number":
+        return _parse_number(question, values[0] if values else "")
+    if question.kind == "multi":
+        if none_chosen and not values:
+            return []
+        return _parse_multi(options, values)
+    return _parse_choice(options, values[0] if len(values) == 1 else None)
+
+
+def interpret_typed(
+    question: Question,
+    options: tuple[Option, ...],
+    text: str,
+    translate: Callable[[str], str],
+):
+    """Read typed words as an answer to `question`, or return None when they are not one.
+
+    "ja", "nej", "aldrig", a number of days or the words of a quick reply count, in the person's
+    language (`translate` gives the label as they see it) or in English.
+    """
+    words = normalise(text)
+    if not words:
+        return None
+    if question.kind == "number":
+        return _typed_number(question, words)
+    if question.kind == "multi":
+        return _typed_multi(options, words, translate)
+    return _typed_choice(options, words, translate)
+
+
+def normalise(text: str) -> str:
+    """Lower case, no punctuation at the ends, single spaces, accents kept (æøå matter)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w\s'-]", " ", text)
+    return " ".join(text.split())
+
+
+def _parse_number(question: Question, raw: str) -> int:
+    low, high = question.number_range
+    raw = raw.strip().replace(" ", "").replace(".", "")
+    if not raw:
+        raise InvalidAnswer(N_("Please write a number."))
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise InvalidAnswer(N_("Please write a whole number, using digits only."))
+    value = int(raw)
+    if not low <= value <= high:
+        raise InvalidAnswer(
+            N_("Please write a number from %(low)s to %(high)s."), low=low, high=high
+        )
+    return value
+
+
+def _parse_choice(options: tuple[Option, ...], raw: str | None):
+    for option in options:
+        if raw is not None and str(option.value) == raw:
+            return option.value
+    raise InvalidAnswer(N_("Please choose one of the answers."))
+
+
+def _parse_multi(options: tuple[Option, ...], values: list[str]) -> list:
+    if not values:
+        raise InvalidAnswer(N_("Please tick at least one answer, or choose the button for none."))
+    known = {str(option.value): option.value for option in options}
+    if any(value not in known for value in values):
+        raise InvalidAnswer(N_("Please choose among the answers shown."))
+    if len(set(values)) != len(values):
+        raise InvalidAnswer(N_("Please choose each answer only once."))
+    return [known[value] for value in values]
+
+
+def _typed_number(question: Question, words: str):
+    low, high = question.number_range
+    if words in ZERO_WORDS:
+        return 0
+    if question.unit == "days" and words in EVERY_DAY_WORDS:
+        return high
+    numbers = re.findall(r"\d+", words)
+    if len(numbers) == 1 and len(numbers[0]) <= 9 and low <= int(numbers[0]) <= high:
+        return int(numbers[0])
+    return None
+
+
+def _typed_choice(options: tuple[Option, ...], words: str, translate):
+    values = [option.value for option in options]
+    if words in YES_WORDS and 1 in values:
+        return 1
+    if words in NO_WORDS and 0 in values:
+        return 0
+    if words in YES_WORDS | NO_WORDS and {"yes", "no"} <= set(values):
+        return "yes" if words in YES_WORDS else "no"
+    return _option_named(options, words, translate)
+
+
+def _typed_multi(options: tuple[Option, ...], words: str, translate):
+    if words in NONE_CHOSEN_WORDS:
+        return []
+    parts = [part for part in re.split(r",|\bog\b|\band\b|&", words) if part.strip()]
+    chosen = [_option_named(options, part.strip(), translate) for part in parts]
+    if not chosen or None in chosen:
+        return None
+    return list(dict.fromkeys(chosen))
+
+
+def _option_named(options: tuple[Option, ...], words: str, translate):
+    """The option whose label (as shown, or in English) the words give.
+
+    The whole label, the label without its bracketed examples, or one word (three letters or
+    more) that stands in exactly one label all count: "cannabis" and "hash" both name
+    "Cannabis (hash, pot)", while "your" names nothing.
+    """
+    names = {option.value: _label_names(option.label, translate) for option in options}
+    exact = [value for value, labels in names.items() if words in labels]
+    if exact:
+        return exact[0]
+    if " " in words or len(words) < 3:
+        return None
+    containing = [value for value, labels in names.items() if any(words in l.split() for l in labels)]
+    return containing[0] if len(containing) == 1 else None
+
+
+def _label_names(label: str, translate) -> set[str]:
+    shown = translate(label)
+    return {normalise(text) for text in (shown, label, shown.split("(")[0], label.split("(")[0])}

@@ -1,0 +1,110 @@
+"""Cases: one anonymous person each, found only through the HMAC of their code.
+
+The screening (answers, composites, outcome reasons) is sealed with the data vault; what stays
+plain is what queues and statistics need: the outcome and the day (not the time) of first
+contact (DESIGN.md, "Privacy rules").
+"""
+
+import datetime as dt
+import secrets
+import sqlite3
+from dataclasses import asdict, dataclass
+
+import sqlite_utils
+
+from intake import codes
+from intake.eligibility import Assessment
+from intake.vault import Vault
+
+REFERRAL_PREFIX = "R-"
+REFERRAL_LENGTH = 4
+WEB = "web"
+PHONE = "phone"
+
+
+class UnknownCode(LookupError):
+    """No case has this code (it was mistyped, or the case was deleted)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    referral_number: str
+    first_contact_day: dt.date
+    created_via: str
+    outcome: str
+    screening: dict
+
+    @property
+    def assessment(self) -> Assessment:
+        return Assessment.from_dict(self.screening["assessment"])
+
+    @property
+    def answers(self) -> dict:
+        return self.screening["answers"]
+
+
+def new_referral_number() -> str:
+    """A short id for staff and providers (`R-4KQ7`); it never reveals the citizen's code."""
+    return REFERRAL_PREFIX + "".join(secrets.choice(codes.CROCKFORD) for _ in range(REFERRAL_LENGTH))
+
+
+def create_case(
+    db: sqlite_utils.Database,
+    vault: Vault,
+    code_key: bytes,
+    *,
+    answers: dict,
+    assessment: Assessment,
+    first_contact_day: dt.date,
+    created_via: str = WEB,
+) -> tuple[str, str]:
+    """Store a finished screening; return (case id, the new code). The code is not stored."""
+    code = codes.new_code()
+    sealed = vault.seal({"answers": answers, "assessment": asdict(assessment)})
+    for _attempt in range(20):
+        case_id = secrets.token_hex(16)
+        try:
+            db["cases"].insert(
+                {
+                    "id": case_id,
+                    "code_digest": codes.code_digest(code, code_key),
+                    "referral_number": new_referral_number(),
+                    "first_contact_day": first_contact_day.isoformat(),
+                    "created_via": created_via,
+                    "outcome": assessment.outcome,
+                    "screening": sealed,
+                }
+            )
+            return case_id, code
+        except sqlite3.IntegrityError:
+            continue
+    raise RuntimeError("could not find a free referral number")
+
+
+def find_case_id(db: sqlite_utils.Database, code_key: bytes, typed: str) -> str:
+    """The case id for a typed code; raises `codes.MalformedCode` or `UnknownCode`."""
+    digest = codes.code_digest(typed, code_key)
+    row = next(db.query("select id from cases where code_digest = ?", [digest]), None)
+    if row is None:
+        raise UnknownCode(typed)
+    return row["id"]
+
+
+def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | None:
+    row = next(db.query("select * from cases where id = ?", [case_id]), None)
+    if row is None:
+        return None
+    return Case(
+        id=row["id"],
+        referral_number=row["referral_number"],
+        first_contact_day=dt.date.fromisoformat(row["first_contact_day"]),
+        created_via=row["created_via"],
+        outcome=row["outcome"],
+        screening=vault.open(row["screening"]),
+    )
+
+
+def delete_case(db: sqlite_utils.Database, case_id: str) -> None:
+    """Delete everything about a case ("delete my data now"); related rows cascade."""
+    db["cases"].delete_where("id = ?", [case_id])

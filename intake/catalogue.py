@@ -1,0 +1,217 @@
+"""The question catalogue (questions.toml): loading, checking, and what follows from answers.
+
+Answers are kept per question id: a choice holds its option value, a number an int, a multi the
+list of chosen option values. `asi_items` turns them into the ASI-5 items the composites need.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from intake import asi
+
+CATALOGUE_PATH = Path(__file__).with_name("questions.toml")
+KINDS = ("choice", "number", "multi", "municipality")
+UNIT_RANGES = {"days": (0, 30), "dkk": (0, 10_000_000), "count": (0, 1000)}
+DERIVATIONS = ("none", "flags", "relationship")
+OTHER_MUNICIPALITY = "other"
+
+
+class CatalogueError(ValueError):
+    """The catalogue file breaks one of its own rules."""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str | int
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    kind: str
+    text: str
+    item: str | None = None
+    help: str | None = None
+    options: tuple[Option, ...] = ()
+    unit: str | None = None
+    when: dict = field(default_factory=dict)
+    skip_value: object = None
+    stop_if: tuple = ()
+    derive: str = "none"
+    options_from: str | None = None
+    none_label: str | None = None
+    other_label: str | None = None
+    crisis_if_chosen: tuple[str, ...] = ()
+
+    @property
+    def number_range(self) -> tuple[int, int]:
+        return UNIT_RANGES[self.unit]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    questions: tuple[Question, ...]
+    sections: dict[str, str]
+
+    def get(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def options_for(self, question: Question, answers: dict, served: list[str]) -> tuple:
+        """The options to offer now: a multi may offer only what an earlier multi chose."""
+        if question.kind == "municipality":
+            return tuple(Option(name, name) for name in served) + (
+                Option(OTHER_MUNICIPALITY, question.other_label),
+            )
+        if question.options_from:
+            chosen = set(answers.get(question.options_from, []))
+            source = self.get(question.options_from)
+            return tuple(option for option in source.options if option.value in chosen)
+        return question.options
+
+    def applies(self, question: Question, answers: dict) -> bool:
+        """Whether `question` is asked, given the answers so far."""
+        stopper = self._stopping_question(answers)
+        if stopper and self.questions.index(question) > self.questions.index(stopper):
+            return False
+        return _condition_holds(question.when, answers)
+
+    def _stopping_question(self, answers: dict) -> Question | None:
+        return next((q for q in self.questions if answers.get(q.id) in q.stop_if), None)
+
+    def applicable(self, answers: dict) -> list[Question]:
+        return [q for q in self.questions if self.applies(q, answers)]
+
+    def next_question(self, answers: dict) -> Question | None:
+        """The first applicable question without an answer; None when the screening is done."""
+        return next((q for q in self.applicable(answers) if q.id not in answers), None)
+
+    def previous_question(self, current: Question | None, answers: dict) -> Question | None:
+        """The applicable question before `current` (or the last one when finished)."""
+        asked = self.applicable(answers)
+        index = asked.index(current) if current in asked else len(asked)
+        return asked[index - 1] if index > 0 else None
+
+    def progress(self, answers: dict) -> tuple[int, int]:
+        """(answered, total) among the questions that apply now."""
+        asked = self.applicable(answers)
+        return sum(q.id in answers for q in asked), len(asked)
+
+    def relevant_answers(self, answers: dict) -> dict:
+        """Drop answers to questions that no longer apply (an earlier answer was changed)."""
+        return {q.id: answers[q.id] for q in self.applicable(answers) if q.id in answers}
+
+    def stopped_early(self, answers: dict) -> bool:
+        return self._stopping_question(answers) is not None
+
+    def asi_items(self, answers: dict, money_factor: float) -> dict:
+        """The ASI-5 items for the composites; money is converted from DKK by `money_factor`."""
+        items = {}
+        for question in self.questions:
+            applies = self.applies(question, answers)
+            if question.item:
+                value = answers.get(question.id) if applies else question.skip_value
+                if value is not None:
+                    items[question.item] = value * money_factor if question.unit == "dkk" else value
+            elif question.derive == "flags":
+                chosen = set(answers.get(question.id, [])) if applies else set()
+                items.update({o.value: int(o.value in chosen) for o in question.options})
+            elif question.derive == "relationship":
+                items.update(self._relationship_items(question, answers, applies))
+        return items
+
+    def item_codes(self) -> set[str]:
+        """Every ASI item some question gives, directly or through a multi."""
+        codes = set()
+        for question in self.questions:
+            if question.item:
+                codes.add(question.item)
+            elif question.derive == "flags":
+                codes.update(option.value for option in question.options)
+            elif question.derive == "relationship":
+                codes.update(option.value for option in self.get(question.options_from).options)
+        return codes
+
+    def _relationship_items(self, question: Question, answers: dict, applies: bool) -> dict:
+        contact = set(answers.get(question.options_from, []))
+        problems = set(answers.get(question.id, [])) if applies else set()
+        source = self.get(question.options_from)
+        return {
+            o.value: (int(o.value in problems) if o.value in contact else asi.NO_CONTACT)
+            for o in source.options
+        }
+
+    def crisis_in_answer(self, question: Question, value) -> bool:
+        """A yes to P9/P10 (suicidal thoughts or attempt) must show emergency help at once."""
+        return bool(set(question.crisis_if_chosen) & set(value if isinstance(value, list) else []))
+
+
+def _condition_holds(when: dict, answers: dict) -> bool:
+    if "chosen" in when:
+        question_id, value = when["chosen"]
+        return value in answers.get(question_id, [])
+    if "chosen_at_least" in when:
+        question_id, count = when["chosen_at_least"]
+        return len(answers.get(question_id, [])) >= count
+    if "above_zero" in when:
+        return answers.get(when["above_zero"], 0) > 0
+    return True
+
+
+@cache
+def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+    """Read and check the catalogue once; a broken file fails loudly at start-up."""
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    scales = {
+        name: tuple(Option(**option) for option in options)
+        for name, options in data.get("scales", {}).items()
+    }
+    questions = tuple(_question(raw, scales) for raw in data["questions"])
+    catalogue = Catalogue(questions=questions, sections=dict(data["sections"]))
+    _check(catalogue)
+    return catalogue
+
+
+def _question(raw: dict, scales: dict) -> Question:
+    raw = dict(raw)
+    scale = raw.pop("scale", None)
+    options = scales[scale] if scale else tuple(Option(**o) for o in raw.pop("options", ()))
+    for key in ("stop_if", "crisis_if_chosen"):
+        if key in raw:
+            raw[key] = tuple(raw[key])
+    return Question(options=options, **raw)
+
+
+def _check(catalogue: Catalogue) -> None:
+    ids = [q.id for q in catalogue.questions]
+    if len(ids) != len(set(ids)):
+        raise CatalogueError("question ids are not unique")
+    for question in catalogue.questions:
+        _check_question(question, catalogue)
+    missing = set(asi.SCORED_ITEMS) - catalogue.item_codes()
+    if missing:
+        raise CatalogueError(f"no question gives ASI items {sorted(missing)}")
+
+
+def _check_question(question: Question, catalogue: Catalogue) -> None:
+    problem = None
+    if question.kind not in KINDS:
+        problem = f"kind must be one of {KINDS}"
+    elif question.section not in catalogue.sections:
+        problem = f"section {question.section!r} is not listed under [sections]"
+    elif question.kind == "number" and question.unit not in UNIT_RANGES:
+        problem = f"unit must be one of {tuple(UNIT_RANGES)}"
+    elif question.kind in ("choice", "multi") and not (question.options or question.options_from):
+        problem = "needs options"
+    elif question.derive not in DERIVATIONS:
+        problem = f"derive must be one of {DERIVATIONS}"
+    elif question.when and question.item and question.skip_value is None:
+        problem = "a conditional question with an item needs skip_value"
+    elif question.kind == "multi" and not question.none_label:
+        problem = "a multi needs none_label"
+    if problem:
+        raise CatalogueError(f"question {question.id}: {problem}")
