@@ -39,8 +39,8 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
 
 # For developers: refresh the catalogues after changing visible text, then translate.
 messages: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -k N_ -o messages.pot .
-	$(BIN)/pybabel update --quiet -i messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d translations --no-fuzzy-matching
 	rm -f messages.pot
 
 chromium:

@@ -31,6 +31,11 @@ YES_WORDS = {"ja", "jo", "jep", "yes", "yeah", "yep", "y", "j"}
 NO_WORDS = {"nej", "no", "nope", "n", "naa", "nah"}
 ZERO_WORDS = {"aldrig", "never", "ingen", "none", "nul", "zero", "0", "ingenting", "nothing"}
 EVERY_DAY_WORDS = {"hver dag", "alle dage", "dagligt", "every day", "daily", "all days"}
+#: Words that may stand beside a typed number ("ca. 5 dage") without making it a question.
+NUMBER_FILLER_WORDS = {
+    "dag", "dage", "day", "days", "kr", "kroner", "dkk", "ca", "cirka", "omkring", "about",
+    "around", "maybe", "maske", "måske", "i", "alt", "in", "total",
+}
 NONE_CHOSEN_WORDS = ZERO_WORDS | NO_WORDS | {"ingen af dem", "none of these", "nobody", "ingen af disse"}
 
 
@@ -67,7 +72,7 @@ def interpret_typed(
     if question.kind == "number":
         return _typed_number(question, words)
     if question.kind == "multi":
-        return _typed_multi(options, words, translate)
+        return _typed_multi(options, text, translate)
     return _typed_choice(options, words, translate)
 
 
@@ -118,9 +123,10 @@ def _typed_number(question: Question, words: str):
     if question.unit == "days" and words in EVERY_DAY_WORDS:
         return high
     numbers = re.findall(r"\d+", words)
-    if len(numbers) == 1 and len(numbers[0]) <= 9 and low <= int(numbers[0]) <= high:
-        return int(numbers[0])
-    return None
+    rest = set(re.sub(r"\d+", " ", words).split()) - NUMBER_FILLER_WORDS
+    if len(numbers) != 1 or rest:
+        return None
+    return _parse_number(question, numbers[0])
 
 
 def _typed_choice(options: tuple[Option, ...], words: str, translate):
@@ -134,11 +140,12 @@ def _typed_choice(options: tuple[Option, ...], words: str, translate):
     return _option_named(options, words, translate)
 
 
-def _typed_multi(options: tuple[Option, ...], words: str, translate):
-    if words in NONE_CHOSEN_WORDS:
+def _typed_multi(options: tuple[Option, ...], text: str, translate):
+    """A list of labels ("hash og kokain", "mother, friends"), or a word for none."""
+    if normalise(text) in NONE_CHOSEN_WORDS:
         return []
-    parts = [part for part in re.split(r",|\bog\b|\band\b|&", words) if part.strip()]
-    chosen = [_option_named(options, part.strip(), translate) for part in parts]
+    parts = [normalise(part) for part in re.split(r"[,;&+]|\bog\b|\band\b", text.casefold())]
+    chosen = [_option_named(options, part, translate) for part in parts if part]
     if not chosen or None in chosen:
         return None
     return list(dict.fromkeys(chosen))

@@ -1,0 +1,47 @@
+"""Plain builders for screening answers, shared by the intake and web tests."""
+
+#: A finished screening of someone the anonymous track fits: cannabis on 10 days, working.
+FITTING_ANSWERS = {
+    "age_band": "25_plus",
+    "municipality": "Ishøj",
+    "other_support": 0,
+    "language": "da",
+    "substances": ["D10"],
+    "D10": 10,
+    "D13": 0,
+    "D27": 4,
+    "D29": 1,
+    "D31": 2,
+    "D1": 4,
+    "D2": 1,
+    "D23": 300,
+    "D26": 0,
+    "D28": 0,
+    "D30": 0,
+    "M6": 0,
+    "M7": 0,
+    "M8": 0,
+    "E4": 1,
+    "E5": 1,
+    "E11": 20,
+    "E12": 22000,
+    "E17": 0,
+    "L24": 0,
+    "L27": 0,
+    "L28": 0,
+    "L29": 0,
+    "F3": "yes",
+    "family_contact": ["F18", "F21", "F24"],
+    "family_problems": [],
+    "F30": 0,
+    "F32": 0,
+    "F34": 0,
+    "feelings": [],
+    "P12": 2,
+    "P13": 1,
+    "P14": 0,
+}
+
+
+def answers(**overrides) -> dict:
+    return {**FITTING_ANSWERS, **overrides}

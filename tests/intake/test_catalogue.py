@@ -1,0 +1,151 @@
+"""The question catalogue: its own rules, and what follows from answers."""
+
+import pytest
+from builders import FITTING_ANSWERS, answers
+
+from intake.asi import RELATIONSHIP_ITEMS, SCORED_ITEMS, composite_scores
+from intake.catalogue import CatalogueError, _check, load_catalogue
+
+SERVED = ["Ishøj", "Vallensbæk"]
+
+
+@pytest.fixture
+def catalogue():
+    return load_catalogue()
+
+
+def test_every_scored_item_has_a_question(catalogue):
+    assert set(SCORED_ITEMS) <= catalogue.item_codes()
+
+
+def test_intake_questions_exist(catalogue):
+    for question_id in ("age_band", "municipality", "other_support", "language"):
+        assert catalogue.get(question_id) is not None
+
+
+def test_ids_unique_and_texts_present(catalogue):
+    ids = [q.id for q in catalogue.questions]
+    assert len(ids) == len(set(ids))
+    for question in catalogue.questions:
+        assert question.text.strip()
+        assert all(option.label.strip() for option in question.options)
+
+
+def test_conditions_refer_to_earlier_questions(catalogue):
+    order = [q.id for q in catalogue.questions]
+    for question in catalogue.questions:
+        for value in question.when.values():
+            source = value[0] if isinstance(value, list) else value
+            assert order.index(source) < order.index(question.id), question.id
+
+
+def test_day_questions_ask_within_30_days(catalogue):
+    for question in catalogue.questions:
+        if question.unit == "days":
+            assert question.number_range == (0, 30)
+
+
+def test_money_is_asked_in_kroner(catalogue):
+    money = [q for q in catalogue.questions if q.item in ("E12", "D23", "E17")]
+    assert {q.unit for q in money} == {"dkk"}
+
+
+def test_broken_catalogue_is_refused(catalogue):
+    from dataclasses import replace
+
+    broken = replace(catalogue, questions=catalogue.questions + (catalogue.questions[0],))
+    with pytest.raises(CatalogueError, match="unique"):
+        _check(broken)
+    without_m6 = replace(catalogue, questions=tuple(q for q in catalogue.questions if q.id != "M6"))
+    with pytest.raises(CatalogueError, match="M6"):
+        _check(without_m6)
+
+
+def test_a_full_screening_gives_every_item(catalogue):
+    assert catalogue.next_question(FITTING_ANSWERS) is None
+    items = catalogue.asi_items(FITTING_ANSWERS, money_factor=0.15)
+    composite_scores(items)  # raises if any item is missing or out of range
+    assert items["D10"] == 10 and items["D8"] == 0  # not chosen: 0 days
+    assert items["D2"] == 1
+
+
+def test_money_is_converted_by_the_factor(catalogue):
+    items = catalogue.asi_items(FITTING_ANSWERS, money_factor=0.15)
+    assert items["E12"] == pytest.approx(22000 * 0.15)
+    assert items["D23"] == pytest.approx(300 * 0.15)
+
+
+def test_relationships_from_contact_and_problems(catalogue):
+    items = catalogue.asi_items(answers(family_contact=["F18", "F21"], family_problems=["F21"]), 1)
+    assert items["F18"] == 0 and items["F21"] == 1
+    assert {items[item] for item in RELATIONSHIP_ITEMS if item not in ("F18", "F21")} == {"N"}
+
+
+def test_nobody_in_contact_means_all_no_contact(catalogue):
+    given = answers(family_contact=[])
+    del given["family_problems"]
+    assert catalogue.next_question(given) is None
+    items = catalogue.asi_items(given, 1)
+    assert {items[item] for item in RELATIONSHIP_ITEMS} == {"N"}
+
+
+def test_feelings_set_flags(catalogue):
+    items = catalogue.asi_items(answers(feelings=["P4", "P9"]), 1)
+    assert items["P4"] == 1 and items["P9"] == 1 and items["P5"] == 0
+
+
+def test_follow_ups_only_for_what_was_chosen(catalogue):
+    given = {"age_band": "25_plus", "municipality": "Ishøj", "other_support": 0, "language": "da",
+             "substances": ["D8", "D9"]}
+    assert catalogue.next_question(given).id == "D8"
+    assert catalogue.next_question({**given, "D8": 3}).id == "D9"
+    assert catalogue.next_question({**given, "D8": 3, "D9": 2}).id == "D13"
+
+
+def test_no_drinking_skips_drunk_days_and_money(catalogue):
+    given = answers(D1=0)
+    del given["D2"], given["D23"]
+    assert catalogue.next_question(given) is None
+    items = catalogue.asi_items(given, 1)
+    assert items["D2"] == 0 and items["D23"] == 0
+
+
+def test_under_18_stops_the_screening(catalogue):
+    assert catalogue.next_question({"age_band": "under_18"}) is None
+    assert catalogue.stopped_early({"age_band": "under_18"})
+    assert not catalogue.stopped_early(FITTING_ANSWERS)
+
+
+def test_previous_question_and_progress(catalogue):
+    given = {"age_band": "25_plus", "municipality": "Ishøj"}
+    current = catalogue.next_question(given)
+    assert current.id == "other_support"
+    assert catalogue.previous_question(current, given).id == "municipality"
+    assert catalogue.previous_question(catalogue.get("age_band"), given) is None
+    answered, total = catalogue.progress(given)
+    assert answered == 2 and 25 <= total <= 40
+
+
+def test_changed_answer_hides_follow_ups_but_keeps_them(catalogue):
+    given = answers(substances=["D8"], D8=5)
+    assert "D10" not in catalogue.relevant_answers(given)
+    assert catalogue.asi_items(given, 1)["D10"] == 0
+    assert catalogue.relevant_answers(answers(substances=["D10", "D8"], D8=5))["D10"] == 10
+
+
+def test_municipality_options_come_from_config(catalogue):
+    options = catalogue.options_for(catalogue.get("municipality"), {}, SERVED)
+    assert [option.value for option in options] == ["Ishøj", "Vallensbæk", "other"]
+
+
+def test_problem_options_are_the_people_in_contact(catalogue):
+    options = catalogue.options_for(catalogue.get("family_problems"), {"family_contact": ["F19", "F24"]}, SERVED)
+    assert [option.value for option in options] == ["F19", "F24"]
+
+
+def test_suicidal_thoughts_or_attempt_is_a_crisis(catalogue):
+    feelings = catalogue.get("feelings")
+    assert catalogue.crisis_in_answer(feelings, ["P9"])
+    assert catalogue.crisis_in_answer(feelings, ["P4", "P10"])
+    assert not catalogue.crisis_in_answer(feelings, ["P4", "P5"])
+    assert not catalogue.crisis_in_answer(catalogue.get("D10"), 30)

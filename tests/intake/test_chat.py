@@ -1,0 +1,132 @@
+"""One chat turn: buttons, numbers, ticks and typed words; FAQ and crisis; bad input."""
+
+import pytest
+from builders import answers
+
+from intake.catalogue import load_catalogue
+from intake.chat import ANSWERED, CRISIS, FAQ, INVALID, NOT_UNDERSTOOD, take_turn
+
+SERVED = ["Ishøj", "Vallensbæk"]
+DANISH_LABELS = {"Yes": "Ja", "No": "Nej", "Cannabis (hash, pot)": "Hash eller pot (cannabis)",
+                 "Cocaine": "Kokain", "Your mother": "Din mor", "Close friends": "Nære venner"}
+
+
+def turn(question_id, values=(), text="", given=None, none=False, language="da"):
+    return take_turn(
+        load_catalogue(), given if given is not None else {}, SERVED, question_id, list(values), text,
+        lambda label: DANISH_LABELS.get(label, label), language, none_chosen=none,
+    )
+
+
+def test_button_answer_is_recorded_without_changing_the_input():
+    given = {"age_band": "25_plus"}
+    result = turn("municipality", ["Ishøj"], given=given)
+    assert result.kind == ANSWERED
+    assert result.answers == {"age_band": "25_plus", "municipality": "Ishøj"}
+    assert given == {"age_band": "25_plus"}
+
+
+@pytest.mark.parametrize(
+    "question_id, text, expected",
+    [
+        ("other_support", "ja", 1),
+        ("other_support", "Nej", 0),
+        ("other_support", "yes", 1),
+        ("other_support", "no.", 0),
+        ("E4", "nej", 0),
+        ("F3", "ja", "yes"),
+        ("D1", "aldrig", 0),
+        ("D1", "never", 0),
+        ("D1", "5", 5),
+        ("D1", "ca. 12 dage", 12),
+        ("D1", "hver dag", 30),
+        ("E17", "0 kr", 0),
+        ("age_band", "25 or older", "25_plus"),
+        ("D29", "slightly", 1),
+    ],
+)
+def test_typed_words_count_as_answers(question_id, text, expected):
+    given = answers()
+    result = turn(question_id, text=text, given=given)
+    assert result.kind == ANSWERED, result
+    assert result.answers[question_id] == expected
+
+
+def test_typed_label_in_the_persons_language():
+    given = answers()
+    assert turn("substances", text="kokain", given=given).answers["substances"] == ["D8"]
+    assert turn("substances", text="hash og kokain", given=given).answers["substances"] == ["D10", "D8"]
+    assert turn("substances", text="ingen", given=given).answers["substances"] == []
+    assert turn("family_contact", text="din mor, nære venner", given=given).answers["family_contact"] == ["F18", "F24"]
+
+
+def test_typed_number_out_of_range_is_invalid():
+    result = turn("D1", text="45 dage", given=answers())
+    assert result.kind == INVALID
+    assert result.params == {"low": 0, "high": 30}
+
+
+def test_a_question_is_not_taken_for_an_answer():
+    result = turn("D1", text="hvad hvis jeg er 16", given=answers())
+    assert result.kind in (FAQ, NOT_UNDERSTOOD)
+    assert result.answers == answers()
+
+
+def test_free_text_question_goes_to_the_faq():
+    result = turn("D1", text="koster det noget?", given=answers())
+    assert result.kind == FAQ
+    assert result.faq is not None
+    assert result.answers == answers()
+
+
+def test_nonsense_is_not_understood():
+    assert turn("D1", text="qwxz vbnm", given=answers()).kind == NOT_UNDERSTOOD
+
+
+@pytest.mark.parametrize("text", ["jeg vil tage mit eget liv", "I think about suicide", "min ven har taget en overdosis"])
+def test_crisis_words_come_first(text):
+    result = turn("D1", text=text, given=answers())
+    assert result.kind == CRISIS and result.crisis
+    assert result.answers == answers()
+
+
+def test_yes_to_suicidal_thoughts_answers_and_flags_crisis():
+    result = turn("feelings", ["P4", "P9"], given=answers())
+    assert result.kind == ANSWERED and result.crisis
+    assert result.answers["feelings"] == ["P4", "P9"]
+
+
+@pytest.mark.parametrize(
+    "question_id, values, message_part",
+    [
+        ("D1", ["31"], "from"),
+        ("D1", ["-1"], "whole number"),
+        ("D1", ["two"], "whole number"),
+        ("D1", [""], "write a number"),
+        ("D1", ["9" * 12], "whole number"),
+        ("other_support", ["2"], "choose one"),
+        ("other_support", [], "choose one"),
+        ("other_support", ["1", "0"], "choose one"),
+        ("substances", ["D99"], "among the answers"),
+        ("substances", [], "at least one"),
+        ("substances", ["D8", "D8"], "only once"),
+        ("no_such_question", ["1"], "not part of your screening"),
+        ("D8", ["3"], "not part of your screening"),  # cocaine was not chosen
+    ],
+)
+def test_bad_input_is_invalid_and_keeps_every_answer(question_id, values, message_part):
+    given = answers()
+    result = turn(question_id, values, given=given)
+    assert result.kind == INVALID
+    assert message_part in result.message
+    assert result.answers == given
+
+
+def test_too_long_text_is_invalid():
+    result = turn("D1", text="x" * 501, given=answers())
+    assert result.kind == INVALID and "500" in result.message % result.params
+
+
+def test_none_of_these_button():
+    result = turn("feelings", none=True, given=answers())
+    assert result.kind == ANSWERED and result.answers["feelings"] == []
