@@ -63,7 +63,7 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)
         if not session:
-            if session.session_id:
+            if session.session_id or session.modified:
                 forget(session)
                 response.delete_cookie(name, path=self.get_cookie_path(app))
             return
@@ -93,6 +93,7 @@ def forget(session: ServerSession) -> None:
     """Delete the stored session now (sign-out, quick exit, delete my data)."""
     if session.session_id:
         get_db()["sessions"].delete_where("id_digest = ?", [_digest(session.session_id)])
+    session.session_id = None
     session.clear()
 
 

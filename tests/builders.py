@@ -1,5 +1,7 @@
 """Plain builders for screening answers, shared by the intake and web tests."""
 
+import re
+
 #: A finished screening of someone the anonymous track fits: cannabis on 10 days, working.
 FITTING_ANSWERS = {
     "age_band": "25_plus",
@@ -45,3 +47,8 @@ FITTING_ANSWERS = {
 
 def answers(**overrides) -> dict:
     return {**FITTING_ANSWERS, **overrides}
+
+
+def visible_text(html: str) -> str:
+    """The words a page shows, tags removed and white space folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -1,0 +1,323 @@
+"""The citizen's way through on a phone, with and without JavaScript (DESIGN.md, "The citizen's
+way through" and "Privacy rules"). Selectors use stable attributes, not visible text, so the
+tests hold in every language.
+"""
+
+import re
+import time
+import tomllib
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "form.answer input[name=question]"
+GET_CODE = 'form[action$="/code/new"] button'
+CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
+IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+MAX_STEPS = 60
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+JAVASCRIPT = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+
+#: Answers for a person the anonymous track fits; a list ticks boxes ([] is "none of these").
+ANSWERS = {
+    "age_band": "25_plus",
+    "municipality": "Ishøj",
+    "other_support": "0",
+    "language": "da",
+    "substances": ["D10"],
+    "family_contact": ["F18"],
+    "family_problems": [],
+    "feelings": [],
+    "F3": "yes",
+}
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def shown_question(page) -> str:
+    return page.locator(QUESTION).get_attribute("value")
+
+
+def default_answer(page, question_id: str):
+    """The answer from ANSWERS, else 2 days/kroner, "none of these", "No", or "Slightly"."""
+    if question_id in ANSWERS:
+        return ANSWERS[question_id]
+    form = page.locator("form.answer")
+    if form.locator("#answer-number").count():
+        return "2"
+    if form.locator("input[type=checkbox]").count():
+        return []
+    values = [button.get_attribute("value") for button in form.locator("button[name=answer]").all()]
+    if sorted(values) == ["0", "1"]:
+        return "0"
+    return "1" if "1" in values else values[0]
+
+
+def send_answer(page, value) -> None:
+    """Answer the question on screen: a button value or number as str, ticks as a list."""
+    form = page.locator("form.answer")
+    if form.locator("#answer-number").count():
+        form.locator("#answer-number").fill(str(value))
+        form.locator("button.primary").click()
+    elif isinstance(value, list) and not value:
+        form.locator('button[name=none][value="1"]').click()
+    elif isinstance(value, list):
+        for item in value:
+            form.locator(f'input[type=checkbox][name=answer][value="{item}"]').check()
+        form.locator("button.primary").click()
+    else:
+        form.locator(f'button[name=answer][value="{value}"]').click()
+
+
+def wait_past(page, question_id: str) -> None:
+    """Wait until another question, or the result, has replaced `question_id`."""
+    page.locator(f'{QUESTION}:not([value="{question_id}"]), {GET_CODE}').first.wait_for(state="attached")
+
+
+def answer(page, value=None) -> str:
+    """Answer the question on screen (by default from ANSWERS) and wait for what follows."""
+    question_id = shown_question(page)
+    send_answer(page, default_answer(page, question_id) if value is None else value)
+    wait_past(page, question_id)
+    return question_id
+
+
+def finish_chat(page) -> list[str]:
+    """Answer every remaining question; return their ids. Fails unless /result is reached."""
+    asked = []
+    for _ in range(MAX_STEPS):
+        if urlsplit(page.url).path == "/result":
+            return asked
+        asked.append(answer(page))
+    pytest.fail(f"no result after {MAX_STEPS} answers: {asked}")
+
+
+def start_chat(page) -> None:
+    page.goto("/")
+    page.locator('main a[href$="/chat"]').click()
+    expect(page.locator(QUESTION)).to_have_value("age_band")
+
+
+def get_code(page) -> str:
+    """From the result page: ask for a code and read it as shown."""
+    page.locator(GET_CODE).click()
+    page.wait_for_url("**/code/new")
+    return page.locator("p.code span[aria-hidden=true]").text_content().strip()
+
+
+def go_back(page) -> None:
+    question_id = shown_question(page)
+    page.locator("form.back button").click()
+    wait_past(page, question_id)
+
+
+def write(page, text: str) -> None:
+    page.locator("form.write #free-text").fill(text)
+    page.locator("form.write button").click()
+
+
+def quick_exit_url() -> str:
+    with open(PROJECT_ROOT / "app" / "default_config.toml", "rb") as handle:
+        return tomllib.load(handle)["quick_exit_url"]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+#: urllib straight to the test server: no proxy from the environment, redirects not followed.
+direct = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects)
+
+
+# ---- the whole way through ------------------------------------------------------------------
+
+
+@JAVASCRIPT
+def test_chat_from_landing_page_to_code_and_status(phone, javascript):
+    page = phone(java_script_enabled=javascript)
+    start_chat(page)
+    if javascript:
+        page.evaluate("window.__marker = 1")
+        answer(page)
+        assert page.evaluate("window.__marker") == 1, "answering reloaded the whole page"
+
+    asked = finish_chat(page)
+
+    assert {"municipality", "substances", "D10", "family_problems", "P14"} <= set(asked)
+    code = get_code(page)
+    assert CODE.fullmatch(code), code
+    page.locator("#last-four").fill(code[-4:])
+    page.locator("main form:has(#last-four) button.primary").click()
+    page.wait_for_url("**/status")
+    expect(page.locator("main h1")).to_be_visible()
+
+
+# ---- changing an answer ---------------------------------------------------------------------
+
+
+@JAVASCRIPT
+def test_back_shows_previous_answer_and_it_can_be_changed(phone, javascript):
+    page = phone(java_script_enabled=javascript)
+    page.goto("/chat")
+    answer(page, "25_plus")
+    answer(page, "Ishøj")
+    assert shown_question(page) == "other_support"
+
+    go_back(page)
+
+    assert shown_question(page) == "municipality"
+    expect(page.locator("form.answer button.chosen")).to_have_attribute("value", "Ishøj")
+    answer(page, "Vallensbæk")
+    assert shown_question(page) == "other_support"
+    answer(page, "0")
+    assert shown_question(page) == "language"
+    go_back(page)
+    go_back(page)
+    expect(page.locator("form.answer button.chosen")).to_have_attribute("value", "Vallensbæk")
+
+
+@JAVASCRIPT
+def test_number_out_of_range_is_refused_and_earlier_answers_kept(phone, javascript):
+    page = phone(java_script_enabled=javascript)
+    page.goto("/chat")
+    for value in ("25_plus", "Ishøj", "0", "da", ["D10"]):
+        answer(page, value)
+    assert shown_question(page) == "D10"
+
+    send_answer(page, "45")
+
+    error = page.locator("form.answer .error")
+    expect(error).to_be_visible()
+    expect(error).to_have_attribute("role", "alert")
+    assert shown_question(page) == "D10"
+    go_back(page)
+    assert shown_question(page) == "substances"
+    expect(page.locator('form.answer input[type=checkbox][value="D10"]')).to_be_checked()
+    expect(page.locator('form.answer input[type=checkbox][value="D8"]')).not_to_be_checked()
+
+
+# ---- typed words ----------------------------------------------------------------------------
+
+
+@JAVASCRIPT
+def test_typed_crisis_words_show_emergency_help_and_faq_answers(phone, javascript):
+    page = phone(java_script_enabled=javascript)
+    page.goto("/chat")
+
+    write(page, "jeg tænker på selvmord")
+
+    crisis = page.locator("section.crisis")
+    expect(crisis).to_be_visible()
+    expect(crisis).to_contain_text("112")
+    expect(crisis).to_contain_text("70 201 201")
+    assert shown_question(page) == "age_band"
+
+    write(page, "koster det noget")
+
+    expect(page.locator("section.faq")).to_be_visible()
+    assert shown_question(page) == "age_band"
+
+
+# ---- accessibility --------------------------------------------------------------------------
+
+
+def serious_violations(page, name: str) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{name}: {violation['id']} ({violation['impact']}) at "
+        + "; ".join(", ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_pages_pass_automated_accessibility_check(phone):
+    page = phone()
+    problems = []
+    page.goto("/")
+    problems += serious_violations(page, "landing")
+    page.locator('main a[href$="/chat"]').click()
+    answer(page)
+    problems += serious_violations(page, "chat")
+    finish_chat(page)
+    problems += serious_violations(page, "result")
+    get_code(page)
+    problems += serious_violations(page, "code")
+    assert problems == [], "\n".join(problems)
+
+
+# ---- language and quick exit ----------------------------------------------------------------
+
+
+def test_english_button_switches_language_without_javascript(phone):
+    page = phone(java_script_enabled=False)
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+
+    page.locator('header form.language button[name=language][value="en"]').click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert urlsplit(page.url).path == "/"
+
+
+def test_quick_exit_leaves_for_neutral_site_and_forgets_the_session(phone, live_server):
+    neutral = quick_exit_url()
+    page = phone(java_script_enabled=False)
+    page.goto("/chat")
+    answer(page, "25_plus")
+
+    link = page.locator("header a.quick-exit")
+    expect(link).to_have_attribute("data-quick-exit", "")
+    exit_url = urljoin(page.url, link.get_attribute("href"))
+    assert exit_url == f"{live_server.url}/exit"
+    with pytest.raises(urllib.error.HTTPError) as answer_to_exit:
+        direct.open(exit_url, timeout=5)
+    assert answer_to_exit.value.code == 303
+    assert answer_to_exit.value.headers["Location"] == neutral
+    answer_to_exit.value.close()
+    assert urlsplit(neutral).scheme == "https"
+    assert urlsplit(neutral).hostname != urlsplit(live_server.url).hostname
+
+    left = page.request.get(exit_url, max_redirects=0)
+    assert left.status == 303 and left.headers["location"] == neutral
+    page.goto("/chat")
+    assert shown_question(page) == "age_band"
+
+
+# ---- last: the access log after all the traffic above --------------------------------------
+
+
+def test_access_log_holds_no_client_address(live_server):
+    probe = f"/log-probe-{uuid.uuid4().hex}"
+    with pytest.raises(urllib.error.HTTPError) as not_found:
+        direct.open(f"{live_server.url}{probe}", timeout=5)
+    not_found.value.close()
+
+    expect_line = f'"GET {probe}"'
+    lines = wait_for_log_line(live_server.log_path, expect_line)
+
+    requests = [line for line in lines if '"GET ' in line or '"POST ' in line]
+    assert len(requests) > 1
+    assert [line for line in requests if IPV4.search(line)] == []
+
+
+def wait_for_log_line(log_path, needle: str, seconds: float = 5) -> list[str]:
+    """gunicorn writes an access line after the response: poll the log until `needle` is in."""
+    deadline = time.monotonic() + seconds
+    while True:
+        lines = log_path.read_text(errors="replace").splitlines()
+        if any(needle in line for line in lines):
+            return lines
+        if time.monotonic() > deadline:
+            pytest.fail(f"{needle} never reached the log:\n" + "\n".join(lines[-20:]))
+        time.sleep(0.05)

@@ -1,0 +1,80 @@
+"""Bad input never gives a 500: a clear message in the person's language, nothing lost."""
+
+import pytest
+
+SETUP = {"age_band": "25_plus", "municipality": "Ishøj", "other_support": "0", "language": "da"}
+
+
+@pytest.fixture
+def midway(citizen):
+    """A citizen who has answered the first four questions and now sees the substances."""
+    citizen.get("/chat")
+    for question_id, value in SETUP.items():
+        citizen.answer(question_id, value)
+    citizen.answer("substances", ["D10"])
+    assert citizen.current_question() == "D10"
+    return citizen
+
+
+@pytest.mark.parametrize(
+    "data, danish",
+    [
+        ({"question": "D10", "answer": "45"}, "fra 0 til 30"),
+        ({"question": "D10", "answer": "fem"}, "tal"),
+        ({"question": "D10", "answer": ""}, "tal"),
+        ({"question": "D10"}, "tal"),
+        ({"question": "D10", "answer": "9" * 400}, "tal"),
+        ({"question": "D10", "text": "x" * 600}, "500"),
+        ({"question": "nonsense", "answer": "1"}, "screening"),
+        ({"question": "D8", "answer": "3"}, "screening"),
+        ({"question": "other_support", "answer": "7"}, "svar"),
+        ({"question": "substances", "answer": ["D10", "X1"]}, "svar"),
+        ({}, "screening"),
+    ],
+)
+def test_bad_answer_rerenders_with_a_danish_message(midway, data, danish):
+    response = midway.post("/chat", data)
+    assert response.status_code == 400
+    assert 'role="alert"' in midway.page and danish in midway.page
+    assert "Traceback" not in midway.page
+    assert midway.current_question() == "D10"
+    midway.post("/chat/back", {"question": "D10"})
+    assert midway.current_question() == "substances"
+    assert 'value="D10" checked' in midway.page
+
+
+def test_message_in_english_when_english_is_chosen(midway):
+    midway.post("/language", {"language": "en", "next": "/chat"})
+    midway.post("/chat", {"question": "D10", "answer": "45"})
+    assert "Please write a number from 0 to 30." in midway.page
+    assert '<html lang="en">' in midway.page
+
+
+def test_missing_csrf_token_gives_a_friendly_page_and_keeps_answers(midway):
+    response = midway.client.post("/chat", data={"question": "D10", "answer": "3"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Traceback" not in page and "<h1>" in page
+    assert midway.current_question() == "D10"
+
+
+def test_stale_csrf_token_gives_a_friendly_page(midway):
+    response = midway.client.post("/chat", data={"csrf_token": "stale.token", "question": "D10", "answer": "3"})
+    assert response.status_code == 400 and "<h1>" in response.get_data(as_text=True)
+
+
+def test_language_picker_refuses_foreign_redirects(citizen):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = citizen.post("/language", {"language": "en", "next": target})
+        assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_keeps_danish(citizen):
+    citizen.post("/language", {"language": "xx", "next": "/"})
+    citizen.get("/")
+    assert '<html lang="da">' in citizen.page
+
+
+def test_unknown_page_is_a_plain_404(client):
+    response = client.get("/wp-admin")
+    assert response.status_code == 404 and "<h1>" in response.get_data(as_text=True)

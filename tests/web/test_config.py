@@ -1,0 +1,101 @@
+"""The TOML configuration: the embedded default, replacement by file, and refusal of bad fields."""
+
+import copy
+import datetime as dt
+import tomllib
+
+import pytest
+import tomli_w
+
+from app.config import DEFAULT_CONFIG_PATH, InvalidConfig, load_settings, settings_from_dict
+
+
+@pytest.fixture
+def default():
+    with open(DEFAULT_CONFIG_PATH, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_embedded_default_is_seed_000():
+    settings = load_settings(DEFAULT_CONFIG_PATH)
+    assert settings.served_municipalities == ("Ishøj", "Vallensbæk")
+    assert settings.guarantee_days == 14 and settings.burden_limit == 0.30
+    assert [p.name for p in settings.providers] == [
+        "Stofrådgivningen", "Lænke-ambulatoriet Hvidovre", "Lænke-ambulatoriet Lyngby-Taarbæk"]
+    assert all(settings.is_outside(p) for p in settings.providers)
+    assert settings.rates[0].valid_from == dt.date(2015, 7, 1) and settings.rates[0].dkk_per_day == 71
+    assert settings.provider("stofraadgivningen").age_bands == ("18_24",)
+    assert "Pitstop" in settings.ordinary_offer.name and "Pitstop" in settings.youth_offer.name
+
+
+def test_environment_variable_replaces_the_default(tmp_path, monkeypatch, default):
+    changed = copy.deepcopy(default)
+    changed["guarantee"]["days"] = 10
+    path = tmp_path / "mine.toml"
+    path.write_text(tomli_w.dumps(changed))
+    monkeypatch.setenv("INDGANG_CONFIG", str(path))
+    assert load_settings().guarantee_days == 10
+
+
+def test_fewer_than_two_providers_is_refused(default):
+    default["providers"] = default["providers"][:1]
+    with pytest.raises(InvalidConfig, match=r"§ 101a stk\. 2"):
+        settings_from_dict(default)
+
+
+def test_no_provider_outside_is_refused(default):
+    for provider in default["providers"]:
+        provider["municipality"] = "Ishøj"
+    with pytest.raises(InvalidConfig, match=r"§ 101a stk\. 2.*outside"):
+        settings_from_dict(default)
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda c: c["guarantee"].update(days="14"), "guarantee.days"),
+        (lambda c: c["guarantee"].update(days=0), "guarantee.days"),
+        (lambda c: c["screening"].update(burden_limit=3), "screening.burden_limit"),
+        (lambda c: c["screening"].pop("money_factor"), "screening.money_factor"),
+        (lambda c: c["municipality"].update(served=[]), "municipality.served"),
+        (lambda c: c.update(quick_exit_url="http://x"), "quick_exit_url"),
+        (lambda c: c.update(demo="yes"), "demo"),
+        (lambda c: c["providers"][1].update(slot_minutes=5), "providers[1].slot_minutes"),
+        (lambda c: c["providers"][0].update(age_bands=["kids"]), "providers[0].age_bands"),
+        (lambda c: c["providers"][2].update(meeting_modes=["video"]), "providers[2].meeting_modes"),
+        (lambda c: c["providers"][0].update(meeting_modes=["phone_in"]), "providers[0].phone"),
+        (lambda c: c["providers"][0].update(opening_hours={"mon": ["9-17"]}), "providers[0].opening_hours.mon"),
+        (lambda c: c["providers"][0].update(opening_hours={"funday": []}), "providers[0].opening_hours.funday"),
+        (lambda c: c["providers"][0].update(id="Bad Id"), "providers[0].id"),
+        (lambda c: c["providers"][1].update(id=c["providers"][0]["id"]), "providers[].id"),
+        (lambda c: c["rates"][0].update(dkk_per_day=-1), "rates[0].dkk_per_day"),
+        (lambda c: c["ordinary_offer"].pop("phone"), "ordinary_offer.phone"),
+    ],
+)
+def test_bad_field_is_refused_by_name(default, change, field):
+    change(default)
+    with pytest.raises(InvalidConfig) as error:
+        settings_from_dict(default)
+    assert str(error.value).startswith(field)
+
+
+def test_unreadable_or_broken_file(tmp_path):
+    with pytest.raises(InvalidConfig, match="cannot read"):
+        load_settings(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("demo = = true")
+    with pytest.raises(InvalidConfig, match="not valid TOML"):
+        load_settings(broken)
+
+
+def test_start_up_refuses_a_bad_config(tmp_path, monkeypatch, default):
+    from app import create_app
+
+    default["providers"] = default["providers"][:1]
+    path = tmp_path / "bad.toml"
+    path.write_text(tomli_w.dumps(default))
+    monkeypatch.setenv("INDGANG_CONFIG", str(path))
+    monkeypatch.setenv("INDGANG_INSTANCE", str(tmp_path / "instance"))
+    with pytest.raises(InvalidConfig, match=r"§ 101a stk\. 2"):
+        create_app()
+

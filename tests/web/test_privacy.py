@@ -1,0 +1,98 @@
+"""Privacy rules as hard requirements: nothing readable at rest, no address, one opaque cookie."""
+
+import logging
+import re
+from pathlib import Path
+
+from intake.catalogue import load_catalogue
+
+FREE_TEXT = "zebrafinkens hemmelige spørgsmål om pris"
+
+
+def database_bytes(app) -> bytes:
+    path = Path(app.config["DATABASE"])
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def test_database_and_wal_hold_no_answer_and_no_free_text(citizen, app):
+    citizen.finish_screening(typed=FREE_TEXT)
+    citizen.get_code()
+    stored = database_bytes(app)
+    catalogue = load_catalogue()
+    names = {q.id for q in catalogue.questions} | catalogue.item_codes()
+    for name in names:
+        for form in (f'"{name}"', f"'{name}'", f"[{name}]"):
+            assert form.encode() not in stored, form
+    for value in ("25_plus", "Ishøj\"", "cannabis"):
+        assert value.encode() not in stored
+    assert FREE_TEXT.encode() not in stored and b"zebrafink" not in stored
+
+
+def test_session_cookie_is_opaque_and_strict(citizen):
+    response = citizen.get("/")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1
+    cookie = cookies[0]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    value = re.match(r"indgang=([^;]+)", cookie).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", value)  # 32 random bytes, nothing else
+    citizen.get("/chat")
+    citizen.answer("age_band", "25_plus")
+    later = [c for c in citizen.client.get("/chat").headers.getlist("Set-Cookie")]
+    assert all(re.match(r"indgang=" + re.escape(value) + ";", c) for c in later)
+
+
+def test_no_client_address_reaches_the_app_or_its_logs(app, citizen, caplog):
+    seen = {}
+
+    @app.get("/_address_probe")
+    def probe():
+        from flask import request
+
+        seen["remote_addr"] = request.remote_addr
+        seen["forwarded"] = request.headers.get("X-Forwarded-For")
+        return "ok"
+
+    caplog.set_level(logging.DEBUG)
+    environ = {"REMOTE_ADDR": "198.51.100.23"}
+    headers = {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.10"}
+    citizen.client.get("/_address_probe", environ_base=environ, headers=headers)
+    citizen.client.get("/no-such-page", environ_base=environ, headers=headers)
+    citizen.finish_screening()
+    assert seen == {"remote_addr": None, "forwarded": None}
+    for address in ("198.51.100.23", "203.0.113.9", "203.0.113.10"):
+        assert address not in caplog.text
+
+
+def test_security_headers_on_citizen_pages(client):
+    for path in ("/", "/chat", "/code"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Cache-Control"] == "no-store"
+
+
+def test_pages_request_nothing_from_another_host(citizen):
+    for path in ("/", "/chat", "/code"):
+        citizen.get(path)
+        for url in re.findall(r'(?:src|href|action)="([^"]+)"', citizen.page):
+            assert url.startswith(("/", "#", "tel:")) or url == "https://www.dmi.dk/" and "quick-exit" in citizen.page, url
+        assert "style=" not in citizen.page and "<script>" not in citizen.page
+
+
+def test_quick_exit_forgets_the_session_and_leaves(citizen, app):
+    citizen.get("/chat")
+    citizen.answer("age_band", "25_plus")
+    response = citizen.client.get("/exit")
+    assert response.status_code == 303 and response.headers["Location"] == "https://www.dmi.dk/"
+    assert any("indgang=;" in c for c in response.headers.getlist("Set-Cookie"))
+    assert citizen.current_question() == "age_band"
+
+
+def test_answers_never_travel_in_a_cookie(citizen):
+    citizen.get("/chat")
+    response = citizen.answer("age_band", "25_plus")
+    for cookie in response.headers.getlist("Set-Cookie"):
+        assert "25_plus" not in cookie and "age_band" not in cookie
