@@ -23,8 +23,8 @@ SAME_LANGUAGE_WEIGHT = 1.0
 OTHER_LANGUAGE_WEIGHT = 0.6
 #: One keyword word matched, even in the other language, is enough for an answer.
 MIN_SCORE = OTHER_LANGUAGE_WEIGHT
-#: A stem this long also matches longer words ("anonym" → "anonymitet"); shorter ones would
-#: match too much ("kod" → "kode", but also unrelated words).
+#: A keyword stem this long also matches longer words ("anonym" → "anonymitet"); a shorter one
+#: would match too much ("ven", friend, would find "vente", to wait).
 PREFIX_MIN_LENGTH = 5
 #: Words allowed between the words of a crisis phrase: "vil bare gerne dø" is "vil dø".
 CRISIS_MAX_GAP = 2
