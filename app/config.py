@@ -11,10 +11,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from booking.providers import AGE_BANDS, MEETING_MODES, Provider
+
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-AGE_BANDS = ("18_24", "25_plus")
-MEETING_MODES = ("in_person", "phone_in")
 HOURS_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d")
 
 
@@ -33,21 +33,6 @@ class Contact:
 class Rate:
     valid_from: dt.date
     dkk_per_day: float
-
-
-@dataclass(frozen=True)
-class Provider:
-    id: str
-    name: str
-    address: str
-    municipality: str
-    phone: str | None
-    age_bands: tuple[str, ...]
-    languages: tuple[str, ...]
-    meeting_modes: tuple[str, ...]
-    slot_minutes: int
-    closed_dates: tuple[dt.date, ...]
-    opening_hours: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -71,8 +56,7 @@ class Settings:
         return next((p for p in self.providers if p.id == provider_id), None)
 
     def is_outside(self, provider: Provider) -> bool:
-        """Outside the municipality: not in any municipality the service is for."""
-        return provider.municipality not in self.served_municipalities
+        return provider.outside(self.served_municipalities)
 
 
 def load_settings(path: str | os.PathLike | None = None) -> Settings:

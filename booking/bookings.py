@@ -1,0 +1,277 @@
+"""Bookings of the clarifying conversation, and the state machine they move through.
+
+Two people can never hold the same slot: the database keeps one active booking per provider and
+start time, and one per case (unique partial indexes), and every check-then-write runs inside
+one `BEGIN IMMEDIATE` transaction. A pending booking holds its slot until staff act on it or it
+expires (never later than the slot itself).
+"""
+
+import datetime as dt
+import secrets
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from booking.slots import UTC, Slot
+
+PENDING = "pending"
+CONFIRMED = "confirmed"
+DECLINED = "declined"
+EXPIRED = "expired"
+CANCELLED = "cancelled"
+MOVED = "moved"
+ATTENDED = "attended"
+NO_SHOW = "no_show"
+ACTIVE = (PENDING, CONFIRMED)
+
+#: Every allowed transition; anything else raises `InvalidTransition`.
+TRANSITIONS = {
+    PENDING: frozenset({CONFIRMED, DECLINED, EXPIRED, CANCELLED}),
+    CONFIRMED: frozenset({MOVED, CANCELLED, ATTENDED, NO_SHOW}),
+}
+
+
+class BookingError(Exception):
+    """Base of the named outcomes a booking action can have besides success."""
+
+
+class SlotTaken(BookingError):
+    """Somebody else holds this slot (it was just taken)."""
+
+
+class AlreadyBooked(BookingError):
+    """The case already has an active booking: move or cancel it instead."""
+
+
+class NoActiveBooking(BookingError):
+    """The case has no pending or confirmed booking to act on."""
+
+
+class UnknownBooking(BookingError):
+    """No booking has this id."""
+
+
+class InvalidTransition(BookingError):
+    def __init__(self, current: str, target: str):
+        super().__init__(f"a {current} booking cannot become {target}")
+        self.current = current
+        self.target = target
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    case_id: str
+    provider_id: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    mode: str
+    state: str
+    hold_until: dt.datetime | None
+    moved_from: str | None
+    decline_reason: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+
+def check_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS.get(current, ()):
+        raise InvalidTransition(current, target)
+
+
+@contextmanager
+def immediate(db: sqlite_utils.Database):
+    """One write transaction taken at the start, so a check and its write cannot interleave."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def expire_pending(db: sqlite_utils.Database, now: dt.datetime) -> int:
+    """Release the slots of pending bookings whose hold has run out."""
+    return db.execute(
+        "update bookings set state = ? where state = ? and hold_until <= ?",
+        [EXPIRED, PENDING, _stamp(now)],
+    ).rowcount
+
+
+def hold_until(slot: Slot, now: dt.datetime, hold_hours: int) -> dt.datetime:
+    return min(now + dt.timedelta(hours=hold_hours), slot.starts_at)
+
+
+def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int) -> Booking:
+    """Create a pending booking for `slot`; raises `SlotTaken` or `AlreadyBooked`."""
+    with immediate(db):
+        expire_pending(db, now)
+        if _active_row(db, case_id) is not None:
+            raise AlreadyBooked(case_id)
+        booking_id = _insert(db, case_id, slot, mode, now, hold_hours)
+    return get_booking(db, booking_id)
+
+
+def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int) -> Booking:
+    """Move the case's booking to `slot` in one swap: the old slot is released only if the new
+    one is taken. A pending booking keeps its row; a confirmed one becomes *moved* and a new
+    pending booking asks staff to confirm the new time."""
+    with immediate(db):
+        expire_pending(db, now)
+        current = _active_row(db, case_id)
+        if current is None:
+            raise NoActiveBooking(case_id)
+        if current["state"] == PENDING:
+            _update_slot(db, current["id"], slot, mode, now, hold_hours)
+            booking_id = current["id"]
+        else:
+            check_transition(current["state"], MOVED)
+            _set_state(db, current["id"], MOVED)
+            booking_id = _insert(db, case_id, slot, mode, now, hold_hours, moved_from=current["id"])
+    return get_booking(db, booking_id)
+
+
+def cancel(db, case_id: str, now: dt.datetime) -> Booking:
+    """The citizen cancels their active booking; the slot is free at once."""
+    with immediate(db):
+        expire_pending(db, now)
+        current = _active_row(db, case_id)
+        if current is None:
+            raise NoActiveBooking(case_id)
+        check_transition(current["state"], CANCELLED)
+        _set_state(db, current["id"], CANCELLED)
+    return get_booking(db, current["id"])
+
+
+def change_state(db, booking_id: str, target: str, now: dt.datetime, reason: str | None = None) -> Booking:
+    """Staff's actions (confirm, decline, attended, no-show): allowed only from the right state.
+
+    Two staff confirming at once, or one confirming while the citizen cancels: the transaction
+    makes one win, and the other gets `InvalidTransition` naming the state it found.
+    """
+    with immediate(db):
+        expire_pending(db, now)
+        row = next(db.query("select state from bookings where id = ?", [booking_id]), None)
+        if row is None:
+            raise UnknownBooking(booking_id)
+        check_transition(row["state"], target)
+        _set_state(db, booking_id, target, reason)
+    return get_booking(db, booking_id)
+
+
+def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
+    """The case's pending or confirmed booking, counting an expired hold as gone."""
+    row = _active_row(db, case_id)
+    if row is None or (row["state"] == PENDING and row["hold_until"] <= _stamp(now)):
+        return None
+    return _booking(row)
+
+
+def latest_booking(db, case_id: str) -> Booking | None:
+    """The case's most recent booking in any state (what the status page reports)."""
+    row = next(
+        db.query("select * from bookings where case_id = ? order by rowid desc limit 1", [case_id]),
+        None,
+    )
+    return _booking(row) if row else None
+
+
+def taken_starts(db, provider_id: str, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> set:
+    """Start times of the provider's slots held by an active booking in [start, end)."""
+    rows = db.query(
+        "select starts_at from bookings where provider_id = ? and starts_at >= ? and starts_at < ?"
+        " and (state = ? or (state = ? and hold_until > ?))",
+        [provider_id, _stamp(start), _stamp(end), CONFIRMED, PENDING, _stamp(now)],
+    )
+    return {_time(row["starts_at"]) for row in rows}
+
+
+def get_booking(db, booking_id: str) -> Booking:
+    row = next(db.query("select * from bookings where id = ?", [booking_id]), None)
+    if row is None:
+        raise UnknownBooking(booking_id)
+    return _booking(row)
+
+
+def _insert(db, case_id, slot: Slot, mode, now, hold_hours, moved_from=None) -> str:
+    booking_id = secrets.token_hex(12)
+    try:
+        db["bookings"].insert(
+            {
+                "id": booking_id,
+                "case_id": case_id,
+                "provider_id": slot.provider_id,
+                "starts_at": _stamp(slot.starts_at),
+                "ends_at": _stamp(slot.ends_at),
+                "mode": mode,
+                "state": PENDING,
+                "hold_until": _stamp(hold_until(slot, now, hold_hours)),
+                "moved_from": moved_from,
+            }
+        )
+    except sqlite3.IntegrityError as error:
+        raise _taken_or_booked(error, case_id) from None
+    return booking_id
+
+
+def _update_slot(db, booking_id, slot: Slot, mode, now, hold_hours) -> None:
+    try:
+        db.execute(
+            "update bookings set provider_id = ?, starts_at = ?, ends_at = ?, mode = ?, hold_until = ?"
+            " where id = ?",
+            [slot.provider_id, _stamp(slot.starts_at), _stamp(slot.ends_at), mode,
+             _stamp(hold_until(slot, now, hold_hours)), booking_id],
+        )
+    except sqlite3.IntegrityError as error:
+        raise _taken_or_booked(error, booking_id) from None
+
+
+def _taken_or_booked(error: sqlite3.IntegrityError, key: str) -> BookingError:
+    if "case_id" in str(error):
+        return AlreadyBooked(key)
+    return SlotTaken(key)
+
+
+def _set_state(db, booking_id: str, state: str, reason: str | None = None) -> None:
+    db.execute(
+        "update bookings set state = ?, decline_reason = coalesce(?, decline_reason) where id = ?",
+        [state, reason, booking_id],
+    )
+
+
+def _active_row(db, case_id: str):
+    return next(
+        db.query(
+            "select * from bookings where case_id = ? and state in (?, ?)", [case_id, *ACTIVE]
+        ),
+        None,
+    )
+
+
+def _booking(row: dict) -> Booking:
+    return Booking(
+        id=row["id"],
+        case_id=row["case_id"],
+        provider_id=row["provider_id"],
+        starts_at=_time(row["starts_at"]),
+        ends_at=_time(row["ends_at"]),
+        mode=row["mode"],
+        state=row["state"],
+        hold_until=_time(row["hold_until"]) if row["hold_until"] else None,
+        moved_from=row["moved_from"],
+        decline_reason=row["decline_reason"],
+    )
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """UTC, to the minute, in a form that sorts as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _time(stamp: str) -> dt.datetime:
+    return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

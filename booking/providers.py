@@ -1,0 +1,36 @@
+"""Contracted providers (§ 101a stk. 2), as plain data read from the configuration."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+IN_PERSON = "in_person"
+PHONE_IN = "phone_in"  # the person phones the provider at the booked time and gives their code
+MEETING_MODES = (IN_PERSON, PHONE_IN)
+AGE_BANDS = ("18_24", "25_plus")
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    address: str
+    municipality: str
+    phone: str | None
+    age_bands: tuple[str, ...]
+    languages: tuple[str, ...]
+    meeting_modes: tuple[str, ...]
+    slot_minutes: int
+    closed_dates: tuple[dt.date, ...]
+    opening_hours: dict[str, tuple[str, ...]]
+
+    def serves(self, age_band: str | None) -> bool:
+        return age_band in self.age_bands
+
+    def outside(self, served_municipalities) -> bool:
+        """Outside the municipality: not in any municipality the service is for (stk. 2)."""
+        return self.municipality not in served_municipalities
+
+
+def providers_for(providers, age_band: str | None) -> list[Provider]:
+    """The providers whose age band fits the person (seed 000: under 25 / 25 and over)."""
+    return [provider for provider in providers if provider.serves(age_band)]
