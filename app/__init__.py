@@ -13,6 +13,7 @@ from app.cli import install_cli
 from app.config import Settings, load_settings
 from app.i18n import install_i18n
 from app.keys import load_key
+from app.maintenance import install_maintenance
 from app.security import install_security
 from app.sessions import ServerSessionInterface
 from intake.catalogue import load_catalogue
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     load_catalogue()
     app.register_blueprint(citizen)
     install_cli(app)
+    install_maintenance(app)
     app.jinja_env.globals.update(settings=app.extensions["indgang.settings"], REASONS=REASONS)
     return app
 

@@ -43,6 +43,7 @@ class Settings:
     municipality_name: str
     served_municipalities: tuple[str, ...]
     guarantee_days: int
+    hold_hours: int
     burden_limit: float
     money_factor: float
     chat_retention_hours: int
@@ -81,6 +82,7 @@ def settings_from_dict(data: dict) -> Settings:
         municipality_name=fields.get("municipality.name", str),
         served_municipalities=tuple(fields.get("municipality.served", list, check=_non_empty_strings, expected="a non-empty list of names")),
         guarantee_days=fields.get("guarantee.days", int, check=lambda v: 1 <= v <= 60, expected="a whole number of days from 1 to 60"),
+        hold_hours=fields.get("booking.hold_hours", int, default=48, check=lambda v: 1 <= v <= 168, expected="hours from 1 to 168"),
         burden_limit=float(fields.get("screening.burden_limit", (int, float), check=lambda v: 0 < v < 1, expected="a number between 0 and 1")),
         money_factor=float(fields.get("screening.money_factor", (int, float), check=lambda v: v > 0, expected="a positive number")),
         chat_retention_hours=fields.get("retention.chat_hours", int, check=lambda v: 1 <= v <= 48, expected="hours from 1 to 48"),

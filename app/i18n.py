@@ -1,7 +1,7 @@
 """Languages: Danish is the default; the person's choice is kept in their (server-side) session."""
 
 from flask import Flask, session
-from flask_babel import Babel, format_date, format_decimal, gettext
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, gettext
 
 LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
@@ -27,6 +27,7 @@ def translate(message: str, params: dict | None = None) -> str:
 
 def install_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/../translations"))
     Babel(app, locale_selector=current_language)
     app.jinja_env.globals.update(
@@ -34,5 +35,7 @@ def install_i18n(app: Flask) -> None:
         current_language=current_language,
         translate=translate,
         format_date=format_date,
+        format_datetime=format_datetime,
+        format_time=format_time,
         format_decimal=format_decimal,
     )

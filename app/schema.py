@@ -40,3 +40,41 @@ def create_cases(db: sqlite_utils.Database) -> None:
     )
     db["cases"].create_index(["code_digest"], unique=True)
     db["cases"].create_index(["referral_number"], unique=True)
+
+
+@migrations()
+def create_maintenance(db: sqlite_utils.Database) -> None:
+    """When scheduled jobs last ran (one row per job), so workers do not repeat each other."""
+    db["maintenance"].create({"name": str, "last_run": str}, pk="name")
+    db["maintenance"].insert({"name": "purge", "last_run": "1970-01-01T00:00:00+00:00"})
+
+
+@migrations()
+def create_bookings(db: sqlite_utils.Database) -> None:
+    """Bookings of the clarifying conversation. The partial unique indexes are the guarantee
+    against double booking: one active booking per provider and start, and one per case."""
+    db.execute(
+        """
+        create table bookings (
+            id text primary key,
+            case_id text not null references cases (id) on delete cascade,
+            provider_id text not null,
+            starts_at text not null,
+            ends_at text not null,
+            mode text not null,
+            state text not null,
+            hold_until text,
+            moved_from text,
+            decline_reason text
+        )
+        """
+    )
+    db.execute(
+        "create unique index one_active_booking_per_slot on bookings (provider_id, starts_at)"
+        " where state in ('pending', 'confirmed')"
+    )
+    db.execute(
+        "create unique index one_active_booking_per_case on bookings (case_id)"
+        " where state in ('pending', 'confirmed')"
+    )
+    db["bookings"].create_index(["state", "hold_until"])

@@ -73,9 +73,11 @@ class Booking:
     moved_from: str | None
     decline_reason: str | None
 
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE
+    def state_at(self, now: dt.datetime) -> str:
+        """The state as of `now`: a pending hold that has run out counts as expired."""
+        if self.state == PENDING and self.hold_until and self.hold_until <= now:
+            return EXPIRED
+        return self.state
 
 
 def check_transition(current: str, target: str) -> None:

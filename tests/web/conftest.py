@@ -81,7 +81,7 @@ class Citizen:
         self.get("/code/new")
         code = re.search(r'<p class="code"><span aria-hidden="true">([^<]+)</span>', self.page).group(1)
         response = self.post("/code/confirm", {"last_four": code[-4:]})
-        assert response.headers["Location"].endswith("/status")
+        assert response.headers["Location"].endswith("/book")
         return code
 
 

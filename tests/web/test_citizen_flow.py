@@ -48,7 +48,7 @@ def test_code_shown_once_needs_its_last_four(citizen):
     assert 'role="alert"' in citizen.page and code in citizen.page
     assert citizen.get("/status").status_code == 302  # not on until the code is typed back
     response = citizen.post("/code/confirm", {"last_four": code[-4:].lower()})
-    assert response.headers["Location"].endswith("/status")
+    assert response.headers["Location"].endswith("/book")
     assert citizen.get("/code/new").headers["Location"].endswith("/code")  # never shown again
 
 

@@ -1,14 +1,15 @@
-"""The citizen's pages: landing, chat, result, code and status. Views stay thin."""
+"""The citizen's pages from landing to code and status (booking is in booking_views)."""
 
 import datetime as dt
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask import Response, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
+from app.citizen.blueprint import bp
 from app.db import get_db
 from app.i18n import choose_language, current_language
-from app.sessions import forget
+from app.sessions import forget, now_utc
 from app.state import (
     CASE_ID,
     CHAT,
@@ -21,12 +22,11 @@ from app.state import (
     settings,
     vault,
 )
+from booking import bookings
 from intake import cases, codes
 from intake.catalogue import load_catalogue
 from intake.chat import ANSWERED, INVALID, take_turn
 from intake.eligibility import screen
-
-bp = Blueprint("citizen", __name__)
 
 
 @bp.get("/")
@@ -138,7 +138,7 @@ def confirm_code():
         return render_template("code_new.html", code=codes.grouped(new["code"]), error=error), 400
     session.pop(NEW_CODE)
     session[CASE_ID] = new["case_id"]
-    return redirect(url_for(".status"))
+    return redirect(url_for(".choose_provider"))
 
 
 @bp.get("/code")
@@ -163,7 +163,16 @@ def look_up_code():
 @bp.get("/status")
 @case_required
 def status():
-    return render_template("status.html", case=g.case, assessment=g.case.assessment)
+    booking = bookings.latest_booking(get_db(), g.case.id)
+    provider = settings().provider(booking.provider_id) if booking else None
+    return render_template(
+        "status.html",
+        case=g.case,
+        assessment=g.case.assessment,
+        booking=booking,
+        booking_state=booking.state_at(now_utc()) if booking else None,
+        provider=provider,
+    )
 
 
 @bp.post("/status/leave")

@@ -1,0 +1,33 @@
+"""Deletion on schedule: `flask purge`, and the same at most once an hour from requests."""
+
+import datetime as dt
+
+import sqlite_utils
+from flask import Flask
+
+from app.db import get_db
+from app.sessions import now_utc, purge_expired_sessions
+
+PURGE_INTERVAL = dt.timedelta(hours=1)
+
+
+def purge(db: sqlite_utils.Database) -> dict[str, int]:
+    """Delete what is no longer needed; returns how many rows of each kind went."""
+    return {"sessions": purge_expired_sessions(db)}
+
+
+def purge_if_due(db: sqlite_utils.Database, now: dt.datetime) -> bool:
+    """Run `purge` if the last run is an hour old; the claim is atomic across workers."""
+    claimed = db.execute(
+        "update maintenance set last_run = ? where name = 'purge' and last_run <= ?",
+        [now.isoformat(), (now - PURGE_INTERVAL).isoformat()],
+    ).rowcount
+    if claimed:
+        purge(db)
+    return bool(claimed)
+
+
+def install_maintenance(app: Flask) -> None:
+    @app.before_request
+    def scheduled_purge():
+        purge_if_due(get_db(), now_utc())

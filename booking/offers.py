@@ -1,0 +1,87 @@
+"""What a case is offered: free slots of the providers that fit, up to the guarantee deadline.
+
+If no slot is free before the deadline, the offer says so honestly, offers the earliest slots
+after it, and the case is marked "guarantee at risk" for the intake queue.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from booking.bookings import taken_starts
+from booking.providers import Provider
+from booking.slots import Slot, UnknownSlot, next_opening_hour, parse_slot_id, provider_slots, slot_of
+
+#: How far past the deadline to look for the earliest slots when none is free before it.
+LOOK_PAST_DEADLINE = dt.timedelta(days=28)
+EARLIEST_AFTER_DEADLINE = 6
+
+
+class SlotNotOffered(ValueError):
+    """A slot the case may not book; `reason` says why (for the person's message)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Offer:
+    provider: Provider
+    slots: tuple[Slot, ...]
+    deadline: dt.datetime
+    within_guarantee: bool  # False: no free slot before the deadline; these are the earliest after
+
+
+def free_slots(db, provider: Provider, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Slot]:
+    taken = taken_starts(db, provider.id, start, end, now)
+    return [slot for slot in provider_slots(provider, start, end) if slot.starts_at not in taken]
+
+
+def offer(db, provider: Provider, deadline: dt.datetime, now: dt.datetime) -> Offer:
+    """The provider's free slots from the next hour to the deadline, or the earliest after it."""
+    start = next_opening_hour(now)
+    slots = free_slots(db, provider, start, deadline, now)
+    if slots:
+        return Offer(provider, tuple(slots), deadline, True)
+    later = free_slots(db, provider, max(start, deadline), deadline + LOOK_PAST_DEADLINE, now)
+    return Offer(provider, tuple(later[:EARLIEST_AFTER_DEADLINE]), deadline, False)
+
+
+def guarantee_at_risk(offers: list[Offer]) -> bool:
+    """True when no fitting provider has a free slot within the guarantee."""
+    return not any(o.within_guarantee for o in offers)
+
+
+def mark_guarantee_at_risk(db, case_id: str, at_risk: bool) -> None:
+    db.execute("update cases set guarantee_at_risk = ? where id = ?", [int(at_risk), case_id])
+
+
+def chosen_slot(providers, slot_id: str, age_band: str | None, now: dt.datetime, deadline: dt.datetime) -> Slot:
+    """The slot a form named, checked: it exists, is not past nor beyond what is offered, and
+    its provider fits the person.
+
+    Raises `SlotNotOffered` with reason "unknown", "past" or "age_band"; whether it is free is
+    settled by the booking itself, inside its transaction.
+    """
+    try:
+        provider_id, starts_at = parse_slot_id(slot_id)
+        provider = next((p for p in providers if p.id == provider_id), None)
+        if provider is None:
+            raise UnknownSlot(slot_id)
+        slot = slot_of(provider, starts_at)
+    except UnknownSlot:
+        raise SlotNotOffered("unknown") from None
+    if slot.starts_at >= deadline + LOOK_PAST_DEADLINE:
+        raise SlotNotOffered("unknown")
+    if slot.starts_at < next_opening_hour(now):
+        raise SlotNotOffered("past")
+    if not provider.serves(age_band):
+        raise SlotNotOffered("age_band")
+    return slot
+
+
+def check_mode(provider: Provider, mode: str) -> str:
+    """The meeting mode, if the provider offers it; raises `SlotNotOffered("mode")`."""
+    if mode not in provider.meeting_modes:
+        raise SlotNotOffered("mode")
+    return mode

@@ -1,0 +1,174 @@
+"""Booking through the Flask client: book, move, cancel, .ics, and every kind of bad slot."""
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+from icalendar import Calendar
+
+from app import create_app
+from app.config import load_settings
+from app.db import get_db
+from booking.slots import UTC
+
+SLOT = re.compile(r'name="slot" value="([^"]+)"')
+
+
+@pytest.fixture
+def booked_case(citizen):
+    """A citizen aged 25+ who has their code and sees the places to book."""
+    citizen.finish_screening()
+    citizen.get_code()
+    return citizen
+
+
+def slots_at(citizen, provider_id):
+    citizen.get(f"/book/{provider_id}")
+    return SLOT.findall(citizen.page)
+
+
+def bookings_in(app):
+    with app.app_context():
+        return list(get_db().query("select * from bookings order by rowid"))
+
+
+def test_places_fit_the_age_band_and_say_they_are_outside(booked_case):
+    booked_case.get("/book")
+    assert "Lænke-ambulatoriet Hvidovre" in booked_case.page
+    assert "Lænke-ambulatoriet Lyngby-Taarbæk" in booked_case.page
+    assert "Stofrådgivningen" not in booked_case.page
+    assert booked_case.page.count("Uden for din kommune") == 2
+
+
+def test_under_25_sees_stofraadgivningen(citizen):
+    citizen.finish_screening({"age_band": "18_24"})
+    citizen.get_code()
+    citizen.get("/book")
+    assert "Stofrådgivningen" in citizen.page and "Lænke-ambulatoriet" not in citizen.page
+
+
+def test_book_shows_pending_on_status(booked_case, app):
+    slot = slots_at(booked_case, "laenke-hvidovre")[0]
+    response = booked_case.post("/book", {"slot": slot, "mode": "in_person"})
+    assert response.headers["Location"].endswith("/status")
+    [row] = bookings_in(app)
+    assert row["state"] == "pending" and row["provider_id"] == "laenke-hvidovre"
+    assert slot.endswith(dt.datetime.strptime(row["starts_at"], "%Y-%m-%dT%H:%M:%SZ").strftime("%Y%m%dT%H%MZ"))
+    booked_case.get("/status")
+    assert "Venter på, at kommunen bekræfter" in booked_case.page or "state-pending" in booked_case.page
+
+
+def test_slots_end_at_the_guarantee_deadline(booked_case):
+    slots = slots_at(booked_case, "laenke-hvidovre")
+    starts = [dt.datetime.strptime(s.split("@")[1], "%Y%m%dT%H%MZ").replace(tzinfo=UTC) for s in slots]
+    now = dt.datetime.now(UTC)
+    assert starts and min(starts) > now and max(starts) < now + dt.timedelta(days=16)
+    assert starts == sorted(starts)
+
+
+def test_move_then_cancel(booked_case, app):
+    first, second = slots_at(booked_case, "laenke-hvidovre")[:2]
+    booked_case.post("/book", {"slot": first, "mode": "in_person"})
+    booked_case.get("/book/laenke-lyngby")
+    other = SLOT.findall(booked_case.page)[0]
+    booked_case.post("/book", {"slot": other, "mode": "in_person"})
+    rows = bookings_in(app)
+    assert len(rows) == 1 and rows[0]["provider_id"] == "laenke-lyngby"  # a pending booking moves in place
+    booked_case.post("/booking/cancel")
+    assert bookings_in(app)[0]["state"] == "cancelled"
+    assert first in slots_at(booked_case, "laenke-hvidovre")
+
+
+def test_ics_is_neutral_and_has_an_alarm(booked_case):
+    slot = slots_at(booked_case, "laenke-hvidovre")[0]
+    booked_case.post("/book", {"slot": slot, "mode": "in_person"})
+    response = booked_case.client.get("/booking.ics")
+    assert response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Aftale"
+    assert "Hvidovre" in str(event["LOCATION"])
+    [alarm] = event.walk("VALARM")
+    assert alarm["TRIGGER"].dt == -dt.timedelta(hours=2)
+    text = response.data.decode().lower()
+    for word in ("stof", "misbrug", "behandling", "drug", "treatment", "asi"):
+        assert word not in text
+
+
+@pytest.mark.parametrize(
+    "slot, mode, message",
+    [
+        ("nonsense", "in_person", "ikke en tid, vi tilbyder"),
+        ("laenke-hvidovre@20990101T0800Z", "in_person", "ikke en tid, vi tilbyder"),
+        ("nowhere@20300101T0800Z", "in_person", "ikke en tid, vi tilbyder"),
+        ("laenke-hvidovre@20200106T0800Z", "in_person", "er gået"),
+        ("", "in_person", "ikke en tid, vi tilbyder"),
+    ],
+)
+def test_bad_slot_gives_a_clear_message(booked_case, app, slot, mode, message):
+    response = booked_case.post("/book", {"slot": slot, "mode": mode})
+    assert response.status_code == 400
+    assert message in booked_case.page and 'role="alert"' in booked_case.page
+    assert bookings_in(app) == []
+
+
+def test_slot_of_another_provider_or_age_band_or_mode(booked_case, app):
+    hvidovre = slots_at(booked_case, "laenke-hvidovre")
+    lyngby_times = {s.split("@")[1] for s in slots_at(booked_case, "laenke-lyngby")}
+    only_hvidovre = next(s for s in hvidovre if s.split("@")[1] not in lyngby_times)
+    response = booked_case.post("/book", {"slot": "laenke-lyngby@" + only_hvidovre.split("@")[1], "mode": "in_person"})
+    assert response.status_code == 400
+    young_slot = "stofraadgivningen@" + hvidovre[0].split("@")[1]
+    response = booked_case.post("/book", {"slot": young_slot, "mode": "in_person"})
+    assert response.status_code == 400
+    response = booked_case.post("/book", {"slot": hvidovre[0], "mode": "video"})
+    assert response.status_code == 400
+    assert bookings_in(app) == []
+
+
+def test_tampered_form_without_csrf_is_refused(booked_case, app):
+    slot = slots_at(booked_case, "laenke-hvidovre")[0]
+    response = booked_case.client.post("/book", data={"slot": slot, "mode": "in_person"})
+    assert response.status_code == 400 and bookings_in(app) == []
+
+
+def test_slot_just_taken_shows_nearest_free_times(booked_case, app):
+    from conftest import Citizen
+
+    slot = slots_at(booked_case, "laenke-hvidovre")[3]
+    rival = Citizen(app.test_client())
+    rival.finish_screening()
+    rival.get_code()
+    rival.get("/book/laenke-hvidovre")
+    rival.post("/book", {"slot": slot, "mode": "in_person"})
+    response = booked_case.post("/book", {"slot": slot, "mode": "in_person"})
+    assert response.status_code == 409
+    assert 'role="alert"' in booked_case.page and "Nærmeste ledige tider" in booked_case.page
+    assert f'value="{slot}"' not in booked_case.page
+    assert 'value="in_person" required checked' in booked_case.page
+
+
+def test_status_without_code_cannot_book(client):
+    assert client.get("/book").headers["Location"].endswith("/code")
+
+
+def test_no_free_slot_before_the_deadline(tmp_path, monkeypatch):
+    from conftest import Citizen
+
+    settings = load_settings()
+    today = dt.date.today()
+    closed = tuple(today + dt.timedelta(days=n) for n in range(-1, 17))
+    providers = tuple(dataclasses.replace(p, closed_dates=closed) for p in settings.providers)
+    monkeypatch.setenv("INDGANG_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True}, settings=dataclasses.replace(settings, providers=providers))
+    citizen = Citizen(app.test_client())
+    citizen.finish_screening()
+    citizen.get_code()
+    citizen.get("/book")
+    assert "Ingen ledig tid, før din behandlingsgaranti udløber" in citizen.page
+    with app.app_context():
+        assert [row["guarantee_at_risk"] for row in get_db().query("select guarantee_at_risk from cases")] == [1]
+    citizen.get("/book/laenke-hvidovre")
+    slots = SLOT.findall(citizen.page)
+    assert slots and all(dt.datetime.strptime(s.split("@")[1], "%Y%m%dT%H%MZ").date() > today + dt.timedelta(days=14) for s in slots)
