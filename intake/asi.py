@@ -71,8 +71,10 @@ def combined_score(scores: dict[str, float]) -> float:
 
 
 def _log(v: dict, item: str) -> float:
+    """ln(amount), capped; 0 for amounts below one unit, which ASI counts in whole dollars, so
+    a few kroner converted to cents cannot push a composite below 0 or above 1."""
     amount = v[item]
-    return min(math.log(amount), LOG_CAPS[item]) if amount > 0 else 0.0
+    return min(math.log(amount), LOG_CAPS[item]) if amount >= 1 else 0.0
 
 
 def _relationship_share(v: dict) -> float:

@@ -114,6 +114,15 @@ def get_code(page) -> str:
     return page.locator("p.code span[aria-hidden=true]").text_content().strip()
 
 
+def book_first_free_slot(page) -> None:
+    """On the booking page: open the first place's times, book the first one, see the status."""
+    page.locator('main a[href*="/book/"]').first.click()
+    page.wait_for_url("**/book/*")
+    page.locator("form.booking input[name=slot]").first.check()
+    page.locator("form.booking button.primary").click()
+    page.wait_for_url("**/status")
+
+
 def go_back(page) -> None:
     question_id = shown_question(page)
     page.locator("form.back button").click()
@@ -143,7 +152,7 @@ direct = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirec
 
 
 @JAVASCRIPT
-def test_chat_from_landing_page_to_code_and_status(phone, javascript):
+def test_chat_from_landing_page_to_a_booked_slot_and_status(phone, javascript):
     page = phone(java_script_enabled=javascript)
     start_chat(page)
     if javascript:
@@ -158,8 +167,11 @@ def test_chat_from_landing_page_to_code_and_status(phone, javascript):
     assert CODE.fullmatch(code), code
     page.locator("#last-four").fill(code[-4:])
     page.locator("main form:has(#last-four) button.primary").click()
-    page.wait_for_url("**/status")
-    expect(page.locator("main h1")).to_be_visible()
+    page.wait_for_url("**/book")
+    book_first_free_slot(page)
+    expect(page.locator("main .booking-status .when")).to_be_visible()
+    expect(page.locator("main .booking-status .state-pending")).to_be_visible()
+    assert page.locator('main a[href$="/booking.ics"]').count() == 1
 
 
 # ---- changing an answer ---------------------------------------------------------------------
@@ -251,8 +263,19 @@ def test_pages_pass_automated_accessibility_check(phone):
     problems += serious_violations(page, "chat")
     finish_chat(page)
     problems += serious_violations(page, "result")
-    get_code(page)
+    code = get_code(page)
     problems += serious_violations(page, "code")
+    page.locator("#last-four").fill(code[-4:])
+    page.locator("main form:has(#last-four) button.primary").click()
+    page.wait_for_url("**/book")
+    problems += serious_violations(page, "places")
+    page.locator('main a[href*="/book/"]').first.click()
+    page.wait_for_url("**/book/*")
+    problems += serious_violations(page, "times")
+    page.locator("form.booking input[name=slot]").first.check()
+    page.locator("form.booking button.primary").click()
+    page.wait_for_url("**/status")
+    problems += serious_violations(page, "status")
     assert problems == [], "\n".join(problems)
 
 

@@ -1,6 +1,7 @@
 """Composite scores: each formula checked on worked examples computed by hand."""
 
 import math
+import random
 
 import pytest
 
@@ -73,7 +74,8 @@ def test_combined_score_is_the_mean():
         ({"D23": 1e12}, "alcohol", (44 / 6) / 44),
         ({"E17": 1e12}, "legal", 9.2 / 46),
         ({"E12": 1}, "employment", 1.0),  # ln(1) = 0
-        ({"E12": 0.5}, "employment", 1 - math.log(0.5) / 36),
+        ({"E12": 0.5}, "employment", 1.0),  # under one unit: no money term, never above 1
+        ({"E12": 2.5}, "employment", 1 - math.log(2.5) / 36),
     ],
 )
 def test_money_terms(overrides, name, expected):
@@ -119,3 +121,17 @@ def test_missing_item_is_named(item):
 def test_out_of_range_item_is_named(item, value):
     with pytest.raises(ValueError, match=rf"\b{item}\b"):
         composite_scores(no_problems(**{item: value}))
+
+
+def test_any_valid_answers_stay_within_zero_and_one():
+    from intake.asi import DAY_ITEMS, FLAG_ITEMS, MONEY_ITEMS, RATING_ITEMS
+
+    rng = random.Random(2026)
+    for _ in range(3000):
+        items = {item: rng.randint(0, 30) for item in DAY_ITEMS}
+        items.update({item: rng.randint(0, 4) for item in RATING_ITEMS})
+        items.update({item: rng.randint(0, 1) for item in FLAG_ITEMS})
+        items.update({item: rng.choice([0, 0.3, 1, 55.5, 1e4, 1e9]) for item in MONEY_ITEMS})
+        items.update({item: rng.choice([0, 1, "N"]) for item in RELATIONSHIP_ITEMS})
+        items["F3"] = rng.choice(["yes", "no", "indifferent"])
+        assert all(0 <= value <= 1 + 1e-12 for value in composite_scores(items).values()), items
