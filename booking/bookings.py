@@ -53,6 +53,10 @@ class UnknownBooking(BookingError):
     """No booking has this id."""
 
 
+class UnknownCase(BookingError):
+    """The case is gone (deleted a moment ago), so nothing can be booked for it."""
+
+
 class InvalidTransition(BookingError):
     def __init__(self, current: str, target: str):
         super().__init__(f"a {current} booking cannot become {target}")
@@ -116,7 +120,7 @@ def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: 
         if _active_row(db, case_id) is not None:
             raise AlreadyBooked(case_id)
         booking_id = _insert(db, case_id, slot, mode, now, hold_hours)
-    return get_booking(db, booking_id)
+        return get_booking(db, booking_id)
 
 
 def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int) -> Booking:
@@ -135,7 +139,7 @@ def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: 
             check_transition(current["state"], MOVED)
             _set_state(db, current["id"], MOVED)
             booking_id = _insert(db, case_id, slot, mode, now, hold_hours, moved_from=current["id"])
-    return get_booking(db, booking_id)
+        return get_booking(db, booking_id)
 
 
 def cancel(db, case_id: str, now: dt.datetime) -> Booking:
@@ -147,14 +151,16 @@ def cancel(db, case_id: str, now: dt.datetime) -> Booking:
             raise NoActiveBooking(case_id)
         check_transition(current["state"], CANCELLED)
         _set_state(db, current["id"], CANCELLED)
-    return get_booking(db, current["id"])
+        return get_booking(db, current["id"])
 
 
 def change_state(db, booking_id: str, target: str, now: dt.datetime, reason: str | None = None) -> Booking:
     """Staff's actions (confirm, decline, attended, no-show): allowed only from the right state.
 
-    Two staff confirming at once, or one confirming while the citizen cancels: the transaction
-    makes one win, and the other gets `InvalidTransition` naming the state it found.
+    Two staff confirming at once: one wins, the other gets `InvalidTransition` naming the state
+    it found. A citizen's cancel that commits first makes a confirmation fail the same way; a
+    confirmation that commits first leaves a confirmed booking, which the citizen may still
+    cancel.
     """
     with immediate(db):
         expire_pending(db, now)
@@ -163,7 +169,7 @@ def change_state(db, booking_id: str, target: str, now: dt.datetime, reason: str
             raise UnknownBooking(booking_id)
         check_transition(row["state"], target)
         _set_state(db, booking_id, target, reason)
-    return get_booking(db, booking_id)
+        return get_booking(db, booking_id)
 
 
 def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
@@ -234,6 +240,8 @@ def _update_slot(db, booking_id, slot: Slot, mode, now, hold_hours) -> None:
 
 
 def _taken_or_booked(error: sqlite3.IntegrityError, key: str) -> BookingError:
+    if "FOREIGN KEY" in str(error):
+        return UnknownCase(key)
     if "case_id" in str(error):
         return AlreadyBooked(key)
     return SlotTaken(key)
@@ -271,7 +279,7 @@ def _booking(row: dict) -> Booking:
 
 
 def _stamp(moment: dt.datetime) -> str:
-    """UTC, to the minute, in a form that sorts as text."""
+    """UTC, to the second, in a form that sorts as text."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -79,6 +79,10 @@ def book():
         return _slot_problem(str(NOT_OFFERED_MESSAGES[error.reason]), 400)
     except bookings.SlotTaken:
         return _slot_problem(gettext("Somebody took that time a moment ago. Here are the nearest free times."), 409, slot)
+    except (bookings.AlreadyBooked, bookings.NoActiveBooking):
+        pass  # another tab booked or cancelled meanwhile: the status page shows what holds now
+    except bookings.UnknownCase:
+        return redirect(url_for(".enter_code"))
     return redirect(url_for(".status"))
 
 
