@@ -78,3 +78,58 @@ def create_bookings(db: sqlite_utils.Database) -> None:
         " where state in ('pending', 'confirmed')"
     )
     db["bookings"].create_index(["state", "hold_until"])
+
+
+@migrations()
+def create_accounts_and_audit(db: sqlite_utils.Database) -> None:
+    """Staff accounts (intake, provider bound to one provider, admin) and the audit log.
+
+    The audit log says who did what to which referral number and when; it never holds a
+    citizen's code or any answer.
+    """
+    db["accounts"].create(
+        {
+            "username": str,
+            "role": str,
+            "provider_id": str,
+            "password_hash": str,
+            "totp_secret": str,
+            "disabled": int,
+            "demo": int,
+            "failed_attempts": int,
+            "locked_until": str,
+        },
+        pk="username",
+        not_null={"role", "password_hash"},
+        defaults={"disabled": 0, "demo": 0, "failed_attempts": 0},
+    )
+    db["audit"].create(
+        {"id": int, "at": str, "username": str, "role": str, "referral_number": str, "action": str, "detail": str},
+        pk="id",
+        not_null={"at", "username", "action"},
+    )
+    db["audit"].create_index(["at"])
+    db["audit"].create_index(["referral_number"])
+
+
+@migrations()
+def create_decisions(db: sqlite_utils.Database) -> None:
+    """The municipality's decision after the clarifying conversation (§ 101a stk. 4)."""
+    db.execute(
+        """
+        create table decisions (
+            case_id text primary key references cases (id) on delete cascade,
+            outcome text not null,
+            provider_id text,
+            start_date text,
+            reason text,
+            decided_day text not null
+        )
+        """
+    )
+
+
+@migrations()
+def add_decline_note(db: sqlite_utils.Database) -> None:
+    """Staff's own words beside a decline reason; shown to staff only."""
+    db.execute("alter table bookings add column decline_note text")

@@ -13,7 +13,8 @@ from intake.vault import Vault
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
-CHAT = "chat"  # {"answers": {...}, "first_contact_day": "YYYY-MM-DD", "editing": question id}
+CHAT = "chat"  # the citizen's screening in progress (app/screening_session.py)
+PHONE_INTAKE = "phone_intake"  # a screening staff run for a caller
 CASE_ID = "case_id"  # the case reached with a code in this session
 NEW_CODE = "new_code"  # the code just created, until the person has typed back its end
 CRISIS_NOTICE = "crisis_notice"  # show emergency help on the next page (a yes to P9/P10)
@@ -33,17 +34,6 @@ def code_key() -> bytes:
 
 def today_in_copenhagen() -> dt.date:
     return dt.datetime.now(COPENHAGEN).date()
-
-
-def chat_state() -> dict:
-    """The chat in progress; starting one records the day (not the time) of first contact."""
-    if CHAT not in session:
-        session[CHAT] = {"answers": {}, "first_contact_day": today_in_copenhagen().isoformat(), "editing": None}
-    return session[CHAT]
-
-
-def save_chat(answers: dict, editing: str | None = None) -> None:
-    session[CHAT] = {**chat_state(), "answers": answers, "editing": editing}
 
 
 def case_required(view):

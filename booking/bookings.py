@@ -76,6 +76,7 @@ class Booking:
     hold_until: dt.datetime | None
     moved_from: str | None
     decline_reason: str | None
+    decline_note: str | None = None
 
     def state_at(self, now: dt.datetime) -> str:
         """The state as of `now`: a pending hold that has run out counts as expired."""
@@ -105,7 +106,7 @@ def expire_pending(db: sqlite_utils.Database, now: dt.datetime) -> int:
     """Release the slots of pending bookings whose hold has run out."""
     return db.execute(
         "update bookings set state = ? where state = ? and hold_until <= ?",
-        [EXPIRED, PENDING, _stamp(now)],
+        [EXPIRED, PENDING, stamp(now)],
     ).rowcount
 
 
@@ -154,7 +155,9 @@ def cancel(db, case_id: str, now: dt.datetime) -> Booking:
         return get_booking(db, current["id"])
 
 
-def change_state(db, booking_id: str, target: str, now: dt.datetime, reason: str | None = None) -> Booking:
+def change_state(
+    db, booking_id: str, target: str, now: dt.datetime, reason: str | None = None, note: str | None = None
+) -> Booking:
     """Staff's actions (confirm, decline, attended, no-show): allowed only from the right state.
 
     Two staff confirming at once: one wins, the other gets `InvalidTransition` naming the state
@@ -168,14 +171,14 @@ def change_state(db, booking_id: str, target: str, now: dt.datetime, reason: str
         if row is None:
             raise UnknownBooking(booking_id)
         check_transition(row["state"], target)
-        _set_state(db, booking_id, target, reason)
+        _set_state(db, booking_id, target, reason, note)
         return get_booking(db, booking_id)
 
 
 def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
     """The case's pending or confirmed booking, counting an expired hold as gone."""
     row = _active_row(db, case_id)
-    if row is None or (row["state"] == PENDING and row["hold_until"] <= _stamp(now)):
+    if row is None or (row["state"] == PENDING and row["hold_until"] <= stamp(now)):
         return None
     return _booking(row)
 
@@ -194,7 +197,7 @@ def taken_starts(db, provider_id: str, start: dt.datetime, end: dt.datetime, now
     rows = db.query(
         "select starts_at from bookings where provider_id = ? and starts_at >= ? and starts_at < ?"
         " and (state = ? or (state = ? and hold_until > ?))",
-        [provider_id, _stamp(start), _stamp(end), CONFIRMED, PENDING, _stamp(now)],
+        [provider_id, stamp(start), stamp(end), CONFIRMED, PENDING, stamp(now)],
     )
     return {_time(row["starts_at"]) for row in rows}
 
@@ -214,11 +217,11 @@ def _insert(db, case_id, slot: Slot, mode, now, hold_hours, moved_from=None) -> 
                 "id": booking_id,
                 "case_id": case_id,
                 "provider_id": slot.provider_id,
-                "starts_at": _stamp(slot.starts_at),
-                "ends_at": _stamp(slot.ends_at),
+                "starts_at": stamp(slot.starts_at),
+                "ends_at": stamp(slot.ends_at),
                 "mode": mode,
                 "state": PENDING,
-                "hold_until": _stamp(hold_until(slot, now, hold_hours)),
+                "hold_until": stamp(hold_until(slot, now, hold_hours)),
                 "moved_from": moved_from,
             }
         )
@@ -232,8 +235,8 @@ def _update_slot(db, booking_id, slot: Slot, mode, now, hold_hours) -> None:
         db.execute(
             "update bookings set provider_id = ?, starts_at = ?, ends_at = ?, mode = ?, hold_until = ?"
             " where id = ?",
-            [slot.provider_id, _stamp(slot.starts_at), _stamp(slot.ends_at), mode,
-             _stamp(hold_until(slot, now, hold_hours)), booking_id],
+            [slot.provider_id, stamp(slot.starts_at), stamp(slot.ends_at), mode,
+             stamp(hold_until(slot, now, hold_hours)), booking_id],
         )
     except sqlite3.IntegrityError as error:
         raise _taken_or_booked(error, booking_id) from None
@@ -247,10 +250,11 @@ def _taken_or_booked(error: sqlite3.IntegrityError, key: str) -> BookingError:
     return SlotTaken(key)
 
 
-def _set_state(db, booking_id: str, state: str, reason: str | None = None) -> None:
+def _set_state(db, booking_id: str, state: str, reason: str | None = None, note: str | None = None) -> None:
     db.execute(
-        "update bookings set state = ?, decline_reason = coalesce(?, decline_reason) where id = ?",
-        [state, reason, booking_id],
+        "update bookings set state = ?, decline_reason = coalesce(?, decline_reason),"
+        " decline_note = coalesce(?, decline_note) where id = ?",
+        [state, reason, note, booking_id],
     )
 
 
@@ -275,10 +279,11 @@ def _booking(row: dict) -> Booking:
         hold_until=_time(row["hold_until"]) if row["hold_until"] else None,
         moved_from=row["moved_from"],
         decline_reason=row["decline_reason"],
+        decline_note=row.get("decline_note"),
     )
 
 
-def _stamp(moment: dt.datetime) -> str:
+def stamp(moment: dt.datetime) -> str:
     """UTC, to the second, in a form that sorts as text."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -108,3 +108,9 @@ def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | N
 def delete_case(db: sqlite_utils.Database, case_id: str) -> None:
     """Delete everything about a case ("delete my data now"); related rows cascade."""
     db["cases"].delete_where("id = ?", [case_id])
+
+
+def case_id_for_referral(db: sqlite_utils.Database, referral_number: str) -> str | None:
+    """The case behind a referral number (what staff and providers use), or None."""
+    row = next(db.query("select id from cases where referral_number = ?", [referral_number]), None)
+    return row["id"] if row else None

@@ -39,6 +39,8 @@ def test_danish_keeps_every_placeholder(extracted):
     danish = catalogue("da")
     for message in extracted:
         translated = danish.get(message.id)
+        if translated is None or not translated.string:
+            continue  # reported by test_danish_translates_every_visible_string
         assert set(PLACEHOLDER.findall(translated.string)) == set(PLACEHOLDER.findall(message.id)), message.id
 
 

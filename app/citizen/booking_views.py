@@ -6,14 +6,13 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from app.case_booking import case_deadline, case_offers, fitting_providers, slot_from_form
 from app.citizen.blueprint import bp
 from app.db import get_db
 from app.sessions import now_utc
 from app.state import case_required, settings
 from booking import bookings, offers
 from booking.calendar import booking_calendar
-from booking.providers import providers_for
-from booking.slots import guarantee_deadline
 
 NOT_OFFERED_MESSAGES = {
     "unknown": _l("That time is not one we offer. Please choose a time from the list."),
@@ -47,9 +46,8 @@ def booking_words():
 @bp.get("/book")
 @case_required
 def choose_provider():
-    fitting = _fitting_providers()
-    provider_offers = [offers.offer(get_db(), p, _deadline(), now_utc()) for p in fitting]
-    if fitting:
+    provider_offers = case_offers(g.case)
+    if provider_offers:
         offers.mark_guarantee_at_risk(get_db(), g.case.id, offers.guarantee_at_risk(provider_offers))
     return render_template("book_providers.html", offers=provider_offers, last_day=_last_day())
 
@@ -57,7 +55,7 @@ def choose_provider():
 @bp.get("/book/<provider_id>")
 @case_required
 def choose_slot(provider_id):
-    provider = next((p for p in _fitting_providers() if p.id == provider_id), None)
+    provider = next((p for p in fitting_providers(g.case) if p.id == provider_id), None)
     if provider is None:
         abort(404)
     return _render_slots(provider)
@@ -67,14 +65,10 @@ def choose_slot(provider_id):
 @case_required
 def book():
     """Book a slot, or move the active booking there; the domain settles who gets it."""
-    config, now = settings(), now_utc()
     try:
-        wanted = request.form.get("slot", "")[:80]
-        slot = offers.chosen_slot(config.providers, wanted, _age_band(), now, _deadline())
-        provider = config.provider(slot.provider_id)
-        mode = offers.check_mode(provider, request.form.get("mode", ""))
+        slot, mode = slot_from_form(g.case)
         action = bookings.move if _active() else bookings.book
-        action(get_db(), g.case.id, slot, mode, now, config.hold_hours)
+        action(get_db(), g.case.id, slot, mode, now_utc(), settings().hold_hours)
     except offers.SlotNotOffered as error:
         return _slot_problem(str(NOT_OFFERED_MESSAGES[error.reason]), 400)
     except bookings.SlotTaken:
@@ -117,7 +111,7 @@ def booking_ics():
 
 
 def _render_slots(provider, message=None, status=200, wanted=None):
-    offer = offers.offer(get_db(), provider, _deadline(), now_utc())
+    offer = offers.offer(get_db(), provider, case_deadline(g.case), now_utc())
     nearest = _nearest(offer.slots, wanted) if wanted else ()
     return render_template(
         "book_slots.html",
@@ -132,11 +126,11 @@ def _render_slots(provider, message=None, status=200, wanted=None):
 
 def _slot_problem(message, status, wanted=None):
     provider_id = request.form.get("slot", "").partition("@")[0]
-    provider = next((p for p in _fitting_providers() if p.id == provider_id), None)
+    provider = next((p for p in fitting_providers(g.case) if p.id == provider_id), None)
     if provider is None:
         return render_template(
             "book_providers.html",
-            offers=[offers.offer(get_db(), p, _deadline(), now_utc()) for p in _fitting_providers()],
+            offers=case_offers(g.case),
             last_day=_last_day(),
             message=message,
         ), status
@@ -154,20 +148,8 @@ def _by_day(slots):
     return days
 
 
-def _age_band():
-    return g.case.answers.get("age_band")
-
-
-def _fitting_providers():
-    return providers_for(settings().providers, _age_band())
-
-
 def _last_day():
     return g.case.first_contact_day + dt.timedelta(days=settings().guarantee_days)
-
-
-def _deadline():
-    return guarantee_deadline(g.case.first_contact_day, settings().guarantee_days)
 
 
 def _active():

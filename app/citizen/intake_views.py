@@ -1,6 +1,5 @@
 """The citizen's pages from landing to code and status (booking is in booking_views)."""
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Response, g, redirect, render_template, request, session, url_for
@@ -8,25 +7,15 @@ from flask_babel import gettext
 
 from app.citizen.blueprint import bp
 from app.db import get_db
-from app.i18n import choose_language, current_language
+from app.i18n import choose_language
+from app.screening_session import ScreeningSession
 from app.sessions import forget, now_utc
-from app.state import (
-    CASE_ID,
-    CHAT,
-    CRISIS_NOTICE,
-    NEW_CODE,
-    case_required,
-    chat_state,
-    code_key,
-    save_chat,
-    settings,
-    vault,
-)
+from app.state import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE, case_required, code_key, settings
 from booking import bookings
 from intake import cases, codes
-from intake.catalogue import load_catalogue
-from intake.chat import ANSWERED, INVALID, take_turn
-from intake.eligibility import screen
+from intake.chat import ANSWERED, INVALID
+
+CHAT_FLOW = ScreeningSession(CHAT)
 
 
 @bp.get("/")
@@ -54,7 +43,7 @@ def quick_exit():
 
 @bp.get("/chat")
 def chat():
-    question = _shown_question(chat_state())
+    question = CHAT_FLOW.shown_question()
     if question is None:
         return redirect(url_for(".result"))
     return _render_chat(question, crisis=session.pop(CRISIS_NOTICE, False))
@@ -62,41 +51,25 @@ def chat():
 
 @bp.post("/chat")
 def answer():
-    state = chat_state()
-    turn = take_turn(
-        load_catalogue(),
-        state["answers"],
-        list(settings().served_municipalities),
-        request.form.get("question", ""),
-        request.form.getlist("answer"),
-        request.form.get("text", ""),
-        gettext,
-        current_language(),
-        none_chosen=request.form.get("none") == "1",
-    )
+    turn = CHAT_FLOW.take_posted_turn()
     if turn.kind == ANSWERED:
-        save_chat(turn.answers)
         if turn.crisis:
             session[CRISIS_NOTICE] = True
         return redirect(url_for(".chat"))
-    question = _posted_question(state) or _shown_question(state)
+    question = CHAT_FLOW.posted_question() or CHAT_FLOW.shown_question()
     status = 400 if turn.kind == INVALID else 200
     return _render_chat(question, turn=turn), status
 
 
 @bp.post("/chat/back")
 def back():
-    state = chat_state()
-    catalogue = load_catalogue()
-    current = _posted_question(state)
-    previous = catalogue.previous_question(current, state["answers"])
-    save_chat(state["answers"], editing=previous.id if previous else None)
+    CHAT_FLOW.go_back()
     return redirect(url_for(".chat"))
 
 
 @bp.get("/result")
 def result():
-    assessment = _finished_assessment()
+    assessment = CHAT_FLOW.assessment()
     if assessment is None:
         return redirect(url_for(".chat"))
     return render_template("result.html", assessment=assessment)
@@ -104,19 +77,10 @@ def result():
 
 @bp.post("/code/new")
 def create_code():
-    assessment = _finished_assessment()
-    if assessment is None:
+    created = CHAT_FLOW.create_case()
+    if created is None:
         return redirect(url_for(".chat"))
-    state = chat_state()
-    case_id, code = cases.create_case(
-        get_db(),
-        vault(),
-        code_key(),
-        answers=load_catalogue().relevant_answers(state["answers"]),
-        assessment=assessment,
-        first_contact_day=_first_contact_day(state),
-    )
-    session.pop(CHAT)
+    case_id, code = created
     session[NEW_CODE] = {"code": code, "case_id": case_id}
     return redirect(url_for(".show_new_code"))
 
@@ -197,55 +161,12 @@ def delete():
 
 
 def _render_chat(question, turn=None, crisis=False):
-    state = chat_state()
-    catalogue = load_catalogue()
-    answered, total = catalogue.progress(state["answers"])
     return render_template(
         "chat.html",
-        question=question,
-        options=catalogue.options_for(question, state["answers"], settings().served_municipalities),
-        section=catalogue.sections[question.section],
-        previous_answer=state["answers"].get(question.id),
-        can_go_back=catalogue.previous_question(question, state["answers"]) is not None,
-        answered=answered,
-        total=total,
         turn=turn,
         crisis=crisis or (turn is not None and turn.crisis),
+        **CHAT_FLOW.question_context(question),
     )
-
-
-def _shown_question(state: dict):
-    """The question being changed (after "back"), else the first one not yet answered."""
-    catalogue = load_catalogue()
-    editing = catalogue.get(state.get("editing") or "")
-    if editing and catalogue.applies(editing, state["answers"]):
-        return editing
-    return catalogue.next_question(state["answers"])
-
-
-def _posted_question(state: dict):
-    catalogue = load_catalogue()
-    question = catalogue.get(request.form.get("question", ""))
-    return question if question and catalogue.applies(question, state["answers"]) else None
-
-
-def _finished_assessment():
-    state = chat_state()
-    catalogue = load_catalogue()
-    if catalogue.next_question(state["answers"]) is not None:
-        return None
-    config = settings()
-    return screen(
-        catalogue,
-        state["answers"],
-        list(config.served_municipalities),
-        config.burden_limit,
-        config.money_factor,
-    )
-
-
-def _first_contact_day(state: dict) -> dt.date:
-    return dt.date.fromisoformat(state["first_contact_day"])
 
 
 def _local_path(target: str | None) -> str:

@@ -81,7 +81,7 @@ def active_rows_for(db, slot) -> list[dict]:
     return list(
         db.query(
             "select * from bookings where provider_id = ? and starts_at = ? and state in ('pending', 'confirmed')",
-            [slot.provider_id, bookings._stamp(slot.starts_at)],
+            [slot.provider_id, bookings.stamp(slot.starts_at)],
         )
     )
 
@@ -157,8 +157,8 @@ def test_the_database_refuses_two_active_bookings_for_one_slot(db):
         "id": "duplicate",
         "case_id": make_case(db),
         "provider_id": row.provider_id,
-        "starts_at": bookings._stamp(row.starts_at),
-        "ends_at": bookings._stamp(row.ends_at),
+        "starts_at": bookings.stamp(row.starts_at),
+        "ends_at": bookings.stamp(row.ends_at),
         "mode": IN_PERSON,
         "state": CONFIRMED,
     }

@@ -13,7 +13,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from builders import FITTING_ANSWERS
 
 from app.db import open_database
