@@ -1,0 +1,119 @@
+"""Phone intake (§ 101a stk. 3: contact by phone, anonymously): staff run the same screening
+for a caller, read the code aloud once, and book a slot for them. Nothing about the caller is
+stored beyond what the web flow stores; the case is marked as created by phone."""
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext
+
+from app.case_booking import STAFF_SLOT_ERRORS, case_offers, slot_from_form
+from app.db import get_db
+from app.screening_session import ScreeningSession
+from app.sessions import now_utc
+from app.staff.blueprint import bp
+from app.staff.views import _case
+from app.staff_auth import login_required, record
+from app.state import PHONE_INTAKE, settings, vault
+from booking import bookings, offers
+from intake import cases, codes
+from intake.chat import ANSWERED, INVALID
+
+PHONE_FLOW = ScreeningSession(PHONE_INTAKE)
+PHONE_CODE = "phone_code"  # the new code and referral number, until staff have read it aloud
+
+
+@bp.get("/phone")
+@login_required("intake")
+def phone():
+    question = PHONE_FLOW.shown_question()
+    if question is None:
+        return render_template("staff_phone_result.html", assessment=PHONE_FLOW.assessment())
+    return render_template("staff_phone.html", turn=None, **PHONE_FLOW.question_context(question))
+
+
+@bp.post("/phone")
+@login_required("intake")
+def phone_answer():
+    turn = PHONE_FLOW.take_posted_turn()
+    if turn.kind == ANSWERED:
+        return redirect(url_for(".phone"))
+    question = PHONE_FLOW.posted_question() or PHONE_FLOW.shown_question()
+    status = 400 if turn.kind == INVALID else 200
+    return render_template("staff_phone.html", turn=turn, **PHONE_FLOW.question_context(question)), status
+
+
+@bp.post("/phone/back")
+@login_required("intake")
+def phone_back():
+    PHONE_FLOW.go_back()
+    return redirect(url_for(".phone"))
+
+
+@bp.post("/phone/restart")
+@login_required("intake")
+def phone_restart():
+    PHONE_FLOW.discard()
+    return redirect(url_for(".phone"))
+
+
+@bp.post("/phone/case")
+@login_required("intake")
+def phone_create_case():
+    created = PHONE_FLOW.create_case(created_via=cases.PHONE)
+    if created is None:
+        return redirect(url_for(".phone"))
+    case_id, code = created
+    referral_number = cases.load_case(get_db(), vault(), case_id).referral_number
+    session[PHONE_CODE] = {"code": code, "referral_number": referral_number}
+    record("phone intake: case created", referral_number)
+    return redirect(url_for(".phone_code"))
+
+
+@bp.get("/phone/code")
+@login_required("intake")
+def phone_code():
+    new = session.get(PHONE_CODE)
+    if new is None:
+        return redirect(url_for(".queue"))
+    return render_template("staff_phone_code.html", code=codes.grouped(new["code"]), referral_number=new["referral_number"])
+
+
+@bp.post("/phone/code")
+@login_required("intake")
+def phone_code_read():
+    """The code has been read aloud: it is never shown again, to anybody."""
+    new = session.pop(PHONE_CODE, None)
+    if new is None:
+        return redirect(url_for(".queue"))
+    return redirect(url_for(".book_for_caller", referral_number=new["referral_number"]))
+
+
+@bp.get("/cases/<referral_number>/book")
+@login_required("intake")
+def book_for_caller(referral_number):
+    case = _case(referral_number)
+    return render_template(
+        "staff_slots.html",
+        case=case,
+        booking=None,
+        action=url_for(".book_for_caller", referral_number=referral_number),
+        offers=case_offers(case),
+    )
+
+
+@bp.post("/cases/<referral_number>/book")
+@login_required("intake")
+def book_for_caller_post(referral_number):
+    case = _case(referral_number)
+    try:
+        slot, mode = slot_from_form(case)
+        bookings.book(get_db(), case.id, slot, mode, now_utc(), settings().hold_hours)
+    except (offers.SlotNotOffered, bookings.SlotTaken) as error:
+        flash(str(STAFF_SLOT_ERRORS[type(error)]), "error")
+        return redirect(url_for(".book_for_caller", referral_number=referral_number))
+    except bookings.AlreadyBooked:
+        flash(gettext("This case already has a booking: move it instead."), "error")
+        return redirect(url_for(".case", referral_number=referral_number))
+    record("book for caller", referral_number, slot.id)
+    flash(gettext("Booked. Tell the caller the time and place."), "ok")
+    return redirect(url_for(".case", referral_number=referral_number))
+
