@@ -8,6 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from app import db as database
+from app.admin import bp as admin
 from app.citizen import bp as citizen
 from app.cli import install_cli
 from app.config import Settings, load_settings
@@ -16,6 +17,9 @@ from app.keys import load_key
 from app.maintenance import install_maintenance
 from app.security import install_security
 from app.sessions import ServerSessionInterface
+from app.staff import bp as staff
+from app.staff_auth import install_staff_auth
+from app.words import WORDS
 from intake.catalogue import load_catalogue
 from intake.eligibility import REASONS
 from intake.vault import Vault
@@ -44,9 +48,12 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     CSRFProtect(app)
     load_catalogue()
     app.register_blueprint(citizen)
+    install_staff_auth(app)
+    app.register_blueprint(admin)
+    app.register_blueprint(staff)
     install_cli(app)
     install_maintenance(app)
-    app.jinja_env.globals.update(settings=app.extensions["indgang.settings"], REASONS=REASONS)
+    app.jinja_env.globals.update(settings=app.extensions["indgang.settings"], REASONS=REASONS, **WORDS)
     return app
 
 

@@ -1,13 +1,21 @@
 """Command-line tasks: `flask --app app <command>`."""
 
+import sys
+
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
+from app import accounts
+from app import audit as audit_log
 from app import db as database
 from app.maintenance import purge as purge_now
+from app.sessions import now_utc
 
 
 def install_cli(app: Flask) -> None:
+    app.cli.add_command(users)
+
     @app.cli.command("migrate")
     def migrate():
         """Apply any pending schema migrations to the database."""
@@ -19,3 +27,100 @@ def install_cli(app: Flask) -> None:
         """Delete what is no longer needed (abandoned chats, ended cases, expired holds)."""
         deleted = purge_now(database.get_db())
         click.echo(", ".join(f"{name}: {count} deleted" for name, count in deleted.items()))
+
+
+users = AppGroup("users", help="Staff accounts: create, disable, enable, reset-password, list.")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True,
+              help="intake (visitation), provider (one treatment place) or admin.")
+@click.option("--provider", "provider_id", metavar="ID", help="For --role provider: the provider's id in the configuration.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input (for scripts).")
+def create_user(username, role, provider_id, password_stdin):
+    """Create a staff account. Asks for the password twice, unless --password-stdin."""
+    provider_ids = tuple(provider.id for provider in current_app.extensions["indgang.settings"].providers)
+    username = accounts.normalise_username(username)
+    try:
+        accounts.check_new_account(username, role, provider_id, provider_ids)
+        if accounts.get_account(database.get_db(), username) is not None:
+            raise accounts.AccountExists(f"there is already an account named {username}")
+        account = accounts.create_account(
+            database.get_db(), current_app.extensions["indgang.passwords"], username, role,
+            _read_password(password_stdin), provider_ids=provider_ids, provider_id=provider_id, now=now_utc(),
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error))
+    bound = f", {account.provider_id}" if account.provider_id else ""
+    _audit("account_created", f"{account.username} ({account.role}{bound})")
+    click.echo(f"Created {account.username} ({account.role}{bound}).")
+
+
+@users.command("disable")
+@click.argument("username")
+def disable_user(username):
+    """Stop an account from signing in; its open sessions end at their next request."""
+    _change(lambda db, now: accounts.disable_account(db, username, now=now))
+    _audit("account_disabled", accounts.normalise_username(username))
+    click.echo(f"Disabled {accounts.normalise_username(username)}.")
+
+
+@users.command("enable")
+@click.argument("username")
+def enable_user(username):
+    """Let a disabled account sign in again."""
+    _change(lambda db, now: accounts.enable_account(db, username))
+    _audit("account_enabled", accounts.normalise_username(username))
+    click.echo(f"Enabled {accounts.normalise_username(username)}.")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input (for scripts).")
+@click.option("--clear-totp", is_flag=True, help="Also turn off two-step sign-in (a lost phone); the person sets it up again.")
+def reset_user_password(username, password_stdin, clear_totp):
+    """Give an account a new password; also clears a lockout and ends its open sessions."""
+    if accounts.get_account(database.get_db(), username) is None:
+        raise click.ClickException(f"there is no account named {accounts.normalise_username(username)}")
+    password = _read_password(password_stdin)
+    passwords = current_app.extensions["indgang.passwords"]
+    _change(lambda db, now: accounts.reset_password(db, passwords, username, password, now=now, clear_totp=clear_totp))
+    cleared = " (two-step sign-in cleared)" if clear_totp else ""
+    _audit("password_reset", accounts.normalise_username(username) + cleared)
+    click.echo(f"New password set for {accounts.normalise_username(username)}{cleared}.")
+
+
+@users.command("list")
+def list_users():
+    """List the staff accounts with their role and state."""
+    for account in accounts.list_accounts(database.get_db()):
+        marks = [mark for mark, on in (("disabled", account.disabled), ("demo", account.demo),
+                                        ("two-step", account.totp_enabled)) if on]
+        provider = f" {account.provider_id}" if account.provider_id else ""
+        click.echo(f"{account.username}\t{account.role}{provider}\t{', '.join(marks)}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("no password on standard input")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < accounts.MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"a password has at least {accounts.MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def _change(change) -> None:
+    try:
+        change(database.get_db(), now_utc())
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error))
+
+
+def _audit(action: str, detail: str) -> None:
+    """Changes made on the server are audited too, as made from the command line."""
+    audit_log.write_audit(database.get_db(), at=now_utc(), username=audit_log.COMMAND_LINE, role=None,
+                         action=action, detail=detail)

@@ -36,6 +36,26 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    """Staff sign-in: two-step sign-in for everyone, and how long an idle session lasts."""
+
+    require_totp: bool = False
+    idle_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class CourseSettings:
+    """The course after a granted decision (seed 000): its length, when no-shows end it, and how
+    many courses a provider may grant itself a year (§ 101a stk. 5). The field names are those of
+    `course.courses.CourseRules`, so this can be passed where rules are asked for."""
+
+    weeks: int = 16
+    discharge_after_no_shows: int = 2
+    passive_after_days: int = 21
+    self_visitation_per_year: int = 5
+
+
+@dataclass(frozen=True)
 class Settings:
     demo: bool
     quick_exit_url: str
@@ -52,6 +72,8 @@ class Settings:
     ordinary_offer: Contact
     youth_offer: Contact
     providers: tuple[Provider, ...]
+    staff: StaffSettings = StaffSettings()
+    course: CourseSettings = CourseSettings()
 
     def provider(self, provider_id: str) -> Provider | None:
         return next((p for p in self.providers if p.id == provider_id), None)
@@ -91,6 +113,16 @@ def settings_from_dict(data: dict) -> Settings:
         ordinary_offer=_contact(fields, "ordinary_offer"),
         youth_offer=_contact(fields, "youth_offer"),
         providers=_providers(fields),
+        staff=StaffSettings(
+            require_totp=fields.get("staff.require_totp", bool, default=False),
+            idle_minutes=fields.get("staff.idle_minutes", int, default=30, check=lambda v: 5 <= v <= 480, expected="minutes from 5 to 480"),
+        ),
+        course=CourseSettings(
+            weeks=fields.get("course.weeks", int, default=16, check=lambda v: 1 <= v <= 52, expected="weeks from 1 to 52"),
+            discharge_after_no_shows=fields.get("course.discharge_after_no_shows", int, default=2, check=lambda v: 1 <= v <= 10, expected="a number of no-shows from 1 to 10"),
+            passive_after_days=fields.get("course.passive_after_days", int, default=21, check=lambda v: 1 <= v <= 90, expected="days from 1 to 90"),
+            self_visitation_per_year=fields.get("course.self_visitation_per_year", int, default=5, check=lambda v: 0 <= v <= 100, expected="a number of courses from 0 to 100"),
+        ),
     )
     _check_providers_law(settings)
     return settings

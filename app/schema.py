@@ -133,3 +133,55 @@ def create_decisions(db: sqlite_utils.Database) -> None:
 def add_decline_note(db: sqlite_utils.Database) -> None:
     """Staff's own words beside a decline reason; shown to staff only."""
     db.execute("alter table bookings add column decline_note text")
+
+
+@migrations()
+def add_account_sign_in_details(db: sqlite_utils.Database) -> None:
+    """`totp_last_step`: a two-step code works once. `credentials_changed_at`: a staff session
+    begun before the password was reset or the account disabled no longer opens any page."""
+    db["accounts"].add_column("totp_last_step", int)
+    db["accounts"].add_column("credentials_changed_at", str)
+
+
+@migrations()
+def create_courses_and_statistics(db: sqlite_utils.Database) -> None:
+    """The course after a granted decision (seed 000: 16 weeks of group treatment), its sessions,
+    and the statistics events that outlive deleted cases (month and provider only, no case)."""
+    db.execute(
+        """
+        create table courses (
+            case_id text primary key references cases (id) on delete cascade,
+            provider_id text not null,
+            start_date text not null,
+            granted_by text not null check (granted_by in ('municipality', 'provider')),
+            state text not null check (state in ('active', 'passive', 'discharged', 'completed')),
+            ended_on text,
+            closing_conversation_on text
+        )
+        """
+    )
+    db.execute("create index courses_by_provider on courses (provider_id, start_date)")
+    db.execute("create index courses_by_state on courses (state)")
+    db.execute(
+        """
+        create table course_sessions (
+            id integer primary key,
+            case_id text not null references cases (id) on delete cascade,
+            session_date text not null,
+            outcome text not null check (outcome in ('attended', 'no_show', 'cancelled_in_time')),
+            unique (case_id, session_date)
+        )
+        """
+    )
+    db.execute(
+        """
+        create table statistics_events (
+            id integer primary key,
+            month text not null,
+            provider_id text,
+            event text not null,
+            value integer
+        )
+        """
+    )
+    db.execute("create index statistics_events_by_month on statistics_events (month, event)")

@@ -11,7 +11,7 @@ from app.i18n import choose_language
 from app.screening_session import ScreeningSession
 from app.sessions import forget, now_utc
 from app.state import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE, case_required, code_key, settings
-from booking import bookings
+from booking import bookings, decisions
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 
@@ -136,6 +136,7 @@ def status():
         booking=booking,
         booking_state=booking.state_at(now_utc()) if booking else None,
         provider=provider,
+        decision=decisions.decision_for(get_db(), g.case.id),
     )
 
 

@@ -64,7 +64,7 @@ def phone_create_case():
     case_id, code = created
     referral_number = cases.load_case(get_db(), vault(), case_id).referral_number
     session[PHONE_CODE] = {"code": code, "referral_number": referral_number}
-    record("phone intake: case created", referral_number)
+    record("phone_case_created", referral_number)
     return redirect(url_for(".phone_code"))
 
 
@@ -113,7 +113,7 @@ def book_for_caller_post(referral_number):
     except bookings.AlreadyBooked:
         flash(gettext("This case already has a booking: move it instead."), "error")
         return redirect(url_for(".case", referral_number=referral_number))
-    record("book for caller", referral_number, slot.id)
+    record("booking_made_for_caller", referral_number, slot.id)
     flash(gettext("Booked. Tell the caller the time and place."), "ok")
     return redirect(url_for(".case", referral_number=referral_number))
 

@@ -31,7 +31,7 @@ STATE_MESSAGES = {
 def queue():
     entries = intake_queue(get_db(), today_in_copenhagen(), now_utc(), settings().guarantee_days)
     screenings = {e.case_id: load_case(get_db(), vault(), e.case_id) for e in entries}
-    record("view queue")
+    record("queue_viewed")
     return render_template("staff_queue.html", entries=entries, screenings=screenings)
 
 
@@ -39,7 +39,7 @@ def queue():
 @login_required("intake")
 def case(referral_number):
     case = _case(referral_number)
-    record("view case", referral_number)
+    record("case_viewed", referral_number)
     return render_template(
         "staff_case.html",
         case=case,
@@ -54,7 +54,7 @@ def case(referral_number):
 @bp.post("/bookings/<booking_id>/confirm")
 @login_required("intake")
 def confirm(booking_id):
-    return _staff_transition(booking_id, bookings.CONFIRMED, "confirm booking", gettext("Booking confirmed."))
+    return _staff_transition(booking_id, bookings.CONFIRMED, gettext("Booking confirmed."))
 
 
 @bp.post("/bookings/<booking_id>/decline")
@@ -65,7 +65,7 @@ def decline(booking_id):
         flash(gettext("Choose a reason for declining."), "error")
         return redirect(_back_to_case(booking_id))
     note = request.form.get("note", "").strip()[:500] or None
-    return _staff_transition(booking_id, bookings.DECLINED, "decline booking", gettext("Booking declined."), reason, note)
+    return _staff_transition(booking_id, bookings.DECLINED, gettext("Booking declined."), reason, note)
 
 
 @bp.get("/bookings/<booking_id>/move")
@@ -94,7 +94,7 @@ def move(booking_id):
     except bookings.NoActiveBooking:
         flash(gettext("This booking is no longer active."), "error")
         return redirect(url_for(".case", referral_number=case.referral_number))
-    record("move booking", case.referral_number, slot.id)
+    record("booking_moved", case.referral_number, slot.id)
     flash(gettext("Booking moved."), "ok")
     return redirect(url_for(".case", referral_number=case.referral_number))
 
@@ -118,7 +118,7 @@ def decide(referral_number):
     except decisions.InvalidDecision as error:
         flash(gettext("The decision is missing something: %(field)s.", field=FIELD_NAMES.get(error.field, error.field)), "error")
         return redirect(url_for(".case", referral_number=referral_number))
-    record("record decision", referral_number, decision.outcome)
+    record("decision_recorded", referral_number, decision.outcome)
     flash(gettext("Decision recorded."), "ok")
     return redirect(url_for(".case", referral_number=referral_number))
 
@@ -131,16 +131,17 @@ FIELD_NAMES = {
 }
 
 
-def _staff_transition(booking_id, target, action, success, reason=None, note=None):
+def _staff_transition(booking_id, target, success, reason=None, note=None):
+    """Move a booking to `target` (audited as booking_<target>), or say what happened first."""
     _booking, case = _booking_and_case(booking_id)
     try:
         bookings.change_state(get_db(), booking_id, target, now_utc(), reason, note)
     except bookings.InvalidTransition as error:
         flash(gettext("Nothing changed: %(what)s", what=STATE_MESSAGES.get(error.current, error.current)), "error")
-        record(f"{action} refused", case.referral_number, error.current)
+        record(f"booking_{target}_refused", case.referral_number, error.current)
     else:
         flash(success, "ok")
-        record(action, case.referral_number, reason)
+        record(f"booking_{target}", case.referral_number, reason)
     back_to_queue = request.form.get("back") == "queue"
     return redirect(url_for(".queue") if back_to_queue else url_for(".case", referral_number=case.referral_number))
 

@@ -1,14 +1,9 @@
 """Web tests: the real app factory on a temporary instance folder, driven by Flask's client."""
 
-import re
-
 import pytest
-from builders import FITTING_ANSWERS
+from citizen_client import Citizen
 
 from app import create_app
-from intake.catalogue import load_catalogue
-
-CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -21,68 +16,6 @@ def app(tmp_path, monkeypatch):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-class Citizen:
-    """A person on a phone: keeps the page they see and posts its forms with the CSRF token."""
-
-    def __init__(self, client):
-        self.client = client
-        self.page = ""
-
-    def get(self, path, **kwargs):
-        response = self.client.get(path, **kwargs)
-        self.page = response.get_data(as_text=True)
-        return response
-
-    def post(self, path, data=None, **kwargs):
-        form = {"csrf_token": self.csrf_token(), **(data or {})}
-        response = self.client.post(path, data=form, **kwargs)
-        self.page = response.get_data(as_text=True)
-        return response
-
-    def csrf_token(self) -> str:
-        if not CSRF_PATTERN.search(self.page):
-            self.get("/")
-        return CSRF_PATTERN.search(self.page).group(1)
-
-    def current_question(self) -> str | None:
-        response = self.get("/chat")
-        if response.status_code == 302:
-            return None
-        return re.search(r'name="question" value="([^"]+)"', self.page).group(1)
-
-    def answer(self, question_id, value):
-        """Answer as the form would: a button value, a number, ticks, or "none of these"."""
-        data = {"question": question_id}
-        if value == []:
-            data["none"] = "1"
-        else:
-            data["answer"] = [str(v) for v in value] if isinstance(value, list) else str(value)
-        return self.post("/chat", data)
-
-    def finish_screening(self, answers=None, typed=None):
-        """Answer every question shown from `answers`; `typed` text is sent once on the way."""
-        answers = {**FITTING_ANSWERS, **(answers or {})}
-        for _ in range(len(load_catalogue().questions) + 5):
-            question_id = self.current_question()
-            if question_id is None:
-                return self.get("/result")
-            if typed:
-                self.post("/chat", {"question": question_id, "text": typed})
-                typed = None
-            response = self.answer(question_id, answers[question_id])
-            assert response.status_code == 302, (question_id, self.page[-1500:])
-        raise AssertionError("the screening did not finish")
-
-    def get_code(self) -> str:
-        """Finish the result step: create the case, read the code, type back its end."""
-        self.post("/code/new")
-        self.get("/code/new")
-        code = re.search(r'<p class="code"><span aria-hidden="true">([^<]+)</span>', self.page).group(1)
-        response = self.post("/code/confirm", {"last_four": code[-4:]})
-        assert response.headers["Location"].endswith("/book")
-        return code
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from citizen_client import Citizen
 from icalendar import Calendar
 
 from app import create_app
@@ -134,8 +135,6 @@ def test_tampered_form_without_csrf_is_refused(booked_case, app):
 
 
 def test_slot_just_taken_shows_nearest_free_times(booked_case, app):
-    from conftest import Citizen
-
     slot = slots_at(booked_case, "laenke-hvidovre")[3]
     rival = Citizen(app.test_client())
     rival.finish_screening()
@@ -154,8 +153,6 @@ def test_status_without_code_cannot_book(client):
 
 
 def test_no_free_slot_before_the_deadline(tmp_path, monkeypatch):
-    from conftest import Citizen
-
     settings = load_settings()
     today = dt.date.today()
     closed = tuple(today + dt.timedelta(days=n) for n in range(-1, 17))

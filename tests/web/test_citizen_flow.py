@@ -2,6 +2,7 @@
 
 import re
 
+from citizen_client import Citizen
 from builders import visible_text
 
 from app.db import get_db
@@ -55,8 +56,6 @@ def test_code_shown_once_needs_its_last_four(citizen):
 def test_code_opens_the_case_from_another_phone(citizen, client, app):
     citizen.finish_screening()
     code = citizen.get_code()
-    from conftest import Citizen
-
     other = Citizen(app.test_client())
     other.get("/code")
     typed = code.lower().replace("-", " ").replace("0", "o")

@@ -1,0 +1,80 @@
+"""The municipal administrator's pages: a home page and the audit log (admin only)."""
+
+import datetime as dt
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from app import accounts
+from app import audit as audit_log
+from app.db import get_db
+from app.staff_auth import login_required, record
+from app.state import COPENHAGEN
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    username = StringField(_l("Username"), validators=[Optional(), Length(max=100)])
+    referral = StringField(_l("Referral number"), validators=[Optional(), Length(max=40)])
+    action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
+    since = DateField(_l("From (date)"), validators=[Optional()])
+    until = DateField(_l("To (date, included)"), validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+
+
+@bp.get("/")
+@login_required("admin")
+def home():
+    return render_template("admin_home.html", accounts=accounts.list_accounts(get_db()))
+
+
+@bp.get("/audit")
+@login_required("admin")
+def audit():
+    db = get_db()
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", gettext("Any action"))] + [(action, action) for action in audit_log.audit_actions(db)]
+    form.validate()
+    audit_filter = _audit_filter(form)
+    page = audit_log.audit_page(db, audit_filter, page=_valid(form.page) or 1)
+    record("audit_viewed", referral_number=audit_filter.referral_number, detail=_describe(audit_filter))
+    filters = {key: value for key, value in request.args.items() if key != "page" and value and key in form._fields}
+    return render_template("admin_audit.html", form=form, page=page, filters=filters)
+
+
+def _audit_filter(form: AuditFilterForm) -> audit_log.AuditFilter:
+    """Only the fields that are valid; days are whole days in Danish time."""
+    since, until = _valid(form.since), _valid(form.until)
+    return audit_log.AuditFilter(
+        username=accounts.normalise_username(_valid(form.username) or "") or None,
+        referral_number=(_valid(form.referral) or "").strip().upper() or None,
+        action=_valid(form.action) or None,
+        since=_start_of(since) if since else None,
+        before=_start_of(until + dt.timedelta(days=1)) if until else None,
+    )
+
+
+def _valid(field):
+    return None if field.errors else field.data
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), COPENHAGEN)
+
+
+def _describe(audit_filter: audit_log.AuditFilter) -> str | None:
+    parts = [f"username={audit_filter.username}" if audit_filter.username else "",
+             f"action={audit_filter.action}" if audit_filter.action else "",
+             f"since={audit_filter.since.date()}" if audit_filter.since else "",
+             f"before={audit_filter.before.date()}" if audit_filter.before else ""]
+    return " ".join(part for part in parts if part) or None

@@ -1,0 +1,11 @@
+"""Fixtures for the course tests."""
+
+import pytest
+from builders_course import fresh_database
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = fresh_database(tmp_path / "indgang.db")
+    yield database
+    database.close()

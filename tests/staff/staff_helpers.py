@@ -1,0 +1,84 @@
+"""Helpers for the staff tests (a uniquely named module: `pythonpath = ["tests"]`)."""
+
+import datetime as dt
+import re
+
+from app import accounts
+from app.db import get_db
+from app.sessions import now_utc
+from app.staff_state import STAFF_SEEN_AT
+
+#: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+PASSWORD = "correct horse battery"
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def add_account(app, username, role, password=PASSWORD, provider_id=None):
+    with app.app_context():
+        return accounts.create_account(
+            get_db(), app.extensions["indgang.passwords"], username, role, password,
+            provider_ids=tuple(p.id for p in app.extensions["indgang.settings"].providers),
+            provider_id=provider_id, now=now_utc(),
+        )
+
+
+def audit_rows(app) -> list[dict]:
+    with app.app_context():
+        return list(get_db().query("select * from audit order by id"))
+
+
+def account_row(app, username) -> dict:
+    with app.app_context():
+        return next(get_db().query("select * from accounts where username = ?", [username]))
+
+
+def set_account(app, username, **changes):
+    with app.app_context():
+        get_db()["accounts"].update(username, changes)
+
+
+class Staff:
+    """A staff member at a desktop browser: keeps the last page and posts forms with its token."""
+
+    def __init__(self, client):
+        self.client = client
+        self.page = ""
+
+    def get(self, path, **kwargs):
+        response = self.client.get(path, **kwargs)
+        self.page = response.get_data(as_text=True)
+        return response
+
+    def post(self, path, data=None, **kwargs):
+        response = self.client.post(path, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+        self.page = response.get_data(as_text=True)
+        return response
+
+    def csrf_token(self) -> str:
+        if not CSRF_FIELD.search(self.page):
+            self.get("/staff/login", follow_redirects=True)
+        match = CSRF_FIELD.search(self.page)
+        return match.group(1) or match.group(2)
+
+    def sign_in(self, username, password=PASSWORD, next_path=None):
+        self.get("/staff/login" + (f"?next={next_path}" if next_path else ""))
+        data = {"username": username, "password": password}
+        if next_path:
+            data["next"] = next_path
+        return self.post("/staff/login", data)
+
+    def sign_out(self):
+        return self.post("/staff/logout")
+
+    def cookie(self) -> str | None:
+        cookie = self.client.get_cookie("indgang")
+        return cookie.value if cookie else None
+
+    def set_seen_at(self, moment: dt.datetime):
+        with self.client.session_transaction() as session:
+            session[STAFF_SEEN_AT] = moment.isoformat()
+
+
+def new_staff(app) -> Staff:
+    return Staff(app.test_client())

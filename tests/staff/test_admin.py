@@ -1,0 +1,91 @@
+"""The administrator's pages: home and the audit log with its filters and pages."""
+
+import datetime as dt
+import re
+
+from staff_helpers import add_account, audit_rows, new_staff
+
+from app import audit
+from app.db import get_db
+from app.state import COPENHAGEN
+
+
+def signed_in_admin(app):
+    add_account(app, "root", "admin")
+    staff = new_staff(app)
+    staff.sign_in("root")
+    return staff
+
+
+def write(app, count, start, **fields):
+    with app.app_context():
+        for i in range(count):
+            audit.write_audit(get_db(), at=start + dt.timedelta(minutes=i), **{
+                "username": "anna", "role": "intake", "action": "case_viewed", **fields})
+
+
+def shown_rows(page: str) -> list[list[str]]:
+    body = page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_admin_home_links_to_the_audit_log_and_lists_accounts(app):
+    staff = signed_in_admin(app)
+    add_account(app, "pia", "provider", provider_id="laenke-hvidovre")
+    assert staff.get("/admin/").status_code == 200
+    assert 'href="/admin/audit"' in staff.page
+    assert "Lænke-ambulatoriet Hvidovre" in staff.page and "pia" in staff.page
+
+
+def test_audit_log_is_newest_first_100_a_page(app):
+    staff = signed_in_admin(app)
+    start = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.timezone.utc)
+    write(app, 150, start)
+    staff.get("/admin/audit")
+    rows = shown_rows(staff.page)
+    assert len(rows) == 100
+    assert rows[0][4] == "<code>sign_in</code>"  # the admin's own sign-in is the newest
+    assert rows[1][0] == (start + dt.timedelta(minutes=149)).astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M:%S")
+    assert 'href="/admin/audit?page=2"' in staff.page
+    staff.get("/admin/audit?page=2")
+    rows = shown_rows(staff.page)
+    assert len(rows) == 52 and "side 2 af 2" in staff.page  # 150, a sign-in, the first view
+
+
+def test_audit_log_filters(app):
+    staff = signed_in_admin(app)
+    monday = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.timezone.utc)
+    write(app, 3, monday, referral_number="R-AAAA")
+    write(app, 2, monday + dt.timedelta(days=1), username="bo", referral_number="R-BBBB", action="decision_recorded")
+    write(app, 4, monday + dt.timedelta(days=2), referral_number="R-CCCC")
+    assert len(shown_rows(staff.get("/admin/audit?username=BO") and staff.page)) == 2
+    assert len(shown_rows(staff.get("/admin/audit?referral=r-aaaa") and staff.page)) == 3
+    assert len(shown_rows(staff.get("/admin/audit?action=decision_recorded") and staff.page)) == 2
+    staff.get("/admin/audit?since=2025-01-07&until=2025-01-07")
+    assert {row[3] for row in shown_rows(staff.page)} == {"R-BBBB"}
+    staff.get("/admin/audit?since=2025-01-08&username=anna&page=1")
+    assert len(shown_rows(staff.page)) == 4
+    assert 'value="2025-01-08"' in staff.page  # the filter stays filled in
+
+
+def test_a_bad_filter_is_explained_and_ignored(app):
+    staff = signed_in_admin(app)
+    response = staff.get("/admin/audit?since=yesterday&page=x")
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in staff.page
+    assert len(shown_rows(staff.page)) == 1  # the admin's sign-in, unfiltered
+
+
+def test_viewing_the_audit_log_is_itself_audited(app):
+    staff = signed_in_admin(app)
+    staff.get("/admin/audit?referral=R-4KQ7&action=case_viewed")
+    last = audit_rows(app)[-1]
+    assert (last["username"], last["role"], last["action"]) == ("root", "admin", "audit_viewed")
+    assert last["referral_number"] == "R-4KQ7" and last["detail"] == "action=case_viewed"
+
+
+def test_unknown_usernames_show_as_unknown(app):
+    staff = signed_in_admin(app)
+    new_staff(app).sign_in("nobody", "whatever")
+    staff.get("/admin/audit?action=sign_in_failed")
+    assert shown_rows(staff.page)[0][1] == "(ukendt brugernavn)"

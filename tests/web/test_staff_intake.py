@@ -1,0 +1,192 @@
+"""Intake staff through the Flask client: the queue, confirm/decline/move, decisions the
+citizen sees, phone intake, and the audit trail."""
+
+import re
+
+import pytest
+from builders import FITTING_ANSWERS, visible_text
+from citizen_client import Citizen
+
+from app.db import get_db
+from intake.catalogue import load_catalogue
+
+SLOT = re.compile(r'name="slot" value="([^"]+)"')
+
+
+def sign_in(app, username="intake", password="demo") -> Citizen:
+    staff = Citizen(app.test_client())
+    staff.get("/staff/login")
+    response = staff.post("/staff/login", {"username": username, "password": password})
+    assert response.status_code == 302, staff.page[-800:]
+    return staff
+
+
+@pytest.fixture
+def booked(citizen):
+    """A citizen with a pending booking at Hvidovre; returns (citizen, code)."""
+    citizen.finish_screening()
+    code = citizen.get_code()
+    citizen.get("/book/laenke-hvidovre")
+    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    return citizen, code
+
+
+def only_booking(app):
+    with app.app_context():
+        [row] = get_db().query("select b.id, b.state, c.referral_number from bookings b join cases c on c.id = b.case_id")
+    return row
+
+
+def test_queue_shows_the_booking_by_referral_number_never_the_code(app, booked):
+    _citizen, code = booked
+    staff = sign_in(app)
+    staff.get("/staff/")
+    row = only_booking(app)
+    assert row["referral_number"] in staff.page
+    assert code not in staff.page and code.replace("-", "") not in staff.page
+    text = visible_text(staff.page)
+    assert "Lænke-ambulatoriet Hvidovre" in text and "25 år eller ældre" in text
+    assert text.count("0,") >= 7  # the seven composites
+
+
+def test_confirm_then_confirm_again_says_what_happened(app, booked):
+    citizen, _code = booked
+    staff = sign_in(app)
+    booking = only_booking(app)
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    assert only_booking(app)["state"] == "confirmed"
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    assert "Allerede bekræftet" in staff.page
+    citizen.get("/status")
+    assert "state-confirmed" in citizen.page
+
+
+def test_citizen_cancel_beats_a_later_confirmation(app, booked):
+    citizen, _code = booked
+    booking = only_booking(app)
+    citizen.post("/booking/cancel")
+    staff = sign_in(app)
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    assert "Borgeren har aflyst" in staff.page
+    assert only_booking(app)["state"] == "cancelled"
+
+
+def test_decline_with_a_reason_the_citizen_reads(app, booked):
+    citizen, _code = booked
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    response = staff.post(f"/staff/bookings/{booking['id']}/decline", {"reason": "nonsense"})
+    assert only_booking(app)["state"] == "pending" and response.status_code == 302
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/bookings/{booking['id']}/decline", {"reason": "provider_unavailable", "note": "ferie"})
+    assert only_booking(app)["state"] == "declined"
+    citizen.get("/status")
+    assert "state-declined" in citizen.page and "ferie" not in citizen.page
+    citizen.post("/language", {"language": "en", "next": "/status"})
+    citizen.get("/status")
+    assert "The place cannot hold the conversation at that time" in citizen.page
+
+
+def test_staff_move_uses_the_same_atomic_rules(app, booked):
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get(f"/staff/bookings/{booking['id']}/move")
+    slots = SLOT.findall(staff.page)
+    staff.post(f"/staff/bookings/{booking['id']}/move", {"slot": slots[3], "mode": "in_person"})
+    with app.app_context():
+        [row] = get_db().query("select starts_at, state from bookings")
+    assert row["state"] == "pending" and slots[3].endswith(row["starts_at"].replace("-", "").replace(":", "")[:13] + "Z")
+
+
+@pytest.mark.parametrize(
+    "form, citizen_sees",
+    [
+        ({"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": "2030-01-07"}, "gruppeforløb på 16 uger"),
+        ({"outcome": "not_granted", "reason": "other_social_problems"}, "20 69 28 33"),
+        ({"outcome": "did_not_attend"}, "Du kom ikke til den afklarende samtale"),
+    ],
+)
+def test_decision_is_shown_to_the_citizen_with_no_appeal_note(app, booked, form, citizen_sees):
+    citizen, _code = booked
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/cases/{booking['referral_number']}/decision", form)
+    citizen.get("/status")
+    assert citizen_sees in citizen.page
+    assert "§ 101a, stk. 6" in citizen.page
+
+
+def test_decision_with_a_missing_field_is_refused_plainly(app, booked):
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/cases/{booking['referral_number']}/decision", {"outcome": "granted"})
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    assert 'class="flash error"' in staff.page or "mangler" in staff.page
+    with app.app_context():
+        assert get_db()["decisions"].count == 0
+
+
+def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
+    staff = sign_in(app)
+    answers = FITTING_ANSWERS
+    for _ in range(len(load_catalogue().questions) + 2):
+        staff.get("/staff/phone")
+        found = re.search(r'name="question" value="([^"]+)"', staff.page)
+        if not found:
+            break
+        question_id = found.group(1)
+        value = answers[question_id]
+        data = {"question": question_id}
+        if value == []:
+            data["none"] = "1"
+        else:
+            data["answer"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+        assert staff.post("/staff/phone", data).status_code == 302
+    staff.post("/staff/phone/case")
+    staff.get("/staff/phone/code")
+    code = re.search(r'<p class="code code-large"><span aria-hidden="true">([^<]+)</span>', staff.page).group(1)
+    response = staff.post("/staff/phone/code")
+    assert "/book" in response.headers["Location"]
+    assert staff.get("/staff/phone/code").status_code == 302  # never shown again
+    staff.get(response.headers["Location"])
+    staff.post(response.headers["Location"], {"slot": SLOT.findall(staff.page)[0], "mode": "in_person"})
+    with app.app_context():
+        [case] = get_db().query("select created_via from cases")
+        [booking] = get_db().query("select state from bookings")
+        audit = " ".join(str(row) for row in get_db()["audit"].rows)
+    assert case["created_via"] == "phone" and booking["state"] == "pending"
+    assert code not in audit and code.replace("-", "") not in audit
+    caller = Citizen(app.test_client())
+    caller.get("/code")
+    assert caller.post("/code", {"code": code}).status_code == 302
+
+
+def test_every_view_and_action_is_audited_without_the_code(app, booked):
+    _citizen, code = booked
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get("/staff/")
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    staff.post(f"/staff/cases/{booking['referral_number']}/decision", {"outcome": "did_not_attend"})
+    with app.app_context():
+        rows = list(get_db().query("select username, action, referral_number from audit"))
+        everything = " ".join(str(r) for r in get_db()["audit"].rows)
+    actions = {(r["action"], r["referral_number"]) for r in rows if r["username"] == "intake"}
+    for action in ("case_viewed", "booking_confirmed", "decision_recorded"):
+        assert (action, booking["referral_number"]) in actions
+    assert ("queue_viewed", None) in actions
+    assert code not in everything and code.replace("-", "") not in everything
+
+
+def test_unknown_referral_and_booking_are_404(app):
+    staff = sign_in(app)
+    assert staff.get("/staff/cases/R-NONE").status_code == 404
+    assert staff.post("/staff/bookings/nope/confirm").status_code == 404
