@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.db import get_db
 from app.sessions import now_utc
-from app.state import settings
+from app.state import settings, today_in_copenhagen
 from booking import bookings, offers
 from booking.providers import providers_for
 from booking.slots import guarantee_deadline
+from course import statistics
 
 STAFF_SLOT_ERRORS = {
     offers.SlotNotOffered: _l("That time cannot be booked. Choose one from the list."),
@@ -36,3 +37,10 @@ def slot_from_form(case, default_mode: str | None = None):
     slot = offers.chosen_slot(config.providers, wanted, case.answers.get("age_band"), now_utc(), case_deadline(case))
     mode = offers.check_mode(config.provider(slot.provider_id), request.form.get("mode") or default_mode or "")
     return slot, mode
+
+
+def book_for_case(case, slot, mode) -> bookings.Booking:
+    """A new booking for the case (raises as `bookings.book` does), counted for the statistics."""
+    booking = bookings.book(get_db(), case.id, slot, mode, now_utc(), settings().hold_hours)
+    statistics.count_event(get_db(), statistics.BOOKING_MADE, today_in_copenhagen(), slot.provider_id)
+    return booking

@@ -6,14 +6,17 @@ import sqlite_utils
 from flask import Flask
 
 from app.db import get_db
-from app.sessions import now_utc, purge_expired_sessions
+from app.sessions import now_utc
+from app.state import settings
+from course import retention
 
 PURGE_INTERVAL = dt.timedelta(hours=1)
 
 
 def purge(db: sqlite_utils.Database) -> dict[str, int]:
-    """Delete what is no longer needed; returns how many rows of each kind went."""
-    return {"sessions": purge_expired_sessions(db)}
+    """Delete what is no longer needed (README, "Retention"); returns how many of each went."""
+    config = settings()
+    return retention.purge(db, now_utc(), config.chat_retention_hours, config.case_retention_days, config.course)
 
 
 def purge_if_due(db: sqlite_utils.Database, now: dt.datetime) -> bool:

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from app.db import get_db
 from app.i18n import current_language
 from app.state import code_key, settings, today_in_copenhagen, vault
+from course import statistics
 from intake import cases
 from intake.catalogue import load_catalogue
 from intake.chat import take_turn
@@ -26,6 +27,7 @@ class ScreeningSession:
     def state(self) -> dict:
         """Starting a screening records the day (not the time) of first contact."""
         if self.key not in session:
+            statistics.count_event(get_db(), statistics.CHAT_STARTED, today_in_copenhagen())
             session[self.key] = {
                 "answers": {},
                 "first_contact_day": today_in_copenhagen().isoformat(),
@@ -119,5 +121,6 @@ class ScreeningSession:
             first_contact_day=dt.date.fromisoformat(self.state["first_contact_day"]),
             created_via=created_via,
         )
+        statistics.count_event(get_db(), statistics.SCREENING_EVENTS[assessment.outcome], today_in_copenhagen())
         self.discard()
         return case_id, code

@@ -96,8 +96,3 @@ def forget(session: ServerSession) -> None:
     session.session_id = None
     session.clear()
 
-
-def purge_expired_sessions(db) -> int:
-    return db.execute(
-        "delete from sessions where expires_at <= ?", [now_utc().isoformat()]
-    ).rowcount

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from booking.slots import UTC, Slot
+from booking.slots import COPENHAGEN, UTC, Slot
 
 PENDING = "pending"
 CONFIRMED = "confirmed"
@@ -77,6 +77,11 @@ class Booking:
     moved_from: str | None
     decline_reason: str | None
     decline_note: str | None = None
+
+    @property
+    def local_day(self) -> dt.date:
+        """The day of the conversation in Copenhagen."""
+        return self.starts_at.astimezone(COPENHAGEN).date()
 
     def state_at(self, now: dt.datetime) -> str:
         """The state as of `now`: a pending hold that has run out counts as expired."""

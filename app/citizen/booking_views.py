@@ -6,7 +6,7 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from app.case_booking import case_deadline, case_offers, fitting_providers, slot_from_form
+from app.case_booking import book_for_case, case_deadline, case_offers, fitting_providers, slot_from_form
 from app.citizen.blueprint import bp
 from app.db import get_db
 from app.sessions import now_utc
@@ -67,8 +67,10 @@ def book():
     """Book a slot, or move the active booking there; the domain settles who gets it."""
     try:
         slot, mode = slot_from_form(g.case)
-        action = bookings.move if _active() else bookings.book
-        action(get_db(), g.case.id, slot, mode, now_utc(), settings().hold_hours)
+        if _active():
+            bookings.move(get_db(), g.case.id, slot, mode, now_utc(), settings().hold_hours)
+        else:
+            book_for_case(g.case, slot, mode)
     except offers.SlotNotOffered as error:
         return _slot_problem(str(NOT_OFFERED_MESSAGES[error.reason]), 400)
     except bookings.SlotTaken:

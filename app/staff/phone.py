@@ -5,14 +5,13 @@ stored beyond what the web flow stores; the case is marked as created by phone."
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext
 
-from app.case_booking import STAFF_SLOT_ERRORS, case_offers, slot_from_form
+from app.case_booking import STAFF_SLOT_ERRORS, book_for_case, case_offers, slot_from_form
 from app.db import get_db
 from app.screening_session import ScreeningSession
-from app.sessions import now_utc
 from app.staff.blueprint import bp
 from app.staff.views import _case
 from app.staff_auth import login_required, record
-from app.state import PHONE_INTAKE, settings, vault
+from app.state import PHONE_INTAKE, vault
 from booking import bookings, offers
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
@@ -106,7 +105,7 @@ def book_for_caller_post(referral_number):
     case = _case(referral_number)
     try:
         slot, mode = slot_from_form(case)
-        bookings.book(get_db(), case.id, slot, mode, now_utc(), settings().hold_hours)
+        book_for_case(case, slot, mode)
     except (offers.SlotNotOffered, bookings.SlotTaken) as error:
         flash(str(STAFF_SLOT_ERRORS[type(error)]), "error")
         return redirect(url_for(".book_for_caller", referral_number=referral_number))

@@ -15,6 +15,7 @@ from app.state import settings, today_in_copenhagen, vault
 from app.words import DECLINE_REASONS
 from booking import bookings, decisions, offers
 from booking.queue import intake_queue
+from course import lifecycle
 from intake.cases import case_id_for_referral, load_case
 
 STATE_MESSAGES = {
@@ -104,11 +105,13 @@ def move(booking_id):
 def decide(referral_number):
     case = _case(referral_number)
     try:
-        decision = decisions.record_decision(
+        decision = lifecycle.decide(
             get_db(),
             case.id,
+            case.first_contact_day,
             request.form.get("outcome", ""),
             provider_ids=[p.id for p in settings().providers],
+            guarantee_days=settings().guarantee_days,
             provider_id=request.form.get("provider_id") or None,
             start_date=_date(request.form.get("start_date", "")),
             reason=request.form.get("reason") or None,

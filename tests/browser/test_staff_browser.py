@@ -1,0 +1,186 @@
+"""Intake staff on a desktop browser, next to a citizen on a phone (DESIGN.md, "Staff" and
+"Privacy rules"): the citizen books, staff confirm the booking from the queue and record the
+decision, and the citizen's status page shows each step. Staff see referral numbers only, never
+the citizen's code. Selectors use stable attributes, not visible text.
+"""
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+from served import LOOPBACK
+from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+QUEUE_ROWS = "main table.queue tbody tr"
+STAFF_JAVASCRIPT = pytest.mark.parametrize("staff_javascript", [True, False], ids=["staff-js", "staff-no-js"])
+
+
+# ---- a desktop browser for staff ------------------------------------------------------------
+
+
+@pytest.fixture
+def desk(browser, live_server):
+    """Open a page in a desktop browser (1366×900, no device emulation): `desk(java_script_enabled=False)`.
+
+    Each call is a new browser context (a new person). As with `phone`, any request to another
+    host is aborted and recorded, and the test fails at teardown if there was one.
+    """
+    contexts = []
+    foreign = []
+
+    def guard(route):
+        if urlsplit(route.request.url).hostname == LOOPBACK:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    def open_page(java_script_enabled: bool = True, **options):
+        context = browser.new_context(
+            **DESKTOP, java_script_enabled=java_script_enabled, base_url=live_server.url, **options
+        )
+        context.route("**/*", guard)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def citizen_books(page) -> str:
+    """On the phone: the whole chat, a code, the first free time; returns the code as shown."""
+    start_chat(page)
+    finish_chat(page)
+    code = get_code(page)
+    page.locator("#last-four").fill(code[-4:])
+    page.locator("main form:has(#last-four) button.primary").click()
+    page.wait_for_url("**/book")
+    book_first_free_slot(page)
+    expect(page.locator("main .booking-status .state-pending")).to_be_visible()
+    return code
+
+
+def sign_in(page, username: str, password: str = "demo") -> None:
+    """Sign in on /staff/login (the page the staff pages send you to); stays where it lands."""
+    page.locator("form.staff-form input[name=username]").fill(username)
+    page.locator("form.staff-form input[name=password]").fill(password)
+    page.locator("form.staff-form button.primary").click()
+    page.wait_for_url(lambda url: urlsplit(url).path != "/staff/login")
+
+
+def queued_referrals(page) -> list[str]:
+    return [link.text_content().strip() for link in page.locator(f"{QUEUE_ROWS} th[scope=row] a").all()]
+
+
+def assert_no_code(page, code: str, where: str) -> None:
+    """The page holds the code in no formatting: with or without dashes, spaces, any case."""
+    bare = re.sub(r"[^0-9a-z]", "", code.lower())
+    assert len(bare) == 16, code
+    html = page.content()
+    assert bare not in re.sub(r"[^0-9a-z]", "", html.lower()), f"{where} shows the citizen's code"
+
+
+# ---- the booking through staff's hands -----------------------------------------------------
+
+
+@STAFF_JAVASCRIPT
+def test_staff_confirm_and_decide_and_the_citizen_sees_both(phone, desk, staff_javascript):
+    staff = desk(java_script_enabled=staff_javascript)
+    staff.goto("/staff/")
+    assert urlsplit(staff.url).path == "/staff/login"
+    sign_in(staff, "intake")
+    assert urlsplit(staff.url).path == "/staff/"
+    waiting_before = set(queued_referrals(staff))
+
+    citizen = phone()
+    code = citizen_books(citizen)
+    when = citizen.locator("main .booking-status .when").text_content().strip()
+    start_time = re.search(r"\d{2}[:.]\d{2}$", when).group()
+
+    staff.reload()
+    new = [number for number in queued_referrals(staff) if number not in waiting_before]
+    assert len(new) == 1, f"expected one new queue row, got {new}"
+    referral = new[0]
+    row = staff.locator(QUEUE_ROWS).filter(has=staff.locator(f'th[scope=row] a:text-is("{referral}")'))
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(1)).to_contain_text(start_time)
+    assert_no_code(staff, code, "the queue")
+    case_path = urlsplit(row.locator("th[scope=row] a").get_attribute("href")).path
+    assert case_path.endswith(f"/staff/cases/{referral}")
+
+    row.locator('form[action$="/confirm"] button.primary').click()
+
+    staff.wait_for_url("**/staff/")
+    expect(staff.locator("main p.flash.ok")).to_be_visible()
+    assert referral not in queued_referrals(staff), "a confirmed booking still waits in the queue"
+    citizen.goto("/status")
+    expect(citizen.locator("main .booking-status .state-confirmed")).to_be_visible()
+    expect(citizen.locator("main section.decision")).to_have_count(0)
+
+    staff.goto(case_path)
+    expect(staff.locator("main p.state-confirmed")).to_be_visible()
+    assert_no_code(staff, code, "the case page")
+    form = staff.locator("main form.decision-form")
+    form.locator('input[name=outcome][value="granted"]').check()
+    place = form.locator("#decision-provider option:not([value=''])").first
+    place_id, place_name = place.get_attribute("value"), place.text_content().strip()
+    form.locator("#decision-provider").select_option(place_id)
+    start = dt.date.today() + dt.timedelta(days=14)
+    form.locator("#decision-start").fill(start.isoformat())
+    form.locator("button.primary").click()
+
+    expect(staff.locator("main p.flash.ok")).to_be_visible()
+    expect(staff.locator("main p.decision")).to_contain_text(place_name)
+    expect(staff.locator("main p.state-attended")).to_be_visible()
+    assert_no_code(staff, code, "the case page after the decision")
+
+    citizen.reload()
+    decision = citizen.locator("main section.decision")
+    expect(decision).to_be_visible()
+    expect(decision).to_contain_text("§ 101a")
+    expect(decision).to_contain_text(place_name)
+
+
+# ---- roles ---------------------------------------------------------------------------------
+
+
+def test_admin_is_refused_the_intake_queue(desk):
+    page = desk()
+    page.goto("/staff/login")
+    sign_in(page, "admin")
+    assert urlsplit(page.url).path == "/admin/"
+
+    response = page.goto("/staff/")
+
+    assert response.status == 403
+    assert urlsplit(page.url).path == "/staff/"
+    expect(page.locator("main table.queue")).to_have_count(0)
+    expect(page.locator('main a.button[href="/admin/"]')).to_be_visible()
+
+
+# ---- accessibility --------------------------------------------------------------------------
+
+
+def test_staff_pages_pass_automated_accessibility_check(phone, desk):
+    citizen_books(phone())
+    page = desk()
+    problems = []
+    page.goto("/staff/login")
+    problems += serious_violations(page, "sign-in")
+    sign_in(page, "intake")
+    expect(page.locator(QUEUE_ROWS).first).to_be_visible()
+    problems += serious_violations(page, "queue")
+    page.locator(f"{QUEUE_ROWS} th[scope=row] a").first.click()
+    page.wait_for_url("**/staff/cases/*")
+    problems += serious_violations(page, "case")
+    assert problems == [], "\n".join(problems)
