@@ -16,6 +16,7 @@ from app.i18n import install_i18n
 from app.keys import load_key
 from app.maintenance import install_maintenance
 from app.security import install_security
+from app.provider import bp as provider
 from app.sessions import ServerSessionInterface
 from app.staff import bp as staff
 from app.staff_auth import install_staff_auth
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     install_staff_auth(app)
     app.register_blueprint(admin)
     app.register_blueprint(staff)
+    app.register_blueprint(provider)
     install_cli(app)
     install_maintenance(app)
     app.jinja_env.globals.update(settings=app.extensions["indgang.settings"], REASONS=REASONS, **WORDS)

@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +15,8 @@ from app import accounts
 from app import audit as audit_log
 from app.db import get_db
 from app.staff_auth import login_required, record
-from app.state import COPENHAGEN
+from app.state import COPENHAGEN, settings
+from course import chart, statistics
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -78,3 +81,53 @@ def _describe(audit_filter: audit_log.AuditFilter) -> str | None:
              f"since={audit_filter.since.date()}" if audit_filter.since else "",
              f"before={audit_filter.before.date()}" if audit_filter.before else ""]
     return " ".join(part for part in parts if part) or None
+
+
+#: Figures that are not counts (a median, shares): shown in the table, not in the bar chart.
+NOT_COUNTS = ("median_days_to_conversation", "share_within_guarantee", "no_show_rate")
+
+
+@bp.get("/stats")
+@login_required("admin")
+def stats():
+    report = _month_report()
+    record("statistics_viewed", detail=f"{report.year:04d}-{report.month:02d}")
+    charts = {scope: Markup(_chart(figures, title)) for scope, figures, title in _scopes(report)}
+    return render_template("admin_stats.html", report=report, charts=charts, scopes=_scopes(report),
+                           month_start=dt.date(report.year, report.month, 1))
+
+
+@bp.get("/stats.csv")
+@login_required("admin")
+def stats_csv():
+    report = _month_report()
+    record("statistics_downloaded", detail=f"{report.year:04d}-{report.month:02d}")
+    name = f"statistik-{report.year:04d}-{report.month:02d}.csv"
+    return Response("\ufeff" + statistics.statistics_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _month_report() -> statistics.MonthStatistics:
+    """?month=YYYY-MM, else this month (Danish time)."""
+    try:
+        chosen = dt.datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        chosen = dt.datetime.now(COPENHAGEN).date()
+    return statistics.month_statistics(get_db(), chosen.year, chosen.month, [p.id for p in settings().providers])
+
+
+def _scopes(report):
+    """(scope key, figures, title): the whole municipality, then each provider."""
+    return [("all", report.overall, gettext("All providers"))] + [
+        (provider_id, figures, _provider_name(provider_id)) for provider_id, figures in report.providers
+    ]
+
+
+def _provider_name(provider_id: str) -> str:
+    provider = settings().provider(provider_id)
+    return provider.name if provider else provider_id
+
+
+def _chart(figures, title: str) -> str:
+    pairs = [(gettext(f.label), f.value) for f in figures if f.key not in NOT_COUNTS and f.shown != statistics.WITHHELD]
+    return chart.bar_chart_svg(pairs, title)

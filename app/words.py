@@ -37,6 +37,12 @@ NOT_GRANTED_REASONS = {
     "not_resident": _l("You do not live in a municipality this service covers."),
     "other": _l("Another reason, which was explained at the conversation."),
 }
+COURSE_STATES = {
+    "active": _l("The course is under way."),
+    "passive": _l("The course is paused: nobody has seen you for three weeks. Contact the place to carry on."),
+    "discharged": _l("The course has ended after two missed sessions in a row. You are welcome to contact us again."),
+    "completed": _l("The course is completed."),
+}
 
 WORDS = {
     "AREA_NAMES": AREA_NAMES,
@@ -47,4 +53,5 @@ WORDS = {
     "DECISION_NAMES": DECISION_NAMES,
     "DECLINE_REASONS": DECLINE_REASONS,
     "NOT_GRANTED_REASONS": NOT_GRANTED_REASONS,
+    "COURSE_STATES": COURSE_STATES,
 }

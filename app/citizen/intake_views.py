@@ -10,8 +10,9 @@ from app.db import get_db
 from app.i18n import choose_language
 from app.screening_session import ScreeningSession
 from app.sessions import forget, now_utc
-from app.state import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE, case_required, code_key, settings
+from app.state import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE, case_required, code_key, settings, today_in_copenhagen
 from booking import bookings, decisions
+from course import courses
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 
@@ -127,6 +128,7 @@ def look_up_code():
 @bp.get("/status")
 @case_required
 def status():
+    courses.refresh_course_states(get_db(), today_in_copenhagen(), settings().course)
     booking = bookings.latest_booking(get_db(), g.case.id)
     provider = settings().provider(booking.provider_id) if booking else None
     return render_template(
@@ -137,6 +139,7 @@ def status():
         booking_state=booking.state_at(now_utc()) if booking else None,
         provider=provider,
         decision=decisions.decision_for(get_db(), g.case.id),
+        course=courses.course_for(get_db(), g.case.id),
     )
 
 

@@ -1,0 +1,193 @@
+"""Provider staff: their own referrals by referral number, attendance, self-visitation
+(§ 101a stk. 5) and the monthly invoice basis (seed 000). Never a citizen's code, never answers
+beyond the composites."""
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from app.db import get_db
+from app.staff_auth import login_required, record
+from app.state import settings, today_in_copenhagen, vault
+from booking import decisions
+from course import courses, invoice, referrals, self_visitation
+from intake.cases import case_id_for_referral, load_case
+
+bp = Blueprint("provider", __name__, url_prefix="/provider")
+
+SESSION_OUTCOMES = {
+    courses.ATTENDED: _l("Attended"),
+    courses.NO_SHOW: _l("Did not come"),
+    courses.CANCELLED_IN_TIME: _l("Cancelled in good time"),
+}
+SESSION_PROBLEMS = {
+    "outcome": _l("Choose whether the person came."),
+    "before_start": _l("That day is before the course started."),
+    "after_today": _l("That day has not come yet."),
+    "after_end": _l("The course had ended by that day."),
+}
+SELF_VISIT_REFUSALS = {
+    self_visitation.ABOVE_LIMIT: _l("The combined score is above the burden limit: the municipality must decide."),
+    self_visitation.YEARLY_CAP_REACHED: _l("You have granted the most courses allowed this year: the municipality must decide."),
+}
+
+
+@bp.app_context_processor
+def provider_words():
+    return {"SESSION_OUTCOMES": SESSION_OUTCOMES}
+
+
+@bp.get("/")
+@login_required("provider")
+def referrals_list():
+    db = get_db()
+    courses.refresh_course_states(db, today_in_copenhagen(), settings().course)
+    rows = referrals.provider_referrals(db, g.account.provider_id)
+    items = [(row["referral_number"], courses.course_for(db, row["case_id"]), decisions.decision_for(db, row["case_id"]),
+              referrals.provider_booking(db, g.account.provider_id, row["case_id"])) for row in rows]
+    record("referrals_viewed")
+    return render_template("provider_referrals.html", items=items, provider=_provider())
+
+
+@bp.get("/referrals/<referral_number>")
+@login_required("provider")
+def referral(referral_number):
+    case = _own_case(referral_number)
+    db = get_db()
+    courses.refresh_course_states(db, today_in_copenhagen(), settings().course)
+    record("case_viewed", referral_number)
+    return render_template(
+        "provider_referral.html",
+        case=case,
+        booking=referrals.provider_booking(db, g.account.provider_id, case.id),
+        decision=decisions.decision_for(db, case.id),
+        course=courses.course_for(db, case.id),
+        today=today_in_copenhagen(),
+        provider=_provider(),
+    )
+
+
+@bp.post("/referrals/<referral_number>/sessions")
+@login_required("provider")
+def record_session(referral_number):
+    case = _own_case(referral_number)
+    outcome, day = request.form.get("outcome", ""), _date(request.form.get("day"))
+    if day is None:
+        return _choose_a_day(referral_number)
+    try:
+        courses.record_session(get_db(), case.id, day, outcome, today_in_copenhagen(), settings().course)
+    except courses.InvalidSession as error:
+        flash(str(SESSION_PROBLEMS.get(error.reason, error.reason)), "error")
+    except (courses.NoCourse, courses.CourseClosed):
+        flash(gettext("There is no open course to record attendance for."), "error")
+    else:
+        record("attendance_recorded", referral_number, outcome)
+        flash(gettext("Attendance recorded."), "ok")
+    return redirect(url_for(".referral", referral_number=referral_number))
+
+
+@bp.post("/referrals/<referral_number>/closing")
+@login_required("provider")
+def closing_conversation(referral_number):
+    case = _own_case(referral_number)
+    day = _date(request.form.get("day"))
+    if day is None:
+        return _choose_a_day(referral_number)
+    try:
+        courses.record_closing_conversation(get_db(), case.id, day)
+    except courses.CourseError:
+        flash(gettext("The closing conversation could not be recorded for that day."), "error")
+    else:
+        record("closing_conversation_recorded", referral_number)
+        flash(gettext("Closing conversation recorded."), "ok")
+    return redirect(url_for(".referral", referral_number=referral_number))
+
+
+@bp.post("/referrals/<referral_number>/self-visit")
+@login_required("provider")
+def self_visit(referral_number):
+    case = _own_case(referral_number)
+    config = settings()
+    combined = case.assessment.combined
+    try:
+        self_visitation.self_visit(
+            get_db(),
+            case.id,
+            g.account.provider_id,
+            combined if combined is not None else float("nan"),  # under 18: never self-visited
+            config.burden_limit,
+            config.course.self_visitation_per_year,
+            today_in_copenhagen(),
+        )
+    except self_visitation.MunicipalityMustDecide as refusal:
+        flash(str(SELF_VISIT_REFUSALS[refusal.reason]), "error")
+        record("self_visitation_refused", referral_number, refusal.reason)
+    except courses.CourseExists:
+        flash(gettext("This person already has a course."), "error")
+    else:
+        record("self_visitation", referral_number)
+        flash(gettext("Course granted by your own visitation."), "ok")
+    return redirect(url_for(".referral", referral_number=referral_number))
+
+
+@bp.get("/invoice")
+@login_required("provider")
+def invoice_page():
+    year, month = _month()
+    try:
+        basis = _basis(year, month)
+    except invoice.NoRate:
+        abort(404)  # a month before the first rate in the configuration
+    record("invoice_viewed", detail=f"{year:04d}-{month:02d}")
+    return render_template("provider_invoice.html", basis=basis, year=year, month=month, provider=_provider(),
+                           month_start=dt.date(year, month, 1))
+
+
+@bp.get("/invoice.csv")
+@login_required("provider")
+def invoice_csv():
+    year, month = _month()
+    record("invoice_downloaded", detail=f"{year:04d}-{month:02d}")
+    name = f"fakturagrundlag-{g.account.provider_id}-{year:04d}-{month:02d}.csv"
+    return Response("\ufeff" + invoice.invoice_csv(_basis(year, month)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _choose_a_day(referral_number):
+    flash(gettext("Choose a day."), "error")
+    return redirect(url_for(".referral", referral_number=referral_number))
+
+
+def _basis(year, month):
+    return invoice.invoice_basis(get_db(), g.account.provider_id, year, month, settings().rates, _provider().name)
+
+
+def _provider():
+    return settings().provider(g.account.provider_id)
+
+
+def _own_case(referral_number):
+    """The case, if it is this provider's referral; otherwise 404 (never hint that it exists)."""
+    case_id = case_id_for_referral(get_db(), referral_number)
+    if case_id is None or not referrals.is_provider_referral(get_db(), g.account.provider_id, case_id):
+        abort(404)
+    return load_case(get_db(), vault(), case_id)
+
+
+def _month() -> tuple[int, int]:
+    """?month=YYYY-MM, else the previous month (what is invoiced at the start of a month)."""
+    text = request.args.get("month", "")
+    try:
+        chosen = dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        chosen = today_in_copenhagen().replace(day=1) - dt.timedelta(days=1)
+    return chosen.year, chosen.month
+
+
+def _date(text):
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None

@@ -1,0 +1,143 @@
+"""Provider pages and the municipality's statistics through the Flask client: role
+boundaries, referrals without codes, attendance, self-visitation, invoice basis and CSV."""
+
+import csv
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from test_staff_intake import SLOT, only_booking, sign_in
+
+from app.db import get_db
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def referral(app, citizen):
+    """A citizen whose booking at Hvidovre staff have confirmed; returns (referral number, code)."""
+    citizen.finish_screening()
+    code = citizen.get_code()
+    citizen.get("/book/laenke-hvidovre")
+    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    booking = only_booking(app)
+    intake = sign_in(app)
+    intake.post(f"/staff/bookings/{booking['id']}/confirm")
+    return booking["referral_number"], code
+
+
+def provider(app, provider_id="laenke-hvidovre"):
+    return sign_in(app, f"provider-{provider_id}")
+
+
+@pytest.mark.parametrize(
+    "username, path, status",
+    [
+        ("provider-laenke-hvidovre", "/staff/", 403),
+        ("provider-laenke-hvidovre", "/admin/", 403),
+        ("provider-laenke-hvidovre", "/admin/stats", 403),
+        ("intake", "/provider/", 403),
+        ("intake", "/provider/invoice.csv", 403),
+        ("admin", "/provider/", 403),
+        ("admin", "/staff/phone", 403),
+        ("admin", "/admin/stats.csv", 200),
+        ("provider-laenke-hvidovre", "/provider/invoice.csv", 200),
+    ],
+)
+def test_role_boundaries(app, username, path, status):
+    assert sign_in(app, username).get(path).status_code == status
+
+
+def test_signed_out_and_citizens_are_sent_to_sign_in(client):
+    for path in ("/provider/", "/provider/invoice", "/admin/stats"):
+        assert client.get(path).headers["Location"].startswith("/staff/login")
+
+
+def test_provider_sees_its_referral_by_number_never_the_code(app, referral):
+    number, code = referral
+    hvidovre = provider(app)
+    hvidovre.get("/provider/")
+    assert number in hvidovre.page
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert hvidovre.page.count('class="above"') + hvidovre.page.count("<li class=") >= 7
+    for shown in (code, code.replace("-", "")):
+        assert shown not in hvidovre.page
+    other = provider(app, "laenke-lyngby")
+    other.get("/provider/")
+    assert number not in other.page
+    assert other.get(f"/provider/referrals/{number}").status_code == 404
+
+
+def test_attendance_course_rules_and_citizen_sees_the_course(app, referral, citizen):
+    number, _code = referral
+    intake = sign_in(app)
+    start = TODAY - dt.timedelta(days=10)
+    intake.get(f"/staff/cases/{number}")
+    intake.post(f"/staff/cases/{number}/decision",
+                {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start.isoformat()})
+    hvidovre = provider(app)
+    hvidovre.get(f"/provider/referrals/{number}")
+    for days_ago, outcome in ((9, "no_show"), (8, "attended"), (7, "no_show")):
+        hvidovre.post(f"/provider/referrals/{number}/sessions",
+                      {"day": (TODAY - dt.timedelta(days=days_ago)).isoformat(), "outcome": outcome})
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Forløbet er i gang" in hvidovre.page  # an attendance between the no-shows
+    hvidovre.post(f"/provider/referrals/{number}/sessions",
+                  {"day": (TODAY - dt.timedelta(days=6)).isoformat(), "outcome": "no_show"})
+    citizen.get("/status")
+    assert "to udeblivelser i træk" in citizen.page
+    response = hvidovre.post(f"/provider/referrals/{number}/sessions", {"day": "not a day", "outcome": "attended"})
+    assert response.status_code == 302
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Vælg en dag" in hvidovre.page
+
+
+def test_self_visitation_within_the_limit(app, referral):
+    number, _code = referral
+    hvidovre = provider(app)
+    hvidovre.get(f"/provider/referrals/{number}")
+    hvidovre.post(f"/provider/referrals/{number}/self-visit")
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Forløb bevilget ved jeres egen visitation" in hvidovre.page
+    with app.app_context():
+        [row] = get_db().query("select granted_by, provider_id from courses")
+    assert row == {"granted_by": "provider", "provider_id": "laenke-hvidovre"}
+
+
+def test_invoice_basis_page_and_csv(app, referral):
+    number, _code = referral
+    intake = sign_in(app)
+    start = TODAY.replace(day=1)
+    intake.get(f"/staff/cases/{number}")
+    intake.post(f"/staff/cases/{number}/decision",
+                {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start.isoformat()})
+    hvidovre = provider(app)
+    month = f"{TODAY:%Y-%m}"
+    hvidovre.get(f"/provider/invoice?month={month}")
+    assert number in hvidovre.page and "Sådan tælles dagene" in hvidovre.page
+    response = hvidovre.client.get(f"/provider/invoice.csv?month={month}")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    line = next(r for r in rows if number in r)
+    days = (dt.date(TODAY.year, TODAY.month % 12 + 1, 1) if TODAY.month < 12 else dt.date(TODAY.year + 1, 1, 1)) - start
+    assert str(days.days) in line and "71,00" in line
+    hvidovre.get("/provider/invoice?month=2001-01")
+    assert "Ingen var i behandling" in hvidovre.page
+    assert hvidovre.get("/provider/invoice?month=junk").status_code == 200  # falls back to last month
+
+
+def test_statistics_page_suppresses_small_counts_and_draws_svg(app, referral):
+    admin = sign_in(app, "admin")
+    admin.get("/admin/stats")
+    assert "&lt;5" in admin.page or "<5" in admin.page
+    svgs = re.findall(r"<svg.*?</svg>", admin.page, flags=re.S)
+    assert len(svgs) == 1 + 3  # all providers, then each of the three
+    for svg in svgs:
+        ElementTree.fromstring(svg)
+        assert "style=" not in svg and "<script" not in svg
+    response = admin.client.get("/admin/stats.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["month", "scope", "figure", "value"]
+    assert ["chat_started", "<5"] == next(r for r in rows if r[1] == "all" and r[2] == "chat_started")[2:]
