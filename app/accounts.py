@@ -8,7 +8,6 @@ account, never per client address (DESIGN.md: no address is ever seen or stored)
 import datetime as dt
 import hmac
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +15,8 @@ import pyotp
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from booking.bookings import immediate
 
 INTAKE, PROVIDER, ADMIN = "intake", "provider", "admin"
 ROLES = (INTAKE, PROVIDER, ADMIN)
@@ -191,7 +192,7 @@ def create_demo_accounts(
     wanted = [(INTAKE, INTAKE, None), (ADMIN, ADMIN, None)]
     wanted += [(f"provider-{provider_id}", PROVIDER, provider_id) for provider_id in provider_ids]
     created = []
-    with _immediate(db):
+    with immediate(db):
         for username, role, provider_id in wanted:
             inserted = db.execute(
                 "insert or ignore into accounts (username, role, provider_id, password_hash, demo, credentials_changed_at)"
@@ -249,7 +250,7 @@ def sign_in(
     clears it. Attempts while the account refuses them are not checked and not counted.
     """
     username = normalise_username(username)
-    with _immediate(db):
+    with immediate(db):
         row = _row(db, username)
         usable = row is not None and _account(row).may_sign_in(demo_allowed)
         if usable:
@@ -275,7 +276,7 @@ def check_totp(
     """The second step of signing in: a current code, not used before. A wrong code counts as
     a failed attempt on the account, like a wrong password."""
     username = normalise_username(username)
-    with _immediate(db):
+    with immediate(db):
         row = _row(db, username)
         if row is None or not row["totp_secret"] or not _account(row).may_sign_in(demo_allowed):
             raise WrongCredentials(row["username"] if row else None)
@@ -313,17 +314,6 @@ def enable_totp(db: sqlite_utils.Database, username: str, secret: str, code: str
 
 # --- helpers --------------------------------------------------------------------------------
 
-
-@contextmanager
-def _immediate(db: sqlite_utils.Database):
-    """One write transaction taken at the start, so a check and its write cannot interleave."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _row(db: sqlite_utils.Database, username: str) -> dict | None:

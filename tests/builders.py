@@ -1,6 +1,10 @@
 """Plain builders for screening answers, shared by the intake and web tests."""
 
 import re
+import secrets
+
+from app.db import open_database
+from app.schema import migrations
 
 #: A finished screening of someone the anonymous track fits: cannabis on 10 days, working.
 FITTING_ANSWERS = {
@@ -52,3 +56,28 @@ def answers(**overrides) -> dict:
 def visible_text(html: str) -> str:
     """The words a page shows, tags removed and white space folded."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def fresh_database(path):
+    """A migrated file database in WAL mode, opened the way the app opens it (foreign keys on)."""
+    db = open_database(path)
+    db.enable_wal()
+    migrations.apply(db)
+    return db
+
+
+def make_case(db, first_contact_day, **overrides) -> str:
+    """Insert a case row with only the columns the schema requires; return its id."""
+    token = secrets.token_hex(8)
+    row = {
+        "id": token,
+        "code_digest": f"digest-{token}",
+        "referral_number": f"R-{token}",
+        "first_contact_day": str(first_contact_day),  # a date, or its ISO text
+        "created_via": "web",
+        "outcome": "fits",
+        "screening": "sealed",
+        **overrides,
+    }
+    db["cases"].insert(row)
+    return row["id"]

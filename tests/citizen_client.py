@@ -6,11 +6,15 @@ from builders import FITTING_ANSWERS
 
 from intake.catalogue import load_catalogue
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: The token as our templates write it, or as Flask-WTF renders a form's hidden field.
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
 class Citizen:
     """A person on a phone: keeps the page they see and posts its forms with the CSRF token."""
+
+    #: Where a token is fetched when the page shown has none.
+    TOKEN_PAGE = "/"
 
     def __init__(self, client):
         self.client = client
@@ -29,8 +33,9 @@ class Citizen:
 
     def csrf_token(self) -> str:
         if not CSRF_PATTERN.search(self.page):
-            self.get("/")
-        return CSRF_PATTERN.search(self.page).group(1)
+            self.get(self.TOKEN_PAGE, follow_redirects=True)
+        match = CSRF_PATTERN.search(self.page)
+        return match.group(1) or match.group(2)
 
     def current_question(self) -> str | None:
         response = self.get("/chat")

@@ -1,10 +1,8 @@
 """Plain builders for the booking tests: providers, cases, slots and a migrated database."""
 
 import datetime as dt
-import secrets
 
-from app.db import open_database
-from app.schema import migrations
+import builders
 from booking.providers import IN_PERSON, PHONE_IN, Provider
 from booking.slots import COPENHAGEN, UTC, slot_of
 
@@ -33,29 +31,8 @@ def make_provider(**overrides) -> Provider:
     return Provider(**{**fields, **overrides})
 
 
-def make_case(db, **overrides) -> str:
-    """Insert a case row with only the columns the schema requires; return its id."""
-    token = secrets.token_hex(8)
-    row = {
-        "id": token,
-        "code_digest": f"digest-{token}",
-        "referral_number": f"R-{token}",
-        "first_contact_day": NOW.date().isoformat(),
-        "created_via": "web",
-        "outcome": "fits",
-        "screening": "sealed",
-        **overrides,
-    }
-    db["cases"].insert(row)
-    return row["id"]
 
 
-def fresh_database(path):
-    """A migrated file database in WAL mode, opened the way the app opens it."""
-    db = open_database(path)
-    db.enable_wal()
-    migrations.apply(db)
-    return db
 
 
 def local(year, month, day, hour=0, minute=0) -> dt.datetime:
@@ -66,3 +43,8 @@ def local(year, month, day, hour=0, minute=0) -> dt.datetime:
 def slot_at(provider, year, month, day, hour, minute=0):
     """The provider's slot starting at this Copenhagen wall-clock time."""
     return slot_of(provider, local(year, month, day, hour, minute))
+
+
+def make_case(db, first_contact_day=NOW.date(), **overrides) -> str:
+    """A case row, first contacted on NOW.date() unless told otherwise."""
+    return builders.make_case(db, first_contact_day, **overrides)

@@ -4,7 +4,8 @@ import datetime as dt
 import itertools
 
 import pytest
-from builders_booking import HOLD_HOURS, NOW, fresh_database, local, make_case, make_provider, slot_at
+from builders import fresh_database
+from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 from booking import bookings
 from booking.bookings import (

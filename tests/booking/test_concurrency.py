@@ -8,7 +8,8 @@ never "database is locked".
 import threading
 
 import pytest
-from builders_booking import HOLD_HOURS, NOW, fresh_database, local, make_case, make_provider, slot_at
+from builders import fresh_database
+from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 from app.db import open_database
 from booking.bookings import (

@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from builders_booking import HOLD_HOURS, NOW, fresh_database, make_case, make_provider, slot_at
+from builders import fresh_database
+from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
 
 from booking import bookings, decisions
 from booking.providers import IN_PERSON

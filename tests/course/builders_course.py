@@ -1,10 +1,8 @@
 """Plain builders for the course tests: a migrated database, cases, and granted courses."""
 
 import datetime as dt
-import secrets
 
-from app.db import open_database
-from app.schema import migrations
+import builders
 from booking import decisions
 from course import courses
 
@@ -15,29 +13,8 @@ OTHER_PROVIDER = "p2"
 TODAY = dt.date(2026, 3, 2)
 
 
-def fresh_database(path):
-    """A migrated file database in WAL mode, opened the way the app opens it (foreign keys on)."""
-    db = open_database(path)
-    db.enable_wal()
-    migrations.apply(db)
-    return db
 
 
-def make_case(db, **overrides) -> str:
-    """Insert a case row with only the columns the schema requires; return its id."""
-    token = secrets.token_hex(8)
-    row = {
-        "id": token,
-        "code_digest": f"digest-{token}",
-        "referral_number": f"R-{token}",
-        "first_contact_day": TODAY.isoformat(),
-        "created_via": "web",
-        "outcome": "fits",
-        "screening": "sealed",
-        **overrides,
-    }
-    db["cases"].insert(row)
-    return row["id"]
 
 
 def granted_course(db, start: dt.date, provider_id: str = PROVIDER, **case_fields) -> str:
@@ -57,3 +34,8 @@ def sessions(db, case_id: str, *days_and_outcomes, today: dt.date | None = None)
     for day, outcome in days_and_outcomes:
         course = courses.record_session(db, case_id, day, outcome, today or day, RULES)
     return course
+
+
+def make_case(db, first_contact_day=TODAY, **overrides) -> str:
+    """A case row, first contacted on TODAY unless told otherwise."""
+    return builders.make_case(db, first_contact_day, **overrides)

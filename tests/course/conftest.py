@@ -1,7 +1,7 @@
 """Fixtures for the course tests."""
 
 import pytest
-from builders_course import fresh_database
+from builders import fresh_database
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Helpers for the staff tests (a uniquely named module: `pythonpath = ["tests"]`)."""
 
 import datetime as dt
-import re
+
+from citizen_client import Citizen
 
 from app import accounts
 from app.db import get_db
@@ -11,7 +12,6 @@ from app.staff_state import STAFF_SEEN_AT
 #: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 PASSWORD = "correct horse battery"
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
 def add_account(app, username, role, password=PASSWORD, provider_id=None):
@@ -38,28 +38,10 @@ def set_account(app, username, **changes):
         get_db()["accounts"].update(username, changes)
 
 
-class Staff:
+class Staff(Citizen):
     """A staff member at a desktop browser: keeps the last page and posts forms with its token."""
 
-    def __init__(self, client):
-        self.client = client
-        self.page = ""
-
-    def get(self, path, **kwargs):
-        response = self.client.get(path, **kwargs)
-        self.page = response.get_data(as_text=True)
-        return response
-
-    def post(self, path, data=None, **kwargs):
-        response = self.client.post(path, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
-        self.page = response.get_data(as_text=True)
-        return response
-
-    def csrf_token(self) -> str:
-        if not CSRF_FIELD.search(self.page):
-            self.get("/staff/login", follow_redirects=True)
-        match = CSRF_FIELD.search(self.page)
-        return match.group(1) or match.group(2)
+    TOKEN_PAGE = "/staff/login"
 
     def sign_in(self, username, password=PASSWORD, next_path=None):
         self.get("/staff/login" + (f"?next={next_path}" if next_path else ""))
