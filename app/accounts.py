@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from booking.bookings import immediate
+from intake.vault import Vault
 
 INTAKE, PROVIDER, ADMIN = "intake", "provider", "admin"
 ROLES = (INTAKE, PROVIDER, ADMIN)
@@ -271,17 +272,18 @@ def sign_in(
 
 
 def check_totp(
-    db: sqlite_utils.Database, username: str, code: str, *, now: dt.datetime, demo_allowed: bool
+    db: sqlite_utils.Database, username: str, code: str, *, now: dt.datetime, demo_allowed: bool, vault: Vault
 ) -> Account:
     """The second step of signing in: a current code, not used before. A wrong code counts as
-    a failed attempt on the account, like a wrong password."""
+    a failed attempt on the account, like a wrong password. The secret is stored sealed with
+    `vault`, so a copy of the database alone cannot produce codes."""
     username = normalise_username(username)
     with immediate(db):
         row = _row(db, username)
         if row is None or not row["totp_secret"] or not _account(row).may_sign_in(demo_allowed):
             raise WrongCredentials(row["username"] if row else None)
         _refuse_if_locked(row, now)
-        step = _matching_step(row["totp_secret"], code, now, after=row["totp_last_step"])
+        step = _matching_step(vault.open(row["totp_secret"]), code, now, after=row["totp_last_step"])
         if step is None:
             locked_until = _count_failure(db, row, now)
         else:
@@ -304,12 +306,14 @@ def totp_uri(secret: str, username: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
 
 
-def enable_totp(db: sqlite_utils.Database, username: str, secret: str, code: str, *, now: dt.datetime) -> None:
-    """Turn on two-step sign-in, once the person shows a current code for `secret`."""
+def enable_totp(
+    db: sqlite_utils.Database, username: str, secret: str, code: str, *, now: dt.datetime, vault: Vault
+) -> None:
+    """Turn on two-step sign-in, once the person shows a current code for `secret` (kept sealed)."""
     step = _matching_step(secret, code, now, after=None)
     if step is None:
         raise WrongTotpCode("the code does not match")
-    _update(db, username, {"totp_secret": secret, "totp_last_step": step})
+    _update(db, username, {"totp_secret": vault.seal(secret), "totp_last_step": step})
 
 
 # --- helpers --------------------------------------------------------------------------------

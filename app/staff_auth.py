@@ -24,7 +24,7 @@ from app.db import get_db, open_database
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.sessions import forget, now_utc
 from app.staff_state import STAFF_SEEN_AT, STAFF_SIGNED_IN_AT, STAFF_USERNAME, TOTP_PENDING, TOTP_SETUP
-from app.state import settings
+from app.state import settings, vault
 
 #: Where each role lands after signing in (plain paths: the blueprints are built separately).
 LANDING = {accounts.INTAKE: "/staff/", accounts.PROVIDER: "/provider/", accounts.ADMIN: "/admin/"}
@@ -116,7 +116,7 @@ def login_code():
         return render_template("staff_login.html", form=form, step="code"), 400 if form.is_submitted() else 200
     try:
         account = accounts.check_totp(get_db(), pending["username"], form.code.data,
-                                      now=now_utc(), demo_allowed=settings().demo)
+                                      now=now_utc(), demo_allowed=settings().demo, vault=vault())
     except accounts.AccountLocked as refusal:
         _record_for(refusal.username, "sign_in_refused", detail="locked")
         return render_template("staff_login.html", form=form, step="code", error=_wait_message(refusal.retry_at)), 429
@@ -168,7 +168,7 @@ def totp():
     error = None
     if form.validate_on_submit():
         try:
-            accounts.enable_totp(get_db(), g.account.username, secret, form.code.data, now=now_utc())
+            accounts.enable_totp(get_db(), g.account.username, secret, form.code.data, now=now_utc(), vault=vault())
         except accounts.WrongTotpCode:
             error = _wrong_code_message()
         else:

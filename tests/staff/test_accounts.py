@@ -4,14 +4,17 @@ import datetime as dt
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 
 from app import accounts
 from app.accounts import AccountLocked, Passwords, WrongCredentials
 from app.db import open_database
 from app.schema import migrations
+from intake.vault import Vault
 
 PROVIDERS = ("stofraadgivningen", "laenke-hvidovre")
 PASSWORD = "correct horse battery"
+VAULT = Vault(Fernet.generate_key())
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
 
 
@@ -45,7 +48,7 @@ def make_account(db, passwords, username="anna", role="intake", provider_id=None
                                    provider_id=provider_id, now=T0)
 
 
-def sign_in(db, passwords, password=PASSWORD, username="anna", at=T0, demo_allowed=False):
+def sign_in(db, passwords, password=PASSWORD, username="anna", at=T0, demo_allowed=False, vault=VAULT):
     return accounts.sign_in(db, passwords, username, password, now=at, demo_allowed=demo_allowed)
 
 
@@ -240,7 +243,7 @@ def test_demo_accounts_are_created_once_and_need_demo_mode(db, passwords):
     assert (provider.role, provider.provider_id, provider.demo) == ("provider", "laenke-hvidovre", True)
     assert sign_in(db, passwords, "demo", username="admin", demo_allowed=True).role == "admin"
     with pytest.raises(WrongCredentials):
-        sign_in(db, passwords, "demo", username="admin", demo_allowed=False)
+        sign_in(db, passwords, "demo", username="admin", demo_allowed=False, vault=VAULT)
 
 
 # --- two-step sign-in -----------------------------------------------------------------------
@@ -249,7 +252,7 @@ def test_demo_accounts_are_created_once_and_need_demo_mode(db, passwords):
 def with_totp(db, passwords):
     make_account(db, passwords)
     secret = accounts.new_totp_secret()
-    accounts.enable_totp(db, "anna", secret, pyotp.TOTP(secret).at(T0), now=T0)
+    accounts.enable_totp(db, "anna", secret, pyotp.TOTP(secret).at(T0), now=T0, vault=VAULT)
     return pyotp.TOTP(secret)
 
 
@@ -257,9 +260,9 @@ def test_totp_is_turned_on_only_with_a_current_code(db, passwords):
     make_account(db, passwords)
     secret = accounts.new_totp_secret()
     with pytest.raises(accounts.WrongTotpCode):
-        accounts.enable_totp(db, "anna", secret, pyotp.TOTP(secret).at(T0 - dt.timedelta(minutes=5)), now=T0)
+        accounts.enable_totp(db, "anna", secret, pyotp.TOTP(secret).at(T0 - dt.timedelta(minutes=5)), now=T0, vault=VAULT)
     assert not accounts.get_account(db, "anna").totp_enabled
-    accounts.enable_totp(db, "anna", secret, pyotp.TOTP(secret).at(T0), now=T0)
+    accounts.enable_totp(db, "anna", secret, pyotp.TOTP(secret).at(T0), now=T0, vault=VAULT)
     assert accounts.get_account(db, "anna").totp_enabled
 
 
@@ -267,12 +270,12 @@ def test_totp_code_is_checked_once_and_only_when_current(db, passwords):
     totp = with_totp(db, passwords)
     later = T0 + dt.timedelta(minutes=1)
     with pytest.raises(WrongCredentials):
-        accounts.check_totp(db, "anna", totp.at(T0), now=later, demo_allowed=False)  # two steps old
+        accounts.check_totp(db, "anna", totp.at(T0), now=later, demo_allowed=False, vault=VAULT)  # two steps old
     with pytest.raises(WrongCredentials):
-        accounts.check_totp(db, "anna", "12345x", now=later, demo_allowed=False)
-    assert accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False).failed_attempts == 0
+        accounts.check_totp(db, "anna", "12345x", now=later, demo_allowed=False, vault=VAULT)
+    assert accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False, vault=VAULT).failed_attempts == 0
     with pytest.raises(WrongCredentials):
-        accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False)  # replayed
+        accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False, vault=VAULT)  # replayed
 
 
 def test_with_totp_a_right_password_does_not_clear_the_count_but_a_right_code_does(db, passwords):
@@ -281,10 +284,10 @@ def test_with_totp_a_right_password_does_not_clear_the_count_but_a_right_code_do
     sign_in(db, passwords, at=at)
     assert accounts.get_account(db, "anna").failed_attempts == 2
     with pytest.raises(WrongCredentials):
-        accounts.check_totp(db, "anna", "000000" if totp.at(at) != "000000" else "111111", now=at, demo_allowed=False)
+        accounts.check_totp(db, "anna", "000000" if totp.at(at) != "000000" else "111111", now=at, demo_allowed=False, vault=VAULT)
     assert accounts.get_account(db, "anna").failed_attempts == 3  # a wrong code counts
     later = at + dt.timedelta(seconds=61)
-    accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False)
+    accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False, vault=VAULT)
     assert accounts.get_account(db, "anna").failed_attempts == 0
 
 

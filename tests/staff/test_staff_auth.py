@@ -216,7 +216,8 @@ def test_totp_set_up_then_sign_in_asks_for_a_code(app, staff):
     add_account(app, "anna", "admin")
     staff.sign_in("anna")
     totp = turn_on_totp(staff)
-    assert account_row(app, "anna")["totp_secret"]
+    stored = account_row(app, "anna")["totp_secret"]
+    assert stored and totp.secret not in stored  # sealed at rest
     staff.sign_out()
     # The password alone opens nothing
     response = staff.sign_in("anna", next_path="/admin/audit")
