@@ -1,5 +1,6 @@
 """One SQLite connection per request, on `g`; schema through sqlite_utils.Migrations."""
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -25,7 +26,10 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
 
 
 def migrate(path: str | Path) -> None:
+    """Create or update the schema. The file is readable by its owner only (SQLite gives its
+    -wal and -shm files the same mode)."""
     db = open_database(path)
+    os.chmod(path, 0o600)
     db.enable_wal()
     migrations.apply(db)
     db.close()

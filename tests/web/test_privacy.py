@@ -96,3 +96,12 @@ def test_answers_never_travel_in_a_cookie(citizen):
     response = citizen.answer("age_band", "25_plus")
     for cookie in response.headers.getlist("Set-Cookie"):
         assert "25_plus" not in cookie and "age_band" not in cookie
+
+
+def test_keys_and_database_are_readable_by_their_owner_only(app, citizen):
+    citizen.finish_screening()
+    instance = Path(app.instance_path)
+    files = [instance / name for name in ("data.key", "code.key", "secret.key", "indgang.sqlite3")]
+    files += list(instance.glob("indgang.sqlite3-*"))  # -wal and -shm while a connection is open
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, path.name
