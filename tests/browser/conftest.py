@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 from served import LOOPBACK
 
 CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,13 +37,12 @@ def browser(playwright):
 
 
 @pytest.fixture
-def phone(playwright, browser, live_server):
-    """Open a page on an emulated Pixel 7: `phone(java_script_enabled=False)`.
+def guarded_contexts(browser, live_server):
+    """Open browser contexts on the test server: `open_context(**options)`.
 
-    Each call is a new browser context (a new person). Requests to any host but the test
-    server are aborted and recorded; the test fails at teardown if there was one.
+    Requests to any host but the test server are aborted and recorded; the test fails at
+    teardown if there was one (the site must make no third-party requests).
     """
-    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
     contexts = []
     foreign = []
 
@@ -53,15 +53,34 @@ def phone(playwright, browser, live_server):
             foreign.append(route.request.url)
             route.abort()
 
-    def open_page(java_script_enabled: bool = True, **options):
-        context = browser.new_context(
-            **device, java_script_enabled=java_script_enabled, base_url=live_server.url, **options
-        )
+    def open_context(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
         context.route("**/*", guard)
         contexts.append(context)
-        return context.new_page()
+        return context
 
-    yield open_page
+    yield open_context
     for context in contexts:
         context.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+@pytest.fixture
+def phone(playwright, guarded_contexts):
+    """Open a page on an emulated Pixel 7 (a new person each call): `phone(java_script_enabled=False)`."""
+    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
+
+    def open_page(java_script_enabled: bool = True, **options):
+        return guarded_contexts(**device, java_script_enabled=java_script_enabled, **options).new_page()
+
+    return open_page
+
+
+@pytest.fixture
+def desk(guarded_contexts):
+    """Open a page in a desktop browser, 1366×900, no device emulation (staff and providers)."""
+
+    def open_page(java_script_enabled: bool = True, **options):
+        return guarded_contexts(**DESKTOP, java_script_enabled=java_script_enabled, **options).new_page()
+
+    return open_page

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
-from served import LOOPBACK
 from test_citizen_browser import (
     PROJECT_ROOT,
     book_first_free_slot,
@@ -21,7 +20,7 @@ from test_citizen_browser import (
     serious_violations,
     start_chat,
 )
-from test_staff_browser import DESKTOP, QUEUE_ROWS, assert_no_code, queued_referrals, sign_in
+from test_staff_browser import QUEUE_ROWS, assert_no_code, queued_referrals, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,31 +31,6 @@ COURSE = "main section[aria-labelledby=course-title]"
 
 # ---- a desktop browser (as in test_staff_browser; imported, the fixture would shadow an import) ----
 
-
-@pytest.fixture
-def desk(browser, live_server):
-    """Open a page in a desktop browser (1366×900): each call a new browser context. Any request
-    to another host is aborted and recorded, and the test fails at teardown if there was one."""
-    contexts = []
-    foreign = []
-
-    def guard(route):
-        if urlsplit(route.request.url).hostname == LOOPBACK:
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    def open_page(**options):
-        context = browser.new_context(**DESKTOP, base_url=live_server.url, **options)
-        context.route("**/*", guard)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
 
 
 # ---- helpers -------------------------------------------------------------------------------

@@ -10,48 +10,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from served import LOOPBACK
 from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 QUEUE_ROWS = "main table.queue tbody tr"
 STAFF_JAVASCRIPT = pytest.mark.parametrize("staff_javascript", [True, False], ids=["staff-js", "staff-no-js"])
 
 
 # ---- a desktop browser for staff ------------------------------------------------------------
 
-
-@pytest.fixture
-def desk(browser, live_server):
-    """Open a page in a desktop browser (1366×900, no device emulation): `desk(java_script_enabled=False)`.
-
-    Each call is a new browser context (a new person). As with `phone`, any request to another
-    host is aborted and recorded, and the test fails at teardown if there was one.
-    """
-    contexts = []
-    foreign = []
-
-    def guard(route):
-        if urlsplit(route.request.url).hostname == LOOPBACK:
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    def open_page(java_script_enabled: bool = True, **options):
-        context = browser.new_context(
-            **DESKTOP, java_script_enabled=java_script_enabled, base_url=live_server.url, **options
-        )
-        context.route("**/*", guard)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
 
 
 # ---- helpers -------------------------------------------------------------------------------
