@@ -172,19 +172,3 @@ def test_provider_sees_the_confirmed_referral_records_attendance_and_invoices_it
     assert bare not in re.sub(r"[^0-9a-z]", "", response.text().lower()), "the CSV holds the citizen's code"
 
     assert problems == [], "\n".join(problems)
-
-
-# ---- roles ---------------------------------------------------------------------------------
-
-
-def test_provider_is_refused_the_intake_queue(desk):
-    page = desk()
-    page.goto("/staff/login")
-    sign_in(page, "provider-laenke-hvidovre")
-    assert urlsplit(page.url).path == "/provider/"
-
-    response = page.goto("/staff/")
-
-    assert response.status == 403
-    assert urlsplit(page.url).path == "/staff/"
-    expect(page.locator("main table.queue")).to_have_count(0)

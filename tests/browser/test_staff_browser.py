@@ -123,18 +123,19 @@ def test_staff_confirm_and_decide_and_the_citizen_sees_both(phone, desk, staff_j
 # ---- roles ---------------------------------------------------------------------------------
 
 
-def test_admin_is_refused_the_intake_queue(desk):
+@pytest.mark.parametrize("username, landing", [("admin", "/admin/"), ("provider-laenke-hvidovre", "/provider/")])
+def test_other_roles_are_refused_the_intake_queue(desk, username, landing):
     page = desk()
     page.goto("/staff/login")
-    sign_in(page, "admin")
-    assert urlsplit(page.url).path == "/admin/"
+    sign_in(page, username)
+    assert urlsplit(page.url).path == landing
 
     response = page.goto("/staff/")
 
     assert response.status == 403
     assert urlsplit(page.url).path == "/staff/"
     expect(page.locator("main table.queue")).to_have_count(0)
-    expect(page.locator('main a.button[href="/admin/"]')).to_be_visible()
+    expect(page.locator(f'main a.button[href="{landing}"]')).to_be_visible()
 
 
 # ---- accessibility --------------------------------------------------------------------------
