@@ -10,7 +10,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run dev test install migrate translations messages chromium bench clean
+.PHONY: run dev test lint install constraints migrate translations messages chromium bench clean
 
 run: install translations migrate
 	$(BIN)/gunicorn --config app/gunicorn_conf.py "app:create_app()"
@@ -18,16 +18,32 @@ run: install translations migrate
 dev: install translations migrate
 	$(BIN)/flask --app app run --debug
 
-test: install translations chromium
+test: install translations chromium lint
 	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+# constraints.txt is the lock: it pins every installed package, while pyproject.toml keeps only
+# lower bounds. After changing dependencies in pyproject.toml (or to take upgrades), refresh it
+# with `make constraints` and commit it; the next `make` reinstalls from the new pins.
+$(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
+
+# Re-resolve from pyproject.toml alone in a throw-away venv and write the result to constraints.txt.
+constraints:
+	set -e; lock=$$(mktemp -d); trap 'rm -rf "$$lock"' EXIT; \
+	$(PYTHON) -m venv "$$lock"; \
+	"$$lock/bin/pip" install --quiet --upgrade pip; \
+	"$$lock/bin/pip" install --quiet -e '.[test]'; \
+	"$$lock/bin/pip" freeze --exclude-editable | grep -viE '^(pip|setuptools|wheel|indgang)( |==|@)' > "$$lock/constraints.txt"; \
+	mv "$$lock/constraints.txt" constraints.txt
 
 migrate: install
 	$(BIN)/flask --app app migrate

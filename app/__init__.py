@@ -1,33 +1,41 @@
-"""Indgang's web layer: `create_app` assembles configuration, storage, security and blueprints."""
+"""Indgang's web layer: `create_app` assembles configuration, storage, security and blueprints.
+
+Flask lives here only: the factory, configuration, sessions, security, CLI and one blueprint
+package per audience (citizen, staff, provider, admin, auth). No rule of the service lives here.
+"""
 
 import datetime as dt
 import os
 from pathlib import Path
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
-from app import db as database
+from accounts.accounts import Passwords
 from app.admin import bp as admin
+from app.auth import bp as auth
+from app.auth import create_demo_accounts
 from app.citizen import bp as citizen
 from app.cli import install_cli
 from app.config import Settings, load_settings
+from app.context import close_db
 from app.i18n import install_i18n
 from app.keys import load_key
 from app.maintenance import install_maintenance
-from app.security import install_security
 from app.provider import bp as provider
+from app.security import install_security
 from app.sessions import ServerSessionInterface
 from app.staff import bp as staff
-from app.staff_auth import install_staff_auth
 from app.words import WORDS
+from common.clock import Clock
 from intake.catalogue import load_catalogue
 from intake.eligibility import REASONS
-from intake.vault import Vault
+from store.connection import migrate
+from store.sealing import Vault
 
 
-def create_app(test_config: dict | None = None, settings: Settings | None = None) -> Flask:
-    """Build the app. `settings` replaces the TOML configuration; `test_config` sets Flask keys.
+def create_app(test_config: dict | None = None, settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+    """Build the app. `settings` replaces the TOML configuration; `test_config` sets Flask keys;
+    `clock` replaces the system clock (tests).
 
     The instance folder (database and key files) is $INDGANG_INSTANCE or Flask's default.
     """
@@ -38,24 +46,29 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
         DATABASE=str(Path(app.instance_path) / "indgang.sqlite3"),
         SESSION_COOKIE_NAME="indgang",
         WTF_CSRF_TIME_LIMIT=None,
+        ARGON2_TIME_COST=3,
+        ARGON2_MEMORY_COST=65536,
+        ARGON2_PARALLELISM=4,
     )
     app.config.update(test_config or {})
     app.extensions["indgang.settings"] = settings or load_settings(app.config.get("INDGANG_CONFIG"))
+    app.extensions["indgang.clock"] = clock or Clock()
+    app.extensions["indgang.passwords"] = Passwords(
+        app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_PARALLELISM"]
+    )
     _install_keys(app)
-    database.migrate(app.config["DATABASE"])
-    app.teardown_appcontext(database.close_db)
+    migrate(app.config["DATABASE"])
+    app.teardown_appcontext(close_db)
     install_security(app)
     install_i18n(app)
-    CSRFProtect(app)
     load_catalogue()
-    app.register_blueprint(citizen)
-    install_staff_auth(app)
-    app.register_blueprint(admin)
-    app.register_blueprint(staff)
-    app.register_blueprint(provider)
+    for blueprint in (citizen, auth, admin, staff, provider):
+        app.register_blueprint(blueprint)
     install_cli(app)
     install_maintenance(app)
     app.jinja_env.globals.update(settings=app.extensions["indgang.settings"], REASONS=REASONS, **WORDS)
+    if app.extensions["indgang.settings"].demo:
+        create_demo_accounts(app)
     return app
 
 
@@ -69,4 +82,3 @@ def _install_keys(app: Flask) -> None:
     app.session_interface = ServerSessionInterface(
         vault, dt.timedelta(hours=settings.chat_retention_hours)
     )
-

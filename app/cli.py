@@ -6,11 +6,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import accounts
-from app import audit as audit_log
-from app import db as database
-from app.maintenance import purge as purge_now
-from app.sessions import now_utc
+from accounts import accounts
+from accounts import audit as audit_log
+from app.context import get_db, now, passwords
+from app.maintenance import run_hourly
+from store.connection import migrate as migrate_database
 
 
 def install_cli(app: Flask) -> None:
@@ -19,14 +19,15 @@ def install_cli(app: Flask) -> None:
     @app.cli.command("migrate")
     def migrate():
         """Apply any pending schema migrations to the database."""
-        database.migrate(current_app.config["DATABASE"])
+        migrate_database(current_app.config["DATABASE"])
         click.echo(f"Database ready: {current_app.config['DATABASE']}")
 
     @app.cli.command("purge")
     def purge():
-        """Delete what is no longer needed (abandoned chats, ended cases, expired holds)."""
-        deleted = purge_now(database.get_db())
-        click.echo(", ".join(f"{name}: {count} deleted" for name, count in deleted.items()))
+        """Run the hourly job now: delete what is no longer needed (abandoned chats, ended cases),
+        release expired holds, end courses whose time is up, recheck the treatment guarantee."""
+        changed = run_hourly(get_db())
+        click.echo(", ".join(f"{name}: {count}" for name, count in changed.items()))
 
 
 users = AppGroup("users", help="Staff accounts: create, disable, enable, reset-password, list.")
@@ -44,11 +45,11 @@ def create_user(username, role, provider_id, password_stdin):
     username = accounts.normalise_username(username)
     try:
         accounts.check_new_account(username, role, provider_id, provider_ids)
-        if accounts.get_account(database.get_db(), username) is not None:
+        if accounts.get_account(get_db(), username) is not None:
             raise accounts.AccountExists(f"there is already an account named {username}")
         account = accounts.create_account(
-            database.get_db(), current_app.extensions["indgang.passwords"], username, role,
-            _read_password(password_stdin), provider_ids=provider_ids, provider_id=provider_id, now=now_utc(),
+            get_db(), passwords(), username, role,
+            _read_password(password_stdin), provider_ids=provider_ids, provider_id=provider_id, now=now(),
         )
     except accounts.AccountError as error:
         raise click.ClickException(str(error))
@@ -81,10 +82,10 @@ def enable_user(username):
 @click.option("--clear-totp", is_flag=True, help="Also turn off two-step sign-in (a lost phone); the person sets it up again.")
 def reset_user_password(username, password_stdin, clear_totp):
     """Give an account a new password; also clears a lockout and ends its open sessions."""
-    if accounts.get_account(database.get_db(), username) is None:
+    if accounts.get_account(get_db(), username) is None:
         raise click.ClickException(f"there is no account named {accounts.normalise_username(username)}")
     password = _read_password(password_stdin)
-    passwords = current_app.extensions["indgang.passwords"]
+    passwords = passwords()
     _change(lambda db, now: accounts.reset_password(db, passwords, username, password, now=now, clear_totp=clear_totp))
     cleared = " (two-step sign-in cleared)" if clear_totp else ""
     _audit("password_reset", accounts.normalise_username(username) + cleared)
@@ -94,7 +95,7 @@ def reset_user_password(username, password_stdin, clear_totp):
 @users.command("list")
 def list_users():
     """List the staff accounts with their role and state."""
-    for account in accounts.list_accounts(database.get_db()):
+    for account in accounts.list_accounts(get_db()):
         marks = [mark for mark, on in (("disabled", account.disabled), ("demo", account.demo),
                                         ("two-step", account.totp_enabled)) if on]
         provider = f" {account.provider_id}" if account.provider_id else ""
@@ -115,12 +116,12 @@ def _read_password(from_stdin: bool) -> str:
 
 def _change(change) -> None:
     try:
-        change(database.get_db(), now_utc())
+        change(get_db(), now())
     except accounts.AccountError as error:
         raise click.ClickException(str(error))
 
 
 def _audit(action: str, detail: str) -> None:
     """Changes made on the server are audited too, as made from the command line."""
-    audit_log.write_audit(database.get_db(), at=now_utc(), username=audit_log.COMMAND_LINE, role=None,
+    audit_log.write_audit(get_db(), at=now(), username=audit_log.COMMAND_LINE, role=None,
                          action=action, detail=detail)

@@ -47,7 +47,7 @@ class StaffSettings:
 class CourseSettings:
     """The course after a granted decision (seed 000): its length, when no-shows end it, and how
     many courses a provider may grant itself a year (§ 101a stk. 5). The field names are those of
-    `course.courses.CourseRules`, so this can be passed where rules are asked for."""
+    `treatment.rules.CourseRules`, so this can be passed where rules are asked for."""
 
     weeks: int = 16
     discharge_after_no_shows: int = 2

@@ -1,23 +1,41 @@
-"""Languages: Danish is the default; the person's choice is kept in their (server-side) session."""
+"""Languages: Danish is the default.
 
-from flask import Flask, session
+The language is chosen with a plain link that keeps the page (`?lang=en`): reading a page
+must not start a session (GET never writes), so until the person first acts the choice
+travels in the address, and every link and form on the page carries it on. The first POST that
+carries it keeps it in the person's (server-side) session, and from then on it needs no
+address. Nothing about the choice is stored before that, and no cookie is set.
+"""
+
+from urllib.parse import urlencode
+
+from flask import Flask, request, session, url_for
 from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, gettext
+
+from app.session_keys import LANGUAGE
 
 LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
-SESSION_KEY = "language"
+QUERY_KEY = "lang"
+
+
+def _language_in_address() -> str | None:
+    chosen = request.args.get(QUERY_KEY)
+    return chosen if chosen in LANGUAGES else None
 
 
 def current_language() -> str:
-    chosen = session.get(SESSION_KEY)
+    chosen = _language_in_address() or session.get(LANGUAGE)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def choose_language(language: str) -> bool:
-    if language not in LANGUAGES:
-        return False
-    session[SESSION_KEY] = language
-    return True
+def language_link(language: str) -> str:
+    """This page in `language` (or the landing page, when this page cannot be fetched)."""
+    rule = request.url_rule
+    if rule is None or "GET" not in rule.methods:
+        return url_for("citizen.landing", **{QUERY_KEY: language})
+    query = {key: value for key, value in request.args.items() if key != QUERY_KEY}
+    return f"{request.path}?{urlencode({**query, QUERY_KEY: language})}"
 
 
 def translate(message: str, params: dict | None = None) -> str:
@@ -30,9 +48,25 @@ def install_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/../translations"))
     Babel(app, locale_selector=current_language)
+
+    @app.url_defaults
+    def carry_language(endpoint, values):
+        """Links and form actions keep a language chosen in the address."""
+        chosen = _language_in_address()
+        if chosen and endpoint != "static":
+            values.setdefault(QUERY_KEY, chosen)
+
+    @app.before_request
+    def keep_language():
+        """The first act (a POST) keeps a language chosen in the address in the session."""
+        chosen = _language_in_address()
+        if request.method == "POST" and chosen and session.get(LANGUAGE) != chosen:
+            session[LANGUAGE] = chosen
+
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         current_language=current_language,
+        language_link=language_link,
         translate=translate,
         format_date=format_date,
         format_datetime=format_datetime,

@@ -1,41 +1,28 @@
-"""Deletion on schedule: `flask purge`, and the same at most once an hour from requests."""
+"""The hourly job (`retention.jobs`): run by `flask purge`, and at most once an hour from
+requests, so a small installation needs no cron. Abandoned sessions are deleted here, by the
+web layer that owns them."""
 
 import datetime as dt
 
-import sqlite_utils
 from flask import Flask
 
-from app.db import get_db
-from app.sessions import now_utc
-from app.state import settings
-from course import retention
-
-PURGE_INTERVAL = dt.timedelta(hours=1)
+from app import sessions
+from app.context import get_db, now, settings, vault
+from retention import jobs
 
 
-def purge(db: sqlite_utils.Database) -> dict[str, int]:
-    """Delete what is no longer needed (README, "Retention"); returns how many of each went."""
+def run_hourly(db) -> dict[str, int]:
+    """Delete what is no longer needed and bring stored states up to date (README, "Retention");
+    returns how many rows of each kind changed."""
     config = settings()
-    return retention.purge(db, now_utc(), config.chat_retention_hours, config.case_retention_days, config.course)
-
-
-def purge_if_due(db: sqlite_utils.Database, now: dt.datetime) -> bool:
-    """Run `purge` if the last run is an hour old. A plain read decides on most requests; the
-    claim itself is an atomic update, so two workers never both run it."""
-    due_before = (now - PURGE_INTERVAL).isoformat()
-    last = next(db.query("select last_run from maintenance where name = 'purge'"))["last_run"]
-    if last > due_before:
-        return False
-    claimed = db.execute(
-        "update maintenance set last_run = ? where name = 'purge' and last_run <= ?",
-        [now.isoformat(), due_before],
-    ).rowcount
-    if claimed:
-        purge(db)
-    return bool(claimed)
+    moment = now()
+    deleted_sessions = sessions.delete_expired(db, moment, dt.timedelta(hours=config.chat_retention_hours))
+    return {"sessions": deleted_sessions, **jobs.run_hourly(db, vault(), moment, config)}
 
 
 def install_maintenance(app: Flask) -> None:
     @app.before_request
-    def scheduled_purge():
-        purge_if_due(get_db(), now_utc())
+    def hourly_job():
+        db = get_db()
+        if jobs.claim_if_due(db, now()):
+            run_hourly(db)

@@ -1,8 +1,18 @@
-"""Security defaults applied in the factory: headers, no client addresses, friendly CSRF errors."""
+"""Security defaults applied in the factory: headers, no client addresses, CSRF, safe redirects.
 
-from flask import Flask, render_template
+CSRF: every POST from a browser that has a session carries that session's token (Flask-WTF).
+A POST from a browser without a session needs none, because there is nothing to ride on: it can
+only start a new, empty session (reading a page starts none, `app.sessions`, so pages shown
+before the first act carry no token). Such a POST must still come from our own pages where the
+browser says where it comes from (`Sec-Fetch-Site`, `Origin`).
+"""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, render_template, request, session
 from flask_babel import gettext
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,8 +52,46 @@ class ForgetClientAddress:
         return self.wsgi_app(environ, start_response)
 
 
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: an open redirect would send the person
+    (and where they came from) to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def csrf_field() -> Markup:
+    """The hidden CSRF input for a form, when this browser has a session to protect."""
+    if not getattr(session, "stored", False) and request.method != "POST":
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(generate_csrf())
+
+
+def _from_another_site() -> bool:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin not in (None, "null") and urlsplit(origin).netloc != request.host
+
+
 def install_security(app: Flask) -> None:
     app.wsgi_app = ForgetClientAddress(app.wsgi_app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+    app.jinja_env.globals["csrf_field"] = csrf_field
+
+    @app.before_request
+    def check_csrf():
+        if request.method != "POST" or app.config.get("WTF_CSRF_ENABLED") is False:
+            return
+        if getattr(session, "stored", False):
+            csrf.protect()
+        elif _from_another_site():
+            raise CSRFError("The form came from another site.")
 
     @app.after_request
     def add_headers(response):

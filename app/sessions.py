@@ -1,20 +1,28 @@
 """Server-side sessions: the only cookie holds an opaque random id, never data.
 
 Flask's default session cookie is signed, not encrypted: anyone holding the phone could read
-it. Here the session dict lives in the database, sealed like the answers, under the SHA-256 of
-the cookie's id (a copy of the database cannot be replayed as a cookie). A session idle longer
-than the retention period is gone (DESIGN.md: abandoned chats within 48 hours).
+it. Here the session dict lives in the `sessions` table (this module owns it), sealed like the
+answers, under the SHA-256 of the cookie's id (a copy of the database cannot be replayed as a
+cookie). A session idle longer than the retention period is gone (DESIGN.md: abandoned chats
+within 48 hours).
+
+A session starts when a person first acts (a POST): a visitor who only reads pages gets no row
+and no cookie, so a crawler cannot fill the disk.
 """
 
 import datetime as dt
 import hashlib
 import secrets
 
+from flask import request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-from app.db import get_db
-from intake.vault import InvalidToken
+from app.context import get_db, now
+from store.sealing import InvalidToken
+from store.times import stamp
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -26,13 +34,14 @@ class ServerSession(CallbackDict, SessionMixin):
         self.session_id = session_id
         self.modified = False
 
+    @property
+    def stored(self) -> bool:
+        """Whether this session came from a row (the browser already had one)."""
+        return self.session_id is not None
+
 
 def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class ServerSessionInterface(SessionInterface):
@@ -49,7 +58,7 @@ class ServerSessionInterface(SessionInterface):
         row = next(
             get_db().query(
                 "select data from sessions where id_digest = ? and expires_at > ?",
-                [_digest(session_id), now_utc().isoformat()],
+                [_digest(session_id), stamp(now())],
             ),
             None,
         )
@@ -63,21 +72,17 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)
         if not session:
-            if session.session_id or session.modified:
+            if session.stored or session.modified:
                 forget(session)
                 response.delete_cookie(name, path=self.get_cookie_path(app))
             return
-        if session.session_id is None:
+        if not session.stored and request.method in READING_METHODS:
+            return  # only reading: no row, no cookie
+        if session.stored and not session.modified:
+            return
+        if not session.stored:
             session.session_id = secrets.token_urlsafe(32)
-        expires = (now_utc() + self.lifetime).replace(minute=0, second=0, microsecond=0)
-        get_db()["sessions"].upsert(
-            {
-                "id_digest": _digest(session.session_id),
-                "data": self.vault.seal(dict(session)),
-                "expires_at": expires.isoformat(),
-            },
-            pk="id_digest",
-        )
+        self._store(session)
         response.set_cookie(
             name,
             session.session_id,
@@ -88,11 +93,26 @@ class ServerSessionInterface(SessionInterface):
         )
         response.vary.add("Cookie")
 
+    def _store(self, session: ServerSession) -> None:
+        expires = (now() + self.lifetime).replace(minute=0, second=0, microsecond=0)
+        get_db().execute(
+            "insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
+            " on conflict (id_digest) do update set data = excluded.data, expires_at = excluded.expires_at",
+            [_digest(session.session_id), self.vault.seal(dict(session)), stamp(expires)],
+        )
+
 
 def forget(session: ServerSession) -> None:
     """Delete the stored session now (sign-out, quick exit, delete my data)."""
     if session.session_id:
-        get_db()["sessions"].delete_where("id_digest = ?", [_digest(session.session_id)])
+        get_db().execute("delete from sessions where id_digest = ?", [_digest(session.session_id)])
     session.session_id = None
     session.clear()
 
+
+def delete_expired(db, moment: dt.datetime, lifetime: dt.timedelta) -> int:
+    """Delete sessions that have expired, and those that would outlive `lifetime` from now
+    (saved before the retention setting was lowered); returns how many."""
+    return db.execute(
+        "delete from sessions where expires_at <= ? or expires_at > ?", [stamp(moment), stamp(moment + lifetime)]
+    ).rowcount

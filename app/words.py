@@ -1,6 +1,11 @@
-"""Words shown for domain codes, shared by citizen and staff pages (translated lazily)."""
+"""Every word shown for a domain code, and every message for a domain refusal, in one place
+(translated lazily, in the person's language when shown)."""
 
 from flask_babel import lazy_gettext as _l
+
+from accounts import accounts
+from booking import bookings, offers
+from treatment import courses, self_visitation
 
 AREA_NAMES = {
     "medical": _l("Physical health"),
@@ -44,7 +49,75 @@ COURSE_STATES = {
     "completed": _l("The course is completed."),
 }
 
+MEETING_MODES = {
+    "in_person": _l("In person, at the address above."),
+    "phone_in": _l("By phone: you call at the booked time and give your code. You can hide your number."),
+}
+LANGUAGE_NAMES = {"da": _l("Danish"), "en": _l("English")}
+BOOKING_STATES = {
+    "pending": _l("Booked. Waiting for the municipality to confirm the time."),
+    "confirmed": _l("Confirmed. See you then."),
+    "declined": _l("The municipality could not confirm this time. Please choose another."),
+    "expired": _l("The time was not confirmed in time and has been released. Please choose a new time."),
+    "cancelled": _l("Cancelled. You can book a new time whenever you like."),
+    "moved": _l("Moved to a new time."),
+    "attended": _l("You came to the clarifying conversation."),
+    "no_show": _l("You did not come to the conversation. You can book a new time."),
+}
+#: Why a chosen slot cannot be booked (`offers.SlotNotOffered.reason`), for the citizen.
+NOT_OFFERED_MESSAGES = {
+    "unknown": _l("That time is not one we offer. Please choose a time from the list."),
+    "past": _l("That time has passed. Please choose a later time."),
+    "age_band": _l("That place does not see people in your age group. Please choose one of the places shown."),
+    "mode": _l("Please choose how you want to meet."),
+}
+#: The same refusals, as staff see them when moving a booking.
+STAFF_SLOT_ERRORS = {
+    offers.SlotNotOffered: _l("That time cannot be booked. Choose one from the list."),
+    bookings.SlotTaken: _l("Somebody took that time a moment ago. Choose another."),
+}
+#: What a staff action found instead of the state it needed.
+BOOKING_STATE_FOUND = {
+    "confirmed": _l("Already confirmed."),
+    "cancelled": _l("The citizen cancelled this booking."),
+    "expired": _l("The hold ran out before it was confirmed."),
+    "declined": _l("Already declined."),
+    "moved": _l("The booking was moved."),
+}
+DECISION_FIELDS = {
+    "outcome": _l("the decision"),
+    "provider_id": _l("the place"),
+    "start_date": _l("the start date"),
+    "reason": _l("the reason"),
+}
+SESSION_OUTCOMES = {
+    courses.ATTENDED: _l("Attended"),
+    courses.NO_SHOW: _l("Did not come"),
+    courses.CANCELLED_IN_TIME: _l("Cancelled in good time"),
+}
+SESSION_PROBLEMS = {
+    "outcome": _l("Choose whether the person came."),
+    "before_start": _l("That day is before the course started."),
+    "after_today": _l("That day has not come yet."),
+    "after_end": _l("The course had ended by that day."),
+}
+SELF_VISIT_REFUSALS = {
+    self_visitation.ABOVE_LIMIT: _l("The combined score is above the burden limit: the municipality must decide."),
+    self_visitation.YEARLY_CAP_REACHED: _l("You have granted the most courses allowed this year: the municipality must decide."),
+}
+ROLE_NAMES = {
+    accounts.INTAKE: _l("Intake (visitation)"),
+    accounts.PROVIDER: _l("Provider"),
+    accounts.ADMIN: _l("Administrator"),
+}
+
+#: The words templates use, as Jinja globals.
 WORDS = {
+    "MEETING_MODES": MEETING_MODES,
+    "LANGUAGE_NAMES": LANGUAGE_NAMES,
+    "BOOKING_STATES": BOOKING_STATES,
+    "SESSION_OUTCOMES": SESSION_OUTCOMES,
+    "ROLE_NAMES": ROLE_NAMES,
     "AREA_NAMES": AREA_NAMES,
     "AGE_BAND_NAMES": AGE_BAND_NAMES,
     "OUTCOME_NAMES": OUTCOME_NAMES,

@@ -9,12 +9,12 @@ expires (never later than the slot itself).
 import datetime as dt
 import secrets
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-import sqlite_utils
-
-from booking.slots import COPENHAGEN, UTC, Slot
+from booking.slots import Slot
+from common.clock import COPENHAGEN
+from store.times import parse_stamp, stamp
+from store.transaction import transaction
 
 PENDING = "pending"
 CONFIRMED = "confirmed"
@@ -95,19 +95,7 @@ def check_transition(current: str, target: str) -> None:
         raise InvalidTransition(current, target)
 
 
-@contextmanager
-def immediate(db: sqlite_utils.Database):
-    """One write transaction taken at the start, so a check and its write cannot interleave."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def expire_pending(db: sqlite_utils.Database, now: dt.datetime) -> int:
+def expire_pending(db, now: dt.datetime) -> int:
     """Release the slots of pending bookings whose hold has run out."""
     return db.execute(
         "update bookings set state = ? where state = ? and hold_until <= ?",
@@ -121,7 +109,7 @@ def hold_until(slot: Slot, now: dt.datetime, hold_hours: int) -> dt.datetime:
 
 def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int) -> Booking:
     """Create a pending booking for `slot`; raises `SlotTaken` or `AlreadyBooked`."""
-    with immediate(db):
+    with transaction(db):
         expire_pending(db, now)
         if _active_row(db, case_id) is not None:
             raise AlreadyBooked(case_id)
@@ -133,7 +121,7 @@ def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: 
     """Move the case's booking to `slot` in one swap: the old slot is released only if the new
     one is taken. A pending booking keeps its row; a confirmed one becomes *moved* and a new
     pending booking asks staff to confirm the new time."""
-    with immediate(db):
+    with transaction(db):
         expire_pending(db, now)
         current = _active_row(db, case_id)
         if current is None:
@@ -150,7 +138,7 @@ def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: 
 
 def cancel(db, case_id: str, now: dt.datetime) -> Booking:
     """The citizen cancels their active booking; the slot is free at once."""
-    with immediate(db):
+    with transaction(db):
         expire_pending(db, now)
         current = _active_row(db, case_id)
         if current is None:
@@ -170,7 +158,7 @@ def change_state(
     confirmation that commits first leaves a confirmed booking, which the citizen may still
     cancel.
     """
-    with immediate(db):
+    with transaction(db):
         expire_pending(db, now)
         row = next(db.query("select state from bookings where id = ?", [booking_id]), None)
         if row is None:
@@ -178,6 +166,20 @@ def change_state(
         check_transition(row["state"], target)
         _set_state(db, booking_id, target, reason, note)
         return get_booking(db, booking_id)
+
+
+def close_conversation(db, case_id: str, attended: bool) -> Booking | None:
+    """The decision on a confirmed conversation closes it: attended, or no-show. Returns the
+    booking as it was when confirmed, or None when the case had no confirmed booking (so a
+    second decision on the same conversation closes, and counts, nothing)."""
+    with transaction(db):
+        row = next(db.query("select * from bookings where case_id = ? and state = ?", [case_id, CONFIRMED]), None)
+        if row is None:
+            return None
+        target = ATTENDED if attended else NO_SHOW
+        check_transition(CONFIRMED, target)
+        _set_state(db, row["id"], target)
+        return _booking(row)
 
 
 def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
@@ -204,7 +206,7 @@ def taken_starts(db, provider_id: str, start: dt.datetime, end: dt.datetime, now
         " and (state = ? or (state = ? and hold_until > ?))",
         [provider_id, stamp(start), stamp(end), CONFIRMED, PENDING, stamp(now)],
     )
-    return {_time(row["starts_at"]) for row in rows}
+    return {parse_stamp(row["starts_at"]) for row in rows}
 
 
 def get_booking(db, booking_id: str) -> Booking:
@@ -277,21 +279,12 @@ def _booking(row: dict) -> Booking:
         id=row["id"],
         case_id=row["case_id"],
         provider_id=row["provider_id"],
-        starts_at=_time(row["starts_at"]),
-        ends_at=_time(row["ends_at"]),
+        starts_at=parse_stamp(row["starts_at"]),
+        ends_at=parse_stamp(row["ends_at"]),
         mode=row["mode"],
         state=row["state"],
-        hold_until=_time(row["hold_until"]) if row["hold_until"] else None,
+        hold_until=parse_stamp(row["hold_until"]),
         moved_from=row["moved_from"],
         decline_reason=row["decline_reason"],
         decline_note=row.get("decline_note"),
     )
-
-
-def stamp(moment: dt.datetime) -> str:
-    """UTC, to the second, in a form that sorts as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _time(stamp: str) -> dt.datetime:
-    return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

@@ -1,7 +1,7 @@
 """What a case is offered: free slots of the providers that fit, up to the guarantee deadline.
 
-If no slot is free before the deadline, the offer says so honestly, offers the earliest slots
-after it, and the case is marked "guarantee at risk" for the intake queue.
+If no slot is free before the deadline, the offer says so honestly and offers the earliest slots
+after it (`booking.guarantee` marks such a case "at risk" for the intake queue).
 """
 
 import datetime as dt
@@ -45,15 +45,6 @@ def offer(db, provider: Provider, deadline: dt.datetime, now: dt.datetime) -> Of
         return Offer(provider, tuple(slots), deadline, True)
     later = free_slots(db, provider, max(start, deadline), deadline + LOOK_PAST_DEADLINE, now)
     return Offer(provider, tuple(later[:EARLIEST_AFTER_DEADLINE]), deadline, False)
-
-
-def guarantee_at_risk(offers: list[Offer]) -> bool:
-    """True when no fitting provider has a free slot within the guarantee."""
-    return not any(o.within_guarantee for o in offers)
-
-
-def mark_guarantee_at_risk(db, case_id: str, at_risk: bool) -> None:
-    db.execute("update cases set guarantee_at_risk = ? where id = ?", [int(at_risk), case_id])
 
 
 def chosen_slot(providers, slot_id: str, age_band: str | None, now: dt.datetime, deadline: dt.datetime) -> Slot:

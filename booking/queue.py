@@ -1,6 +1,6 @@
 """The intake queue: what staff must act on, most urgent first.
 
-Pending bookings, and cases whose treatment guarantee is at risk without an active booking,
+Pending bookings, and cases whose treatment guarantee is at risk without a confirmed booking,
 ordered with the at-risk cases on top and then by guarantee deadline.
 """
 
@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from booking import bookings
+from booking.guarantee import Guarantee
+from store.times import parse_day, stamp
 
 URGENT_DAYS = 2
 
@@ -29,27 +31,28 @@ class QueueEntry:
 def intake_queue(db, today: dt.date, now: dt.datetime, guarantee_days: int) -> list[QueueEntry]:
     rows = db.query(
         "select cases.id as case_id, cases.referral_number, cases.first_contact_day,"
-        " cases.guarantee_at_risk, bookings.id as booking_id"
+        " risk.case_id is not null as guarantee_at_risk, bookings.id as booking_id"
         " from cases left join bookings on bookings.case_id = cases.id"
         "   and bookings.state = ? and bookings.hold_until > ?"
+        " left join guarantee_at_risk risk on risk.case_id = cases.id"
         " where bookings.id is not null"
-        "   or (cases.guarantee_at_risk = 1 and not exists (select 1 from bookings b"
+        "   or (risk.case_id is not null and not exists (select 1 from bookings b"
         "       where b.case_id = cases.id and b.state = ?))",
-        [bookings.PENDING, bookings.stamp(now), bookings.CONFIRMED],
+        [bookings.PENDING, stamp(now), bookings.CONFIRMED],
     )
     entries = [_entry(db, row, today, guarantee_days) for row in rows]
     return sorted(entries, key=lambda e: (not e.guarantee_at_risk, e.last_day, _start(e)))
 
 
 def _entry(db, row, today, guarantee_days) -> QueueEntry:
-    last_day = dt.date.fromisoformat(row["first_contact_day"]) + dt.timedelta(days=guarantee_days)
+    case_guarantee = Guarantee(parse_day(row["first_contact_day"]), guarantee_days)
     return QueueEntry(
         case_id=row["case_id"],
         referral_number=row["referral_number"],
         booking=bookings.get_booking(db, row["booking_id"]) if row["booking_id"] else None,
         guarantee_at_risk=bool(row["guarantee_at_risk"]),
-        last_day=last_day,
-        days_left=(last_day - today).days,
+        last_day=case_guarantee.last_day,
+        days_left=case_guarantee.days_left(today),
     )
 
 

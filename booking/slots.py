@@ -9,14 +9,11 @@ Eve and New Year's Eve) and each provider's closed dates give no slots.
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from booking.providers import Provider
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-UTC = dt.timezone.utc
+from common.clock import COPENHAGEN, UTC
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOT_ID_FORMAT = "%Y%m%dT%H%MZ"
 
@@ -104,13 +101,6 @@ def slot_of(provider: Provider, starts_at: dt.datetime) -> Slot:
     if not matches:
         raise UnknownSlot(f"{provider.id}@{starts_at.isoformat()}")
     return matches[0]
-
-
-def guarantee_deadline(first_contact_day: dt.date, guarantee_days: int) -> dt.datetime:
-    """The end (local midnight, in UTC) of the last day within the guarantee (§ 101 stk. 2)."""
-    last_day = first_contact_day + dt.timedelta(days=guarantee_days)
-    midnight = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0))
-    return midnight.replace(tzinfo=COPENHAGEN).astimezone(UTC)
 
 
 def next_opening_hour(now: dt.datetime) -> dt.datetime:

@@ -8,14 +8,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from common.text import N_
 from intake.catalogue import Option, Question
 
 MAX_TEXT_LENGTH = 500
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; translation happens in the web layer."""
-    return message
 
 
 class InvalidAnswer(ValueError):

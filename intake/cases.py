@@ -2,7 +2,7 @@
 
 The screening (answers, composites, outcome reasons) is sealed with the data vault; what stays
 plain is what queues and statistics need: the outcome and the day (not the time) of first
-contact (DESIGN.md, "Privacy rules").
+contact (DESIGN.md, "Privacy rules"). This module owns the `cases` table.
 """
 
 import datetime as dt
@@ -14,7 +14,8 @@ import sqlite_utils
 
 from intake import codes
 from intake.eligibility import Assessment
-from intake.vault import Vault
+from store.sealing import Vault
+from store.times import day, parse_day
 
 REFERRAL_PREFIX = "R-"
 REFERRAL_LENGTH = 4
@@ -43,6 +44,10 @@ class Case:
     def answers(self) -> dict:
         return self.screening["answers"]
 
+    @property
+    def age_band(self) -> str | None:
+        return self.answers.get("age_band")
+
 
 def new_referral_number() -> str:
     """A short id for staff and providers (`R-4KQ7`); it never reveals the citizen's code."""
@@ -70,7 +75,7 @@ def create_case(
                     "id": case_id,
                     "code_digest": codes.code_digest(code, code_key),
                     "referral_number": new_referral_number(),
-                    "first_contact_day": first_contact_day.isoformat(),
+                    "first_contact_day": day(first_contact_day),
                     "created_via": created_via,
                     "outcome": assessment.outcome,
                     "screening": sealed,
@@ -98,7 +103,7 @@ def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | N
     return Case(
         id=row["id"],
         referral_number=row["referral_number"],
-        first_contact_day=dt.date.fromisoformat(row["first_contact_day"]),
+        first_contact_day=parse_day(row["first_contact_day"]),
         created_via=row["created_via"],
         outcome=row["outcome"],
         screening=vault.open(row["screening"]),
@@ -107,7 +112,12 @@ def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | N
 
 def delete_case(db: sqlite_utils.Database, case_id: str) -> None:
     """Delete everything about a case ("delete my data now"); related rows cascade."""
-    db["cases"].delete_where("id = ?", [case_id])
+    delete_cases(db, [case_id])
+
+
+def delete_cases(db: sqlite_utils.Database, case_ids: list[str]) -> int:
+    """Delete these cases and, by cascade, everything that belongs to them; returns how many."""
+    return sum(db.execute("delete from cases where id = ?", [case_id]).rowcount for case_id in case_ids)
 
 
 def case_id_for_referral(db: sqlite_utils.Database, referral_number: str) -> str | None:

@@ -7,7 +7,8 @@ and then forgotten. Crisis words come first, before any other reading of the tex
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from intake.answers import MAX_TEXT_LENGTH, N_, InvalidAnswer, interpret_typed, parse_submitted
+from common.text import N_
+from intake.answers import MAX_TEXT_LENGTH, InvalidAnswer, interpret_typed, parse_submitted
 from intake.catalogue import Catalogue
 from intake.faq import FaqEntry, is_crisis, match_faq
 

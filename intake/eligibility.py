@@ -6,7 +6,7 @@ conversation decides (§ 101a stk. 3–4).
 
 from dataclasses import dataclass
 
-from intake.answers import N_
+from common.text import N_
 from intake.asi import COMPOSITES, DRUG_DAY_ITEMS, combined_score, composite_scores
 from intake.catalogue import Catalogue
 

@@ -3,8 +3,8 @@
 import re
 import secrets
 
-from app.db import open_database
-from app.schema import migrations
+from store.connection import open_database
+from store.migrations import migrations
 
 #: A finished screening of someone the anonymous track fits: cannabis on 10 days, working.
 FITTING_ANSWERS = {

@@ -14,7 +14,7 @@ class Citizen:
     """A person on a phone: keeps the page they see and posts its forms with the CSRF token."""
 
     #: Where a token is fetched when the page shown has none.
-    TOKEN_PAGE = "/"
+    TOKEN_PAGE = "/code"
 
     def __init__(self, client):
         self.client = client
@@ -26,16 +26,19 @@ class Citizen:
         return response
 
     def post(self, path, data=None, **kwargs):
-        form = {"csrf_token": self.csrf_token(), **(data or {})}
+        token = self.csrf_token()
+        form = {**({"csrf_token": token} if token else {}), **(data or {})}
         response = self.client.post(path, data=form, **kwargs)
         self.page = response.get_data(as_text=True)
         return response
 
-    def csrf_token(self) -> str:
+    def csrf_token(self) -> str | None:
+        """The token of the page shown, else of a fresh page; None while the browser has no
+        session (pages shown before the first act carry none, `app.security`)."""
         if not CSRF_PATTERN.search(self.page):
             self.get(self.TOKEN_PAGE, follow_redirects=True)
         match = CSRF_PATTERN.search(self.page)
-        return match.group(1) or match.group(2)
+        return (match.group(1) or match.group(2)) if match else None
 
     def current_question(self) -> str | None:
         response = self.get("/chat")

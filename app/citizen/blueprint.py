@@ -1,5 +1,27 @@
-"""The citizen blueprint, shared by the intake and booking view modules."""
+"""The citizen blueprint, and the decorator that loads the case reached with a code."""
 
-from flask import Blueprint
+from functools import wraps
+
+from flask import Blueprint, g, redirect, session, url_for
+
+from app.context import get_db, vault
+from app.session_keys import CASE_ID
+from intake.cases import load_case
 
 bp = Blueprint("citizen", __name__)
+
+
+def case_required(view):
+    """Load the case reached with a code into `g.case`, or send the person to enter a code."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        case = load_case(get_db(), vault(), session[CASE_ID]) if CASE_ID in session else None
+        if case is None:
+            if CASE_ID in session:
+                session.pop(CASE_ID)
+            return redirect(url_for("citizen.enter_code"))
+        g.case = case
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,22 +1,30 @@
 """The citizen's pages from landing to code and status (booking is in booking_views)."""
 
-from urllib.parse import urlsplit
-
-from flask import Response, g, redirect, render_template, request, session, url_for
+from flask import Response, g, redirect, render_template, session, url_for
 from flask_babel import gettext
+from wtforms import StringField
+from wtforms.validators import Length
 
-from app.citizen.blueprint import bp
-from app.db import get_db
-from app.i18n import choose_language
-from app.screening_session import ScreeningSession
-from app.sessions import forget, now_utc
-from app.state import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE, case_required, code_key, settings, today_in_copenhagen
-from booking import bookings, decisions
-from course import courses
+from app.citizen.blueprint import bp, case_required
+from app.context import code_key, get_db, now, settings, today
+from app.forms import Form
+from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
+from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
+from app.sessions import forget
+from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
+from treatment import courses, decisions
 
-CHAT_FLOW = ScreeningSession(CHAT)
+CHAT_FLOW = ScreeningFlow(CHAT)
+
+
+class CodeForm(Form):
+    code = StringField(validators=[Length(max=64)])
+
+
+class LastFourForm(Form):
+    last_four = StringField(validators=[Length(max=20)])
 
 
 @bp.get("/")
@@ -29,15 +37,10 @@ def healthz():
     return Response("ok", mimetype="text/plain")
 
 
-@bp.post("/language")
-def language():
-    choose_language(request.form.get("language", ""))
-    return redirect(_local_path(request.form.get("next")))
-
-
 @bp.get("/exit")
 def quick_exit():
-    """Quick exit: end this phone's session and leave for a neutral site."""
+    """Quick exit: end this phone's session and leave for a neutral site (a link, so that it
+    works at once from any page, with or without JavaScript)."""
     forget(session)
     return redirect(settings().quick_exit_url, code=303)
 
@@ -47,12 +50,15 @@ def chat():
     question = CHAT_FLOW.shown_question()
     if question is None:
         return redirect(url_for(".result"))
-    return _render_chat(question, crisis=session.pop(CRISIS_NOTICE, False))
+    crisis = session.get(CRISIS_NOTICE, False)
+    if crisis:
+        session.pop(CRISIS_NOTICE)
+    return _render_chat(question, crisis=crisis)
 
 
 @bp.post("/chat")
 def answer():
-    turn = CHAT_FLOW.take_posted_turn()
+    turn = take_posted_answer(CHAT_FLOW)
     if turn.kind == ANSWERED:
         if turn.crisis:
             session[CRISIS_NOTICE] = True
@@ -78,11 +84,11 @@ def result():
 
 @bp.post("/code/new")
 def create_code():
-    created = CHAT_FLOW.create_case()
+    created = finish_screening(CHAT_FLOW)
     if created is None:
         return redirect(url_for(".chat"))
-    case_id, code = created
-    session[NEW_CODE] = {"code": code, "case_id": case_id}
+    case, code = created
+    session[NEW_CODE] = {"code": code, "case_id": case.id}
     return redirect(url_for(".show_new_code"))
 
 
@@ -98,7 +104,8 @@ def confirm_code():
     new = session.get(NEW_CODE)
     if new is None:
         return redirect(url_for(".enter_code"))
-    if not codes.last_four_match(new["code"], request.form.get("last_four", "")[:20]):
+    form = LastFourForm()
+    if not form.validate() or not codes.last_four_match(new["code"], form.last_four.data or ""):
         error = gettext("Those are not the last four characters of your code. Look again.")
         return render_template("code_new.html", code=codes.grouped(new["code"]), error=error), 400
     session.pop(NEW_CODE)
@@ -113,9 +120,11 @@ def enter_code():
 
 @bp.post("/code")
 def look_up_code():
-    typed = request.form.get("code", "")[:64]
+    form = CodeForm()
     try:
-        session[CASE_ID] = cases.find_case_id(get_db(), code_key(), typed)
+        if not form.validate():
+            raise codes.MalformedCode(form.code.data)
+        session[CASE_ID] = cases.find_case_id(get_db(), code_key(), form.code.data or "")
     except codes.MalformedCode:
         error = gettext("A code has 16 letters and digits, like K7QF-M2XD-9TRA-B3HN.")
         return render_template("code_enter.html", error=error), 400
@@ -128,18 +137,18 @@ def look_up_code():
 @bp.get("/status")
 @case_required
 def status():
-    courses.refresh_course_states(get_db(), today_in_copenhagen(), settings().course)
-    booking = bookings.latest_booking(get_db(), g.case.id)
+    db = get_db()
+    booking = bookings.latest_booking(db, g.case.id)
     provider = settings().provider(booking.provider_id) if booking else None
     return render_template(
         "status.html",
         case=g.case,
         assessment=g.case.assessment,
         booking=booking,
-        booking_state=booking.state_at(now_utc()) if booking else None,
+        booking_state=booking.state_at(now()) if booking else None,
         provider=provider,
-        decision=decisions.decision_for(get_db(), g.case.id),
-        course=courses.course_for(get_db(), g.case.id),
+        decision=decisions.decision_for(db, g.case.id),
+        course=courses.current_course(db, g.case.id, today(), settings().course),
     )
 
 
@@ -171,12 +180,3 @@ def _render_chat(question, turn=None, crisis=False):
         crisis=crisis or (turn is not None and turn.crisis),
         **CHAT_FLOW.question_context(question),
     )
-
-
-def _local_path(target: str | None) -> str:
-    """Only paths on this site: an open redirect would leak where the person came from."""
-    target = target or "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for(".landing")
-    return target

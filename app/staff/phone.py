@@ -5,19 +5,18 @@ stored beyond what the web flow stores; the case is marked as created by phone."
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext
 
-from app.case_booking import STAFF_SLOT_ERRORS, book_for_case, case_offers, slot_from_form
-from app.db import get_db
-from app.screening_session import ScreeningSession
-from app.staff.blueprint import bp
-from app.staff.views import _case
-from app.staff_auth import login_required, record
-from app.state import PHONE_INTAKE, vault
-from booking import bookings, offers
+from app.auth import login_required, record
+from app.context import get_db, now, settings
+from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
+from app.session_keys import PHONE_CODE, PHONE_INTAKE
+from app.slot_form import SlotForm
+from app.staff.blueprint import bp, case_or_404
+from app.words import STAFF_SLOT_ERRORS
+from booking import bookings, for_case, offers
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 
-PHONE_FLOW = ScreeningSession(PHONE_INTAKE)
-PHONE_CODE = "phone_code"  # the new code and referral number, until staff have read it aloud
+PHONE_FLOW = ScreeningFlow(PHONE_INTAKE)
 
 
 @bp.get("/phone")
@@ -32,7 +31,7 @@ def phone():
 @bp.post("/phone")
 @login_required("intake")
 def phone_answer():
-    turn = PHONE_FLOW.take_posted_turn()
+    turn = take_posted_answer(PHONE_FLOW)
     if turn.kind == ANSWERED:
         return redirect(url_for(".phone"))
     question = PHONE_FLOW.posted_question() or PHONE_FLOW.shown_question()
@@ -57,13 +56,12 @@ def phone_restart():
 @bp.post("/phone/case")
 @login_required("intake")
 def phone_create_case():
-    created = PHONE_FLOW.create_case(created_via=cases.PHONE)
+    created = finish_screening(PHONE_FLOW, created_via=cases.PHONE)
     if created is None:
         return redirect(url_for(".phone"))
-    case_id, code = created
-    referral_number = cases.load_case(get_db(), vault(), case_id).referral_number
-    session[PHONE_CODE] = {"code": code, "referral_number": referral_number}
-    record("phone_case_created", referral_number)
+    case, code = created
+    session[PHONE_CODE] = {"code": code, "referral_number": case.referral_number}
+    record("phone_case_created", case.referral_number)
     return redirect(url_for(".phone_code"))
 
 
@@ -89,23 +87,26 @@ def phone_code_read():
 @bp.get("/cases/<referral_number>/book")
 @login_required("intake")
 def book_for_caller(referral_number):
-    case = _case(referral_number)
+    case = case_or_404(referral_number)
+    config = settings()
     return render_template(
         "staff_slots.html",
         case=case,
         booking=None,
         action=url_for(".book_for_caller", referral_number=referral_number),
-        offers=case_offers(case),
+        offers=for_case.case_offers(get_db(), case, config.providers, now(), config.guarantee_days),
     )
 
 
 @bp.post("/cases/<referral_number>/book")
 @login_required("intake")
 def book_for_caller_post(referral_number):
-    case = _case(referral_number)
+    case = case_or_404(referral_number)
+    config = settings()
     try:
-        slot, mode = slot_from_form(case)
-        book_for_case(case, slot, mode)
+        slot, mode = SlotForm().chosen(case)
+        for_case.book_for_case(get_db(), case, slot, mode, now=now(), hold_hours=config.hold_hours,
+                               guarantee_days=config.guarantee_days)
     except (offers.SlotNotOffered, bookings.SlotTaken) as error:
         flash(str(STAFF_SLOT_ERRORS[type(error)]), "error")
         return redirect(url_for(".book_for_caller", referral_number=referral_number))

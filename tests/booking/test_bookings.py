@@ -32,9 +32,10 @@ from booking.bookings import (
     move,
     taken_starts,
 )
-from booking.offers import SlotNotOffered, check_mode, chosen_slot, guarantee_at_risk, mark_guarantee_at_risk, offer
+from booking.guarantee import Guarantee, at_risk, is_at_risk, mark_at_risk
+from booking.offers import SlotNotOffered, check_mode, chosen_slot, offer
 from booking.providers import IN_PERSON, PHONE_IN
-from booking.slots import guarantee_deadline, next_opening_hour, provider_slots
+from booking.slots import next_opening_hour, provider_slots
 
 STATES = (PENDING, CONFIRMED, DECLINED, EXPIRED, CANCELLED, MOVED, ATTENDED, NO_SHOW)
 
@@ -63,7 +64,7 @@ PATH_TO = {
 }
 
 PROVIDER = make_provider()
-DEADLINE = guarantee_deadline(NOW.date(), 14)  # end of Monday 16 March 2026
+DEADLINE = Guarantee(NOW.date(), 14).deadline  # end of Monday 16 March 2026
 LATER = NOW + dt.timedelta(hours=1)
 
 
@@ -442,7 +443,7 @@ def test_when_every_slot_before_the_deadline_is_taken_the_earliest_after_are_off
         local(2026, 3, 18, 10),
         local(2026, 3, 18, 11),
     ]
-    assert guarantee_at_risk([result]) is True
+    assert at_risk([result]) is True
 
 
 def test_a_provider_closed_until_the_deadline_offers_the_earliest_after_it(db):
@@ -461,19 +462,29 @@ def test_the_guarantee_is_at_risk_only_when_no_provider_has_a_slot_within_it(db)
     late = offer(db, make_provider(id="p2", closed_dates=closed), DEADLINE, NOW)
     in_time = offer(db, PROVIDER, DEADLINE, NOW)
 
-    assert guarantee_at_risk([late]) is True
-    assert guarantee_at_risk([late, in_time]) is False
-    assert guarantee_at_risk([]) is True
+    assert at_risk([late]) is True
+    assert at_risk([late, in_time]) is False
+    assert at_risk([]) is True
 
 
-def test_mark_guarantee_at_risk_sets_the_case_flag(db):
+def test_mark_at_risk_sets_and_clears_the_case_flag_idempotently(db):
     case_id = make_case(db)
 
-    mark_guarantee_at_risk(db, case_id, True)
-    assert db["cases"].get(case_id)["guarantee_at_risk"] == 1
+    mark_at_risk(db, case_id, True)
+    mark_at_risk(db, case_id, True)
+    assert is_at_risk(db, case_id)
 
-    mark_guarantee_at_risk(db, case_id, False)
-    assert db["cases"].get(case_id)["guarantee_at_risk"] == 0
+    mark_at_risk(db, case_id, False)
+    assert not is_at_risk(db, case_id)
+
+
+def test_a_deleted_case_takes_its_flag_with_it(db):
+    case_id = make_case(db)
+    mark_at_risk(db, case_id, True)
+
+    db.execute("delete from cases where id = ?", [case_id])
+
+    assert db.execute("select count(*) from guarantee_at_risk").fetchone()[0] == 0
 
 
 # The slot a form names

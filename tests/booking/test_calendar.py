@@ -9,7 +9,7 @@ from icalendar import Calendar
 from booking.bookings import PENDING, Booking
 from booking.calendar import booking_calendar
 from booking.providers import IN_PERSON, PHONE_IN
-from booking.slots import UTC
+from common.clock import UTC
 
 #: The texts as the app passes them (gettext source and Danish catalogue), and the word for "code".
 TEXTS = {

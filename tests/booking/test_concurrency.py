@@ -11,7 +11,7 @@ import pytest
 from builders import fresh_database
 from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
-from app.db import open_database
+from store.connection import open_database
 from booking.bookings import (
     CANCELLED,
     CONFIRMED,

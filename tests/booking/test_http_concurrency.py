@@ -15,12 +15,12 @@ from pathlib import Path
 
 from builders import FITTING_ANSWERS
 
-from app.db import open_database
+from store.connection import open_database
 from app.keys import load_key
 from intake.cases import create_case
 from intake.catalogue import load_catalogue
 from intake.eligibility import screen
-from intake.vault import Vault
+from store.sealing import Vault
 
 PEOPLE = 50
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -51,7 +51,8 @@ class Person:
         return self.page
 
     def post(self, path: str, fields: dict) -> int:
-        data = urllib.parse.urlencode({"csrf_token": CSRF.search(self.page).group(1), **fields}).encode()
+        token = CSRF.search(self.page)  # a page shown before the first act carries none
+        data = urllib.parse.urlencode({**({"csrf_token": token.group(1)} if token else {}), **fields}).encode()
         try:
             with self.opener.open(self.url + path, data=data, timeout=30) as response:
                 return response.status

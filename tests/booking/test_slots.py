@@ -6,11 +6,11 @@ import pytest
 from builders_booking import EVERY_DAY_9_TO_12, local, make_provider, slot_at
 
 from booking.providers import providers_for
+from booking.guarantee import Guarantee
 from booking.slots import (
     UTC,
     Slot,
     UnknownSlot,
-    guarantee_deadline,
     next_opening_hour,
     parse_slot_id,
     provider_slots,
@@ -191,11 +191,11 @@ def test_the_repeated_autumn_hour_never_gives_two_slots_with_one_id():
     ],
 )
 def test_the_guarantee_deadline_is_local_midnight_at_the_end_of_the_last_day(first_contact_day, deadline):
-    assert guarantee_deadline(first_contact_day, 14) == deadline
+    assert Guarantee(first_contact_day, 14).deadline == deadline
 
 
 def test_the_last_day_of_the_guarantee_is_still_inside_it():
-    deadline = guarantee_deadline(dt.date(2026, 3, 2), 14)
+    deadline = Guarantee(dt.date(2026, 3, 2), 14).deadline
     provider = make_provider()
 
     assert slot_at(provider, 2026, 3, 16, 11).starts_at < deadline

@@ -6,9 +6,10 @@ import pytest
 from flask import g, request
 from staff_helpers import FAST_ARGON2, Staff
 
-from app import accounts, create_app
+from accounts import accounts
+from app import create_app
 from app.config import StaffSettings, load_settings
-from app.staff_auth import login_required, record
+from app.auth import login_required, record
 
 
 @pytest.fixture

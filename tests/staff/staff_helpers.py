@@ -4,10 +4,10 @@ import datetime as dt
 
 from citizen_client import Citizen
 
-from app import accounts
-from app.db import get_db
+from accounts import accounts
+from app.context import get_db
 from app.sessions import now_utc
-from app.staff_state import STAFF_SEEN_AT
+from app.session_keys import STAFF_SEEN_AT
 
 #: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}

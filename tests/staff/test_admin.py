@@ -5,9 +5,9 @@ import re
 
 from staff_helpers import add_account, audit_rows, new_staff
 
-from app import audit
-from app.db import get_db
-from app.state import COPENHAGEN
+from accounts import audit
+from app.context import get_db
+from common.clock import COPENHAGEN
 
 
 def signed_in_admin(app):

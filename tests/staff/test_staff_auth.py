@@ -9,11 +9,12 @@ import pytest
 from builders import FITTING_ANSWERS, visible_text
 from staff_helpers import PASSWORD, Staff, account_row, add_account, audit_rows, new_staff, set_account
 
-from app import accounts
-from app.db import get_db
+from accounts import accounts
+from app.context import get_db
 from app.sessions import _digest, now_utc
-from app.staff_auth import LANDING
-from app.state import COPENHAGEN, code_key, vault
+from app.auth.guard import LANDING
+from app.context import code_key, vault
+from common.clock import COPENHAGEN
 from intake.cases import create_case
 from intake.catalogue import load_catalogue
 from intake.eligibility import screen
@@ -334,7 +335,7 @@ def test_a_citizen_with_a_case_never_opens_a_staff_page(app, staff):
 
 
 def test_login_required_needs_known_roles():
-    from app.staff_auth import login_required
+    from app.auth import login_required
 
     with pytest.raises(ValueError):
         login_required()

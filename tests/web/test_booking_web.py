@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from app import create_app
 from app.config import load_settings
-from app.db import get_db
-from booking.slots import UTC
+from app.context import get_db
+from common.clock import UTC
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 

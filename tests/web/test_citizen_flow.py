@@ -5,7 +5,7 @@ import re
 from citizen_client import Citizen
 from builders import visible_text
 
-from app.db import get_db
+from app.context import get_db
 
 
 def test_landing_page_in_danish_by_default(citizen):

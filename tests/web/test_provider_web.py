@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from test_staff_intake import SLOT, only_booking, sign_in
 
-from app.db import get_db
+from app.context import get_db
 
 TODAY = dt.date.today()
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from app.db import get_db
+from app.context import get_db
 from app.maintenance import purge_if_due
 from app.sessions import now_utc
 

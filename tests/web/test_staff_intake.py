@@ -7,7 +7,7 @@ import pytest
 from builders import FITTING_ANSWERS, visible_text
 from citizen_client import Citizen
 
-from app.db import get_db
+from app.context import get_db
 from intake.catalogue import load_catalogue
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')

@@ -1,0 +1,386 @@
+"""Staff accounts: roles, argon2 password hashes, lockout per account, and TOTP. This module
+owns the `accounts` table.
+
+Pure Python, no Flask: functions take a `sqlite_utils.Database`, plain values and `now`, and
+raise named errors that the web layer turns into messages. Failed sign-ins are counted per
+account, never per client address (DESIGN.md: no address is ever seen or stored).
+"""
+
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyotp
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from store.sealing import Vault
+from store.times import parse_stamp, stamp
+from store.transaction import transaction
+
+INTAKE, PROVIDER, ADMIN = "intake", "provider", "admin"
+ROLES = (INTAKE, PROVIDER, ADMIN)
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
+MIN_PASSWORD_LENGTH = 10
+DEMO_PASSWORD = "demo"
+
+#: Lockout schedule, per account: from the 3rd consecutive failure the account refuses attempts
+#: for 2^(n-3) seconds (1, 2, 4, ... at most 60); from the 10th it is locked for 15 minutes.
+SLOW_FROM_FAILURE = 3
+MAX_DELAY_SECONDS = 60
+LOCK_FROM_FAILURE = 10
+LOCK_DURATION = dt.timedelta(minutes=15)
+
+TOTP_ISSUER = "Indgang"
+TOTP_DRIFT_STEPS = 1  # also accept the code of the 30 seconds before and after
+TOTP_CODE = re.compile(r"\d{6}")
+
+
+
+class AccountError(ValueError):
+    """Something about an account is not allowed; the message says what."""
+
+
+class InvalidAccount(AccountError):
+    """A bad username, role, provider or password for a new account."""
+
+
+class AccountExists(AccountError):
+    """There is already an account with that username."""
+
+
+class UnknownAccount(AccountError):
+    """There is no account with that username."""
+
+
+class WrongTotpCode(AccountError):
+    """The code from the authenticator app did not match (setting up two-step sign-in)."""
+
+
+class WrongCredentials(AccountError):
+    """Sign-in failed. The same error for an unknown username, a wrong password or code, and a
+    disabled account, so the person cannot tell them apart.
+
+    `username` is the account's name when it exists (for the audit log), else None;
+    `locked_until` is set when this failure locked the account.
+    """
+
+    def __init__(self, username: str | None = None, locked_until: dt.datetime | None = None):
+        super().__init__("wrong username or password")
+        self.username = username
+        self.locked_until = locked_until
+
+
+class AccountLocked(AccountError):
+    """The account refuses attempts until `retry_at`; the password was not even checked."""
+
+    def __init__(self, username: str, retry_at: dt.datetime):
+        super().__init__(f"{username} is locked until {retry_at.isoformat()}")
+        self.username = username
+        self.retry_at = retry_at
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    provider_id: str | None
+    totp_enabled: bool
+    disabled: bool
+    demo: bool
+    failed_attempts: int
+    locked_until: dt.datetime | None
+    credentials_changed_at: dt.datetime | None
+
+    def may_sign_in(self, demo_allowed: bool) -> bool:
+        """Demo accounts work only while the configuration says `demo = true`."""
+        return not self.disabled and (demo_allowed or not self.demo)
+
+
+class Passwords:
+    """argon2id at a configurable cost (tests lower it). An unknown username is checked against
+    a dummy hash, so it takes as long as a wrong password."""
+
+    def __init__(self, time_cost: int = 3, memory_cost: int = 65536, parallelism: int = 4):
+        self.params = (time_cost, memory_cost, parallelism)
+        self.hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self.hasher.check_needs_rehash(password_hash)
+
+    def spend_time(self, password: str) -> None:
+        self.verify(_hash_once(*self.params, "not a password of anyone"), password)
+
+    def demo_hash(self) -> str:
+        """One hash of "demo", shared by the demo accounts (the password is public anyway)."""
+        return _hash_once(*self.params, DEMO_PASSWORD)
+
+
+@lru_cache(maxsize=8)
+def _hash_once(time_cost: int, memory_cost: int, parallelism: int, password: str) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash(password)
+
+
+def refusal_after(failures: int) -> dt.timedelta | None:
+    """How long the account refuses attempts after `failures` consecutive failures."""
+    if failures >= LOCK_FROM_FAILURE:
+        return LOCK_DURATION
+    if failures >= SLOW_FROM_FAILURE:
+        return dt.timedelta(seconds=min(2 ** (failures - SLOW_FROM_FAILURE), MAX_DELAY_SECONDS))
+    return None
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+# --- creating and changing accounts ---------------------------------------------------------
+
+
+def create_account(
+    db: sqlite_utils.Database,
+    passwords: Passwords,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    provider_ids: tuple[str, ...],
+    provider_id: str | None = None,
+    now: dt.datetime,
+) -> Account:
+    """A new account. A provider account is bound to one configured provider."""
+    username = normalise_username(username)
+    check_new_account(username, role, provider_id, provider_ids)
+    _check_password(password)
+    if get_account(db, username) is not None:
+        raise AccountExists(f"there is already an account named {username}")
+    db["accounts"].insert(
+        {"username": username, "role": role, "provider_id": provider_id, "password_hash": passwords.hash(password),
+         "credentials_changed_at": stamp(now)}
+    )
+    return get_account(db, username)
+
+
+def check_new_account(username: str, role: str, provider_id: str | None, provider_ids: tuple[str, ...]) -> None:
+    """Raise InvalidAccount, naming the problem, unless these may make a new account."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise InvalidAccount("a username is 2 to 40 lower-case letters, digits, dots, dashes or underscores")
+    if role not in ROLES:
+        raise InvalidAccount(f"the role must be one of {', '.join(ROLES)}")
+    if role == PROVIDER and provider_id not in provider_ids:
+        raise InvalidAccount(f"a provider account needs --provider, one of {', '.join(provider_ids)}")
+    if role != PROVIDER and provider_id is not None:
+        raise InvalidAccount("only a provider account is bound to a provider")
+
+
+def create_demo_accounts(
+    db: sqlite_utils.Database, passwords: Passwords, provider_ids: tuple[str, ...], now: dt.datetime
+) -> list[str]:
+    """`intake`, `admin` and `provider-<id>` for each provider, password "demo", marked demo.
+
+    Idempotent (several workers may start at once); returns the names it created just now.
+    """
+    wanted = [(INTAKE, INTAKE, None), (ADMIN, ADMIN, None)]
+    wanted += [(f"provider-{provider_id}", PROVIDER, provider_id) for provider_id in provider_ids]
+    created = []
+    with transaction(db):
+        for username, role, provider_id in wanted:
+            inserted = db.execute(
+                "insert or ignore into accounts (username, role, provider_id, password_hash, demo, credentials_changed_at)"
+                " values (?, ?, ?, ?, 1, ?)",
+                [username, role, provider_id, passwords.demo_hash(), stamp(now)],
+            ).rowcount
+            if inserted:
+                created.append(username)
+    return created
+
+
+def get_account(db: sqlite_utils.Database, username: str) -> Account | None:
+    row = _row(db, normalise_username(username))
+    return _account(row) if row else None
+
+
+def list_accounts(db: sqlite_utils.Database) -> list[Account]:
+    return [_account(row) for row in db.query("select * from accounts order by username")]
+
+
+def disable_account(db: sqlite_utils.Database, username: str, *, now: dt.datetime) -> None:
+    """The account can no longer sign in, and its open sessions end at their next request."""
+    _update(db, username, {"disabled": 1, "credentials_changed_at": stamp(now)})
+
+
+def enable_account(db: sqlite_utils.Database, username: str) -> None:
+    _update(db, username, {"disabled": 0})
+
+
+def reset_password(
+    db: sqlite_utils.Database, passwords: Passwords, username: str, password: str, *, now: dt.datetime,
+    clear_totp: bool = False,
+) -> None:
+    """A new password; clears any lockout and ends the account's open sessions."""
+    _check_password(password)
+    changes = {"password_hash": passwords.hash(password), "failed_attempts": 0, "locked_until": None,
+               "credentials_changed_at": stamp(now)}
+    if clear_totp:
+        changes.update(totp_secret=None, totp_last_step=None)
+    _update(db, username, changes)
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+def sign_in(
+    db: sqlite_utils.Database, passwords: Passwords, username: str, password: str, *, now: dt.datetime,
+    demo_allowed: bool,
+) -> Account:
+    """Check a username and password.
+
+    The attempt is counted as a failure *before* the (slow) check, inside one write
+    transaction, so parallel guesses meet the delay as well. A right password clears the count,
+    except that with two-step sign-in the count goes back to what it was and `check_totp`
+    clears it. Attempts while the account refuses them are not checked and not counted.
+    """
+    username = normalise_username(username)
+    with transaction(db):
+        row = _row(db, username)
+        usable = row is not None and _account(row).may_sign_in(demo_allowed)
+        if usable:
+            _refuse_if_locked(row, now)
+            locked_until = _count_failure(db, row, now)
+    if not usable:
+        passwords.spend_time(password)
+        raise WrongCredentials(row["username"] if row else None)
+    if not passwords.verify(row["password_hash"], password):
+        raise WrongCredentials(username, locked_until)
+    changes = {"failed_attempts": 0, "locked_until": None}
+    if row["totp_secret"]:
+        changes = {"failed_attempts": row["failed_attempts"], "locked_until": row["locked_until"]}
+    if passwords.needs_rehash(row["password_hash"]):
+        changes["password_hash"] = passwords.hash(password)
+    db["accounts"].update(username, changes)
+    return get_account(db, username)
+
+
+def check_totp(
+    db: sqlite_utils.Database, username: str, code: str, *, now: dt.datetime, demo_allowed: bool, vault: Vault
+) -> Account:
+    """The second step of signing in: a current code, not used before. A wrong code counts as
+    a failed attempt on the account, like a wrong password. The secret is stored sealed with
+    `vault`, so a copy of the database alone cannot produce codes."""
+    username = normalise_username(username)
+    with transaction(db):
+        row = _row(db, username)
+        if row is None or not row["totp_secret"] or not _account(row).may_sign_in(demo_allowed):
+            raise WrongCredentials(row["username"] if row else None)
+        _refuse_if_locked(row, now)
+        step = _matching_step(vault.open(row["totp_secret"]), code, now, after=row["totp_last_step"])
+        if step is None:
+            locked_until = _count_failure(db, row, now)
+        else:
+            db["accounts"].update(username, {"failed_attempts": 0, "locked_until": None, "totp_last_step": step})
+    if step is None:
+        raise WrongCredentials(username, locked_until)
+    return get_account(db, username)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def grouped_secret(secret: str) -> str:
+    """`ABCD EFGH IJKL ...`: easier to type into an authenticator app by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def totp_uri(secret: str, username: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
+
+
+def enable_totp(
+    db: sqlite_utils.Database, username: str, secret: str, code: str, *, now: dt.datetime, vault: Vault
+) -> None:
+    """Turn on two-step sign-in, once the person shows a current code for `secret` (kept sealed)."""
+    step = _matching_step(secret, code, now, after=None)
+    if step is None:
+        raise WrongTotpCode("the code does not match")
+    _update(db, username, {"totp_secret": vault.seal(secret), "totp_last_step": step})
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+
+def _row(db: sqlite_utils.Database, username: str) -> dict | None:
+    return next(db.query("select * from accounts where username = ?", [username]), None)
+
+
+def _account(row: dict) -> Account:
+    return Account(
+        username=row["username"],
+        role=row["role"],
+        provider_id=row["provider_id"],
+        totp_enabled=bool(row["totp_secret"]),
+        disabled=bool(row["disabled"]),
+        demo=bool(row["demo"]),
+        failed_attempts=row["failed_attempts"] or 0,
+        locked_until=parse_stamp(row["locked_until"]),
+        credentials_changed_at=parse_stamp(row["credentials_changed_at"]),
+    )
+
+
+def _update(db: sqlite_utils.Database, username: str, changes: dict) -> None:
+    username = normalise_username(username)
+    if _row(db, username) is None:
+        raise UnknownAccount(f"there is no account named {username}")
+    db["accounts"].update(username, changes)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidAccount(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _refuse_if_locked(row: dict, now: dt.datetime) -> None:
+    locked_until = parse_stamp(row["locked_until"])
+    if locked_until is not None and locked_until > now:
+        raise AccountLocked(row["username"], locked_until)
+
+
+def _count_failure(db: sqlite_utils.Database, row: dict, now: dt.datetime) -> dt.datetime | None:
+    """Count one more failure; returns the end of the 15-minute lock if this one caused it."""
+    failures = (row["failed_attempts"] or 0) + 1
+    wait = refusal_after(failures)
+    until = _whole_second_after(now + wait) if wait else None
+    db["accounts"].update(row["username"], {"failed_attempts": failures, "locked_until": stamp(until) if until else None})
+    return until if wait == LOCK_DURATION else None
+
+
+def _whole_second_after(moment: dt.datetime) -> dt.datetime:
+    """Times are stored to the second: round a lock's end up, so it is never shorter."""
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(seconds=1)
+
+
+def _matching_step(secret: str, code: str, now: dt.datetime, after: int | None) -> int | None:
+    """The time step whose code this is (within the drift allowed), if later than `after`."""
+    code = "".join(code.split())
+    if not TOTP_CODE.fullmatch(code):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
+        if (after is None or step > after) and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None

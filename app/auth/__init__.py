@@ -1,0 +1,23 @@
+"""Staff sign-in (the `auth` blueprint), the guard every staff page is opened through, and the
+demo accounts."""
+
+from flask import Flask
+
+from accounts import accounts
+from app.auth import views
+from app.auth.blueprint import bp
+from app.auth.guard import login_required, record
+from store.connection import open_database
+
+
+def create_demo_accounts(app: Flask) -> None:
+    provider_ids = tuple(provider.id for provider in app.extensions["indgang.settings"].providers)
+    db = open_database(app.config["DATABASE"])
+    try:
+        created = accounts.create_demo_accounts(db, app.extensions["indgang.passwords"], provider_ids, app.extensions["indgang.clock"].now())
+    finally:
+        db.close()
+    if created:
+        print(f"Demo accounts (password: {accounts.DEMO_PASSWORD}): {', '.join(created)}", flush=True)
+
+__all__ = ["bp", "login_required", "record", "create_demo_accounts", "views"]

@@ -1,0 +1,150 @@
+"""Staff sign-in pages: /staff/login, /staff/login/code, /staff/logout and /staff/totp."""
+
+import datetime as dt
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_time, gettext
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from accounts import accounts
+from accounts.accounts import ROLES, Account
+from app.auth.blueprint import bp
+from app.auth.guard import LANDING, guard, record, record_for, restart_session, signed_in_account
+from app.context import get_db, now, passwords, settings, vault
+from app.forms import Form
+from app.security import local_path
+from app.session_keys import STAFF_SEEN_AT, STAFF_SIGNED_IN_AT, STAFF_USERNAME, TOTP_PENDING, TOTP_SETUP
+from store.times import parse_stamp, stamp
+
+#: How long the code step may follow a right password.
+TOTP_PENDING_FOR = dt.timedelta(minutes=5)
+
+
+class SignInForm(Form):
+    username = StringField(_l("Username"), validators=[InputRequired(_l("Enter your username.")), Length(max=100)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=1000)])
+    next = HiddenField()
+
+
+class CodeForm(Form):
+    code = StringField(_l("6-digit code from your authenticator app"),
+                       validators=[InputRequired(_l("Enter the 6-digit code.")), Length(max=20)])
+    next = HiddenField()
+
+
+@bp.route("/staff/login", methods=["GET", "POST"])
+def login():
+    account = signed_in_account()
+    if account is not None:
+        return redirect(local_path(request.args.get("next")) or LANDING[account.role])
+    form = SignInForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return render_template("staff_login.html", form=form), 400 if form.is_submitted() else 200
+    try:
+        account = accounts.sign_in(get_db(), passwords(), form.username.data, form.password.data,
+                                   now=now(), demo_allowed=settings().demo)
+    except accounts.AccountLocked as refusal:
+        record_for(refusal.username, "sign_in_refused", detail="locked")
+        return render_template("staff_login.html", form=form, error=_wait_message(refusal.retry_at)), 429
+    except accounts.WrongCredentials as failure:
+        return _failed(form, failure)
+    if account.totp_enabled:
+        restart_session()
+        session[TOTP_PENDING] = {"username": account.username, "since": stamp(now()),
+                                 "next": local_path(form.next.data)}
+        return redirect(url_for(".login_code"))
+    return _complete_sign_in(account, local_path(form.next.data))
+
+
+@bp.route("/staff/login/code", methods=["GET", "POST"])
+def login_code():
+    pending = session.get(TOTP_PENDING)
+    if not pending or now() - parse_stamp(pending["since"]) > TOTP_PENDING_FOR:
+        session.pop(TOTP_PENDING, None)
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return render_template("staff_login.html", form=form, step="code"), 400 if form.is_submitted() else 200
+    try:
+        account = accounts.check_totp(get_db(), pending["username"], form.code.data,
+                                      now=now(), demo_allowed=settings().demo, vault=vault())
+    except accounts.AccountLocked as refusal:
+        record_for(refusal.username, "sign_in_refused", detail="locked")
+        return render_template("staff_login.html", form=form, step="code", error=_wait_message(refusal.retry_at)), 429
+    except accounts.WrongCredentials as failure:
+        return _failed(form, failure, step="code")
+    return _complete_sign_in(account, pending["next"])
+
+
+@bp.post("/staff/logout")
+def logout():
+    account = signed_in_account(touch=False)
+    if account is not None:
+        g.account = account
+        record("sign_out")
+    restart_session()
+    flash(gettext("You are signed out."), "ok")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/staff/totp", methods=["GET", "POST"])
+@guard(ROLES, totp_setup_page=True)
+def totp():
+    """Turn on two-step sign-in: show the secret as text, confirm with a current code."""
+    if g.account.totp_enabled:
+        return render_template("staff_totp.html", enabled=True)
+    secret = session.get(TOTP_SETUP) or accounts.new_totp_secret()
+    session[TOTP_SETUP] = secret
+    form = CodeForm(next=request.args.get("next", ""))
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.enable_totp(get_db(), g.account.username, secret, form.code.data, now=now(), vault=vault())
+        except accounts.WrongTotpCode:
+            error = _wrong_code_message()
+        else:
+            session.pop(TOTP_SETUP)
+            record("totp_enabled")
+            flash(gettext("Two-step sign-in is on. From now on you sign in with a code as well."), "ok")
+            return redirect(local_path(form.next.data) or LANDING[g.account.role])
+    status = 400 if form.is_submitted() else 200
+    return render_template("staff_totp.html", enabled=False, form=form, error=error,
+                           secret=accounts.grouped_secret(secret), uri=accounts.totp_uri(secret, g.account.username),
+                           required=settings().staff.require_totp), status
+
+
+def _complete_sign_in(account: Account, next_path: str | None):
+    restart_session()
+    signed_in_at = stamp(now())
+    session.update({STAFF_USERNAME: account.username, STAFF_SIGNED_IN_AT: signed_in_at, STAFF_SEEN_AT: signed_in_at})
+    g.account = account
+    record("sign_in")
+    if settings().staff.require_totp and not account.totp_enabled:
+        return redirect(url_for(".totp", next=next_path))
+    return redirect(next_path or LANDING[account.role])
+
+
+def _failed(form: Form, failure: accounts.WrongCredentials, step: str = "password"):
+    record_for(failure.username, "sign_in_failed", detail="code" if step == "code" else None)
+    if failure.locked_until is not None:
+        record_for(failure.username, "account_locked", detail=f"until {stamp(failure.locked_until)}")
+        error = _wait_message(failure.locked_until)
+    elif step == "code":
+        error = _wrong_code_message()
+    else:
+        error = gettext("Wrong username or password.")
+    return render_template("staff_login.html", form=form, step=step, error=error), 401
+
+
+def _wait_message(retry_at: dt.datetime) -> str:
+    if retry_at - now() <= dt.timedelta(seconds=accounts.MAX_DELAY_SECONDS):
+        return gettext("Too many failed attempts. Wait until %(time)s and try again.",
+                       time=format_time(retry_at, "HH:mm:ss"))
+    return gettext("Too many failed attempts. This account is locked until %(time)s. Try again then.",
+                   time=format_time(retry_at, "HH:mm"))
+
+
+def _wrong_code_message() -> str:
+    return gettext("That code is not right. The code changes every 30 seconds: type the one shown now.")

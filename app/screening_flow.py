@@ -1,0 +1,125 @@
+"""A screening in progress, kept in the (server-side, sealed) session under one key, and the two
+steps that reach the domain: saving a posted answer, and finishing the screening.
+
+The citizen's chat and the staff's phone intake run the same catalogue, scoring and turns; only
+where they keep their state and which pages they render differ.
+"""
+
+from flask import request, session
+from flask_babel import gettext
+
+from app.context import code_key, get_db, now, settings, today, vault
+from app.i18n import current_language
+from booking import for_case
+from intake import cases, screening
+from intake.catalogue import load_catalogue
+from intake.chat import ANSWERED, Turn, take_turn
+from intake.eligibility import screen
+from store.times import day, parse_day
+
+
+class ScreeningFlow:
+    """The screening's state in the session: answers, the day of first contact, the question
+    being changed. Reads and writes the session only."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    @property
+    def state(self) -> dict:
+        """A screening not yet begun has no answers; its first contact is today (a day, not a time)."""
+        return session.get(self.key) or {"answers": {}, "first_contact_day": day(today()), "editing": None}
+
+    @property
+    def answers(self) -> dict:
+        return self.state["answers"]
+
+    @property
+    def first_contact_day(self):
+        return parse_day(self.state["first_contact_day"])
+
+    def save(self, answers: dict, editing: str | None = None) -> None:
+        session[self.key] = {**self.state, "answers": answers, "editing": editing}
+
+    def discard(self) -> None:
+        session.pop(self.key, None)
+
+    def shown_question(self):
+        """The question being changed (after "back"), else the first one not yet answered."""
+        catalogue = load_catalogue()
+        editing = catalogue.get(self.state.get("editing") or "")
+        if editing and catalogue.applies(editing, self.answers):
+            return editing
+        return catalogue.next_question(self.answers)
+
+    def posted_question(self):
+        catalogue = load_catalogue()
+        question = catalogue.get(request.form.get("question", ""))
+        return question if question and catalogue.applies(question, self.answers) else None
+
+    def go_back(self) -> None:
+        previous = load_catalogue().previous_question(self.posted_question(), self.answers)
+        self.save(self.answers, editing=previous.id if previous else None)
+
+    def question_context(self, question) -> dict:
+        """What a template needs to show `question`: options, progress, the earlier answer."""
+        catalogue = load_catalogue()
+        answered, total = catalogue.progress(self.answers)
+        return {
+            "question": question,
+            "options": catalogue.options_for(question, self.answers, settings().served_municipalities),
+            "section": catalogue.sections[question.section],
+            "previous_answer": self.answers.get(question.id),
+            "can_go_back": catalogue.previous_question(question, self.answers) is not None,
+            "answered": answered,
+            "total": total,
+        }
+
+    def assessment(self):
+        """The finished screening's assessment, or None while questions remain."""
+        catalogue = load_catalogue()
+        if catalogue.next_question(self.answers) is not None:
+            return None
+        config = settings()
+        return screen(catalogue, self.answers, list(config.served_municipalities), config.burden_limit,
+                      config.money_factor)
+
+
+def take_posted_answer(flow: ScreeningFlow) -> Turn:
+    """Apply the posted form to the screening; an answer is saved, and the first one counts the
+    screening as started."""
+    turn = take_turn(
+        load_catalogue(),
+        flow.answers,
+        list(settings().served_municipalities),
+        request.form.get("question", ""),
+        request.form.getlist("answer"),
+        request.form.get("text", ""),
+        gettext,
+        current_language(),
+        none_chosen=request.form.get("none") == "1",
+    )
+    if turn.kind == ANSWERED:
+        if not flow.answers:
+            screening.count_started(get_db(), today())
+        flow.save(turn.answers)
+    return turn
+
+
+def finish_screening(flow: ScreeningFlow, created_via: str = cases.WEB):
+    """Store the finished screening as a case and check its treatment guarantee (a case with no
+    free slot before its deadline is at risk at once, phone-intake cases too). Returns the new
+    case and its code, or None while questions remain."""
+    assessment = flow.assessment()
+    if assessment is None:
+        return None
+    config = settings()
+    case_id, code = screening.finish(
+        get_db(), vault(), code_key(),
+        answers=load_catalogue().relevant_answers(flow.answers), assessment=assessment,
+        first_contact_day=flow.first_contact_day, today=today(), created_via=created_via,
+    )
+    flow.discard()
+    case = cases.load_case(get_db(), vault(), case_id)
+    for_case.review_guarantee(get_db(), case, config.providers, now(), config.guarantee_days)
+    return case, code

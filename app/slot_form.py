@@ -1,0 +1,25 @@
+"""The form that chooses a slot and a meeting mode, for the citizen's and the staff's booking
+pages alike; the slot is checked against the case by `booking.for_case`."""
+
+from wtforms import StringField
+from wtforms.validators import Length
+
+from app.context import now, settings
+from app.forms import Form
+from booking import for_case
+
+
+class SlotForm(Form):
+    slot = StringField(validators=[Length(max=80)])
+    mode = StringField(validators=[Length(max=20)])
+
+    @property
+    def provider_id(self) -> str:
+        return (self.slot.data or "").partition("@")[0]
+
+    def chosen(self, case, default_mode: str | None = None):
+        """(slot, mode); raises `offers.SlotNotOffered` naming why not."""
+        config = settings()
+        slot_id = (self.slot.data or "")[:80]
+        mode = (self.mode.data or default_mode or "")[:20]
+        return for_case.chosen_slot(config.providers, case, slot_id, mode, now(), config.guarantee_days)

@@ -1,0 +1,58 @@
+"""Deletion on schedule (DESIGN.md, "Privacy rules": abandoned chats within 48 hours, everything
+about a case a configurable time after its end).
+
+A case ends:
+
+- when its course ended (passive, discharged or completed): on the course's `ended_on`;
+- without a course, when the decision was not granted or the person did not attend: on the day
+  of the decision;
+- without a course or a decision: 90 days after first contact (`ABANDONED_AFTER_DAYS`), long
+  past the 14-day guarantee, so a screening left without a booking does not stay for ever.
+
+A case with a pending or confirmed booking, an active course, or a granted decision whose course
+has not been started has not ended. An ended case is deleted once its end is more than
+`case_days_after_end` days ago (with 180: on day 181 after it). Deleting the case row deletes its
+bookings, decision, course and course sessions with it (foreign keys, `on delete cascade`).
+Statistics events stay: they hold nothing that leads back to a case (`stats.monthly`).
+Abandoned chats are sessions, deleted by the web layer that owns them (`app.sessions`).
+"""
+
+import datetime as dt
+
+from booking import bookings
+from intake import cases
+from treatment import decisions
+
+ABANDONED_AFTER_DAYS = 90
+
+
+def ended_case_ids(db, today: dt.date, case_days_after_end: int) -> list[str]:
+    """The cases whose end lies more than `case_days_after_end` days before `today`. Bring
+    course states up to date first, so a course whose time is up counts as ended."""
+    rows = db.query(
+        f"select id from ({_CASE_ENDS}) where ended < ?",
+        [*bookings.ACTIVE, decisions.NOT_GRANTED, decisions.DID_NOT_ATTEND, f"+{ABANDONED_AFTER_DAYS} days",
+         (today - dt.timedelta(days=case_days_after_end)).isoformat()],
+    )
+    return [row["id"] for row in rows]
+
+
+def purge_ended_cases(db, today: dt.date, case_days_after_end: int) -> int:
+    """Delete every case past its retention (and, by cascade, all that belongs to it)."""
+    return cases.delete_cases(db, ended_case_ids(db, today, case_days_after_end))
+
+
+#: Each case's end day as ISO text, or null while it has not ended.
+_CASE_ENDS = """
+    select cases.id,
+        case
+            when exists (select 1 from bookings where bookings.case_id = cases.id and bookings.state in (?, ?))
+                then null
+            when courses.case_id is not null then courses.ended_on
+            when decisions.outcome in (?, ?) then decisions.decided_day
+            when decisions.case_id is null then date(cases.first_contact_day, ?)
+        end as ended
+    from cases
+    left join courses on courses.case_id = cases.id
+    left join decisions on decisions.case_id = cases.id
+"""

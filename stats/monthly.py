@@ -1,0 +1,223 @@
+"""Monthly statistics, built to survive deletion and to hide small counts.
+
+Cases are deleted on schedule, so statistics are never counted from them: the domain calls
+`count_event` at the moment something happens, and an append-only `statistics_events` row keeps
+only the month ("YYYY-MM"), the provider (or none) and the event's name, plus the days from first
+contact for a held conversation. No case id, referral number or day is stored, so nothing leads
+back to a person, and deleting a case deletes no event. An event counted in error (a decision
+that was changed) is taken back by `withdraw_event`, an appended row that counts -1, so every
+case counts once with its current outcome. This module owns the table.
+
+What is shown (DESIGN.md, "Statistics never show a count below 5"):
+
+- every count from 0 to 4 is shown as "<5", zero included, so a zero cannot be told apart from
+  one or two people; every category is always listed, zero or not;
+- a total is withheld ("–") when any of its parts is shown as "<5", so a hidden count cannot be
+  worked out by subtracting the others from the total;
+- a share or a median is shown only when the count it is taken over is 5 or more.
+"""
+
+import csv
+import datetime as dt
+import io
+import statistics as stats
+from dataclasses import dataclass
+
+from common.text import N_
+
+CHAT_STARTED = "chat_started"
+SCREENING_EVENTS = {"fits": "screening_fits", "ordinary": "screening_ordinary", "under_18": "screening_under_18"}
+DECISION_EVENTS = {"granted": "decision_granted", "not_granted": "decision_not_granted", "did_not_attend": "decision_did_not_attend"}
+BOOKING_MADE = "booking_made"
+CONVERSATION_HELD = "conversation_held"
+CONVERSATION_WITHIN_GUARANTEE = "conversation_within_guarantee"
+NO_SHOW = "no_show"
+COURSE_COMPLETED = "course_completed"
+SELF_VISITATION = "self_visitation"
+#: Events of the municipality as a whole (no provider yet, or the municipality's own decision).
+MUNICIPALITY_EVENTS = (CHAT_STARTED, *SCREENING_EVENTS.values(), *DECISION_EVENTS.values())
+#: Events that happen at one provider.
+PROVIDER_EVENTS = (BOOKING_MADE, CONVERSATION_HELD, CONVERSATION_WITHIN_GUARANTEE, NO_SHOW, COURSE_COMPLETED, SELF_VISITATION)
+THRESHOLD = 5
+SUPPRESSED = "<5"
+WITHHELD = "–"
+
+LABELS = {
+    CHAT_STARTED: N_("Chats started"),
+    "screenings_completed": N_("Screenings completed"),
+    "screening_fits": N_("Result: the anonymous course fits"),
+    "screening_ordinary": N_("Result: ordinary treatment"),
+    "screening_under_18": N_("Result: under 18"),
+    BOOKING_MADE: N_("Bookings made"),
+    "median_days_to_conversation": N_("Median days from first contact to conversation"),
+    "share_within_guarantee": N_("Conversations within the treatment guarantee"),
+    "no_show_rate": N_("Conversations not attended"),
+    "decision_granted": N_("Decisions: granted"),
+    "decision_not_granted": N_("Decisions: not granted"),
+    "decision_did_not_attend": N_("Decisions: did not attend"),
+    COURSE_COMPLETED: N_("Courses completed"),
+    SELF_VISITATION: N_("Courses granted by the provider"),
+}
+
+
+class InvalidEvent(ValueError):
+    """An event name, provider or value that the statistics do not keep."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str  # an English msgid for the web layer to translate
+    value: int | float | None  # None when shown as "<5" or "–"
+    shown: str
+
+
+@dataclass(frozen=True)
+class MonthStatistics:
+    year: int
+    month: int
+    overall: tuple[Figure, ...]
+    providers: tuple[tuple[str, tuple[Figure, ...]], ...]  # (provider id, figures)
+
+
+def count_event(db, event: str, month: dt.date, provider_id: str | None = None, value: int | None = None) -> None:
+    """Keep one event. `month` is any day of it; only its year and month are stored. Provider
+    events need `provider_id`, municipality events take none; only a held conversation takes a
+    value (whole days from first contact)."""
+    if event not in MUNICIPALITY_EVENTS + PROVIDER_EVENTS:
+        raise InvalidEvent(event)
+    if (provider_id is None) != (event in MUNICIPALITY_EVENTS):
+        raise InvalidEvent(f"{event}: provider_id")
+    if (value is None) == (event == CONVERSATION_HELD) or value is not None and (type(value) is not int or value < 0):
+        raise InvalidEvent(f"{event}: value")
+    db["statistics_events"].insert(
+        {"month": _month(month), "provider_id": provider_id, "event": event, "value": value, "delta": 1}
+    )
+
+
+def withdraw_event(db, event: str, month: dt.date, provider_id: str | None = None) -> None:
+    """Take back one `event` counted in `month` (a changed decision); only for events without a
+    value, so a median is never skewed."""
+    if event not in MUNICIPALITY_EVENTS + PROVIDER_EVENTS or event == CONVERSATION_HELD:
+        raise InvalidEvent(event)
+    db["statistics_events"].insert(
+        {"month": _month(month), "provider_id": provider_id, "event": event, "value": None, "delta": -1}
+    )
+
+
+def events_in_year(db, event: str, year: int, provider_id: str | None = None) -> int:
+    """How many `event`s were counted in `year` (with `provider_id`, if given)."""
+    row = next(db.query(
+        "select coalesce(sum(delta), 0) as n from statistics_events where event = ? and month between ? and ?"
+        " and (? is null or provider_id = ?)",
+        [event, f"{year:04d}-01", f"{year:04d}-12", provider_id, provider_id],
+    ))
+    return row["n"]
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def count_conversation(db, day: dt.date, provider_id: str, days_from_first_contact: int, within_guarantee: bool) -> None:
+    """A clarifying conversation was held: its delay, and whether it kept the guarantee (§ 101 stk. 2)."""
+    count_event(db, CONVERSATION_HELD, day, provider_id, days_from_first_contact)
+    if within_guarantee:
+        count_event(db, CONVERSATION_WITHIN_GUARANTEE, day, provider_id)
+
+
+def suppressed(count: int) -> str:
+    """A count as shown: "<5" for 0 to 4 (zero too), else the number."""
+    return SUPPRESSED if count < THRESHOLD else str(count)
+
+
+def month_statistics(db, year: int, month: int, provider_ids) -> MonthStatistics:
+    """The month's figures for the whole municipality and for each provider in `provider_ids`
+    (plus any other provider that has events that month), every category listed."""
+    rows = list(db.query(
+        "select provider_id, event, value, delta from statistics_events where month = ?", [f"{year:04d}-{month:02d}"]
+    ))
+    providers = list(dict.fromkeys([*provider_ids, *(r["provider_id"] for r in rows if r["provider_id"])]))
+    by_provider = tuple((p, _provider_figures([r for r in rows if r["provider_id"] == p])) for p in providers)
+    return MonthStatistics(year, month, _overall_figures(rows, providers), by_provider)
+
+
+def statistics_csv(report: MonthStatistics) -> str:
+    """Semicolon-separated with decimal commas (what Danish spreadsheets open as they are):
+    month; scope ("all" or a provider id); figure key; the value as shown."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["month", "scope", "figure", "value"])
+    month = f"{report.year:04d}-{report.month:02d}"
+    for scope, figures in (("all", report.overall), *report.providers):
+        writer.writerows([month, scope, figure.key, figure.shown] for figure in figures)
+    return out.getvalue()
+
+
+def _overall_figures(rows, providers) -> tuple[Figure, ...]:
+    def per_provider(event):
+        return [_tally([r for r in rows if r["provider_id"] == p], event) for p in providers]
+
+    return (
+        _count(rows, CHAT_STARTED),
+        _total("screenings_completed", [_tally(rows, event) for event in SCREENING_EVENTS.values()]),
+        *(_count(rows, event) for event in SCREENING_EVENTS.values()),
+        _total(BOOKING_MADE, per_provider(BOOKING_MADE)),
+        *_conversation_figures(rows),
+        *(_count(rows, event) for event in DECISION_EVENTS.values()),
+        _total(COURSE_COMPLETED, per_provider(COURSE_COMPLETED)),
+        _total(SELF_VISITATION, per_provider(SELF_VISITATION)),
+    )
+
+
+def _provider_figures(rows) -> tuple[Figure, ...]:
+    return (
+        _count(rows, BOOKING_MADE),
+        *_conversation_figures(rows),
+        _count(rows, COURSE_COMPLETED),
+        _count(rows, SELF_VISITATION),
+    )
+
+
+def _conversation_figures(rows) -> tuple[Figure, ...]:
+    days = [r["value"] for r in rows if r["event"] == CONVERSATION_HELD]
+    within = _tally(rows, CONVERSATION_WITHIN_GUARANTEE)
+    no_shows = _tally(rows, NO_SHOW)
+    median = stats.median(days) if len(days) >= THRESHOLD else None
+    return (
+        _figure("median_days_to_conversation", median, _decimal(median)),
+        _share("share_within_guarantee", within, len(days)),
+        _share("no_show_rate", no_shows, len(days) + no_shows),
+    )
+
+
+def _tally(rows, event: str) -> int:
+    return sum(r["delta"] for r in rows if r["event"] == event)
+
+
+def _count(rows, event: str) -> Figure:
+    count = _tally(rows, event)
+    return _figure(event, count if count >= THRESHOLD else None, suppressed(count))
+
+
+def _total(key: str, parts: list[int]) -> Figure:
+    """The sum of `parts`, withheld when a part is below 5: it could be worked out otherwise."""
+    total = sum(parts)
+    if total >= THRESHOLD and any(part < THRESHOLD for part in parts):
+        return _figure(key, None, WITHHELD)
+    return _figure(key, total if total >= THRESHOLD else None, suppressed(total))
+
+
+def _share(key: str, part: int, whole: int) -> Figure:
+    if whole < THRESHOLD:
+        return _figure(key, None, WITHHELD)
+    share = part / whole
+    return _figure(key, share, f"{round(share * 100)} %")
+
+
+def _figure(key: str, value, shown: str) -> Figure:
+    return Figure(key, LABELS[key], value, shown)
+
+
+def _decimal(number) -> str:
+    return WITHHELD if number is None else f"{number:g}".replace(".", ",")

@@ -1,0 +1,218 @@
+"""The database schema, one migration per change; never edit an applied migration.
+
+Every domain's tables are created here (plain SQL, no domain code), so the schema can be read in
+one place; which module may write each table is `store.owners.TABLE_OWNERS`.
+"""
+
+import sqlite_utils
+
+migrations = sqlite_utils.Migrations("indgang")
+
+
+@migrations()
+def create_sessions(db: sqlite_utils.Database) -> None:
+    """Server-side sessions: the cookie holds only a random id, stored here as a digest."""
+    db["sessions"].create(
+        {"id_digest": str, "data": str, "expires_at": str},
+        pk="id_digest",
+    )
+    db["sessions"].create_index(["expires_at"])
+
+
+@migrations()
+def create_cases(db: sqlite_utils.Database) -> None:
+    """A case: one anonymous person, reached by the HMAC of their code.
+
+    `screening` is sealed (encrypted) JSON: answers, items and composites. `outcome` and the
+    coarse `first_contact_day` stay plain for queues and statistics.
+    """
+    db["cases"].create(
+        {
+            "id": str,
+            "code_digest": str,
+            "referral_number": str,
+            "first_contact_day": str,
+            "created_via": str,
+            "outcome": str,
+            "screening": str,
+            "guarantee_at_risk": int,
+            "ended_day": str,
+        },
+        pk="id",
+        not_null={"code_digest", "referral_number", "first_contact_day", "created_via", "outcome", "screening"},
+        defaults={"guarantee_at_risk": 0},
+    )
+    db["cases"].create_index(["code_digest"], unique=True)
+    db["cases"].create_index(["referral_number"], unique=True)
+
+
+@migrations()
+def create_maintenance(db: sqlite_utils.Database) -> None:
+    """When scheduled jobs last ran (one row per job), so workers do not repeat each other."""
+    db["maintenance"].create({"name": str, "last_run": str}, pk="name")
+    db["maintenance"].insert({"name": "purge", "last_run": "1970-01-01T00:00:00+00:00"})
+
+
+@migrations()
+def create_bookings(db: sqlite_utils.Database) -> None:
+    """Bookings of the clarifying conversation. The partial unique indexes are the guarantee
+    against double booking: one active booking per provider and start, and one per case."""
+    db.execute(
+        """
+        create table bookings (
+            id text primary key,
+            case_id text not null references cases (id) on delete cascade,
+            provider_id text not null,
+            starts_at text not null,
+            ends_at text not null,
+            mode text not null,
+            state text not null,
+            hold_until text,
+            moved_from text,
+            decline_reason text
+        )
+        """
+    )
+    db.execute(
+        "create unique index one_active_booking_per_slot on bookings (provider_id, starts_at)"
+        " where state in ('pending', 'confirmed')"
+    )
+    db.execute(
+        "create unique index one_active_booking_per_case on bookings (case_id)"
+        " where state in ('pending', 'confirmed')"
+    )
+    db["bookings"].create_index(["state", "hold_until"])
+
+
+@migrations()
+def create_accounts_and_audit(db: sqlite_utils.Database) -> None:
+    """Staff accounts (intake, provider bound to one provider, admin) and the audit log.
+
+    The audit log says who did what to which referral number and when; it never holds a
+    citizen's code or any answer.
+    """
+    db["accounts"].create(
+        {
+            "username": str,
+            "role": str,
+            "provider_id": str,
+            "password_hash": str,
+            "totp_secret": str,
+            "disabled": int,
+            "demo": int,
+            "failed_attempts": int,
+            "locked_until": str,
+        },
+        pk="username",
+        not_null={"role", "password_hash"},
+        defaults={"disabled": 0, "demo": 0, "failed_attempts": 0},
+    )
+    db["audit"].create(
+        {"id": int, "at": str, "username": str, "role": str, "referral_number": str, "action": str, "detail": str},
+        pk="id",
+        not_null={"at", "username", "action"},
+    )
+    db["audit"].create_index(["at"])
+    db["audit"].create_index(["referral_number"])
+
+
+@migrations()
+def create_decisions(db: sqlite_utils.Database) -> None:
+    """The municipality's decision after the clarifying conversation (§ 101a stk. 4)."""
+    db.execute(
+        """
+        create table decisions (
+            case_id text primary key references cases (id) on delete cascade,
+            outcome text not null,
+            provider_id text,
+            start_date text,
+            reason text,
+            decided_day text not null
+        )
+        """
+    )
+
+
+@migrations()
+def add_decline_note(db: sqlite_utils.Database) -> None:
+    """Staff's own words beside a decline reason; shown to staff only."""
+    db.execute("alter table bookings add column decline_note text")
+
+
+@migrations()
+def add_account_sign_in_details(db: sqlite_utils.Database) -> None:
+    """`totp_last_step`: a two-step code works once. `credentials_changed_at`: a staff session
+    begun before the password was reset or the account disabled no longer opens any page."""
+    db["accounts"].add_column("totp_last_step", int)
+    db["accounts"].add_column("credentials_changed_at", str)
+
+
+@migrations()
+def create_courses_and_statistics(db: sqlite_utils.Database) -> None:
+    """The course after a granted decision (seed 000: 16 weeks of group treatment), its sessions,
+    and the statistics events that outlive deleted cases (month and provider only, no case)."""
+    db.execute(
+        """
+        create table courses (
+            case_id text primary key references cases (id) on delete cascade,
+            provider_id text not null,
+            start_date text not null,
+            granted_by text not null check (granted_by in ('municipality', 'provider')),
+            state text not null check (state in ('active', 'passive', 'discharged', 'completed')),
+            ended_on text,
+            closing_conversation_on text
+        )
+        """
+    )
+    db.execute("create index courses_by_provider on courses (provider_id, start_date)")
+    db.execute("create index courses_by_state on courses (state)")
+    db.execute(
+        """
+        create table course_sessions (
+            id integer primary key,
+            case_id text not null references cases (id) on delete cascade,
+            session_date text not null,
+            outcome text not null check (outcome in ('attended', 'no_show', 'cancelled_in_time')),
+            unique (case_id, session_date)
+        )
+        """
+    )
+    db.execute(
+        """
+        create table statistics_events (
+            id integer primary key,
+            month text not null,
+            provider_id text,
+            event text not null,
+            value integer
+        )
+        """
+    )
+    db.execute("create index statistics_events_by_month on statistics_events (month, event)")
+
+
+@migrations()
+def unify_time_stamps(db: sqlite_utils.Database) -> None:
+    """One text form for every stored instant (`store.times`): UTC to the second, ending in Z."""
+    for table, column in (("sessions", "expires_at"), ("audit", "at"), ("accounts", "locked_until"),
+                          ("accounts", "credentials_changed_at"), ("maintenance", "last_run")):
+        db.execute(f"update {table} set {column} = strftime('%Y-%m-%dT%H:%M:%SZ', {column}) where {column} is not null")
+
+
+@migrations()
+def move_guarantee_flag_to_booking(db: sqlite_utils.Database) -> None:
+    """"Guarantee at risk" is the booking side's judgement of a case (`booking.guarantee`), so it
+    lives in a table of its own rather than in `cases`. Deleting a case deletes its flag."""
+    db.execute(
+        "create table guarantee_at_risk (case_id text primary key references cases (id) on delete cascade)"
+    )
+    db.execute("insert into guarantee_at_risk (case_id) select id from cases where guarantee_at_risk = 1")
+    db.execute("alter table cases drop column guarantee_at_risk")
+    db.execute("create index bookings_by_case on bookings (case_id)")
+
+
+@migrations()
+def add_statistics_delta(db: sqlite_utils.Database) -> None:
+    """`delta`: +1 for an event, -1 for one taken back (a changed decision), so a case counts
+    once with its current outcome and the table stays append-only."""
+    db.execute("alter table statistics_events add column delta integer not null default 1")

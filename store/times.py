@@ -1,0 +1,33 @@
+"""The one text form of stored times, so that text order is time order in SQL.
+
+- an instant: UTC to the second, `2026-03-02T08:15:00Z` (`stamp` / `parse_stamp`);
+- a day: `2026-03-02` (`day` / `parse_day`), a Copenhagen date where a person is concerned.
+
+DESIGN.md decides which precision each stored time may have (a citizen's times are days).
+"""
+
+import datetime as dt
+
+from common.clock import UTC
+
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def stamp(moment: dt.datetime) -> str:
+    """An aware datetime as stored: UTC, to the second."""
+    if moment.tzinfo is None:
+        raise ValueError("a stored instant must be aware")
+    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def parse_stamp(text: str | None) -> dt.datetime | None:
+    """The aware UTC datetime of a stored stamp; None for None."""
+    return dt.datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC) if text else None
+
+
+def day(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None

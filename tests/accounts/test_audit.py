@@ -1,0 +1,43 @@
+"""The audit log without Flask: what a row holds, never a code; filters and pages."""
+
+import datetime as dt
+
+import pytest
+
+from accounts import audit
+from store.connection import open_database
+from store.migrations import migrations
+
+T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def db():
+    database = open_database(":memory:")
+    migrations.apply(database)
+    yield database
+    database.close()
+
+
+def test_audit_never_stores_anything_shaped_like_a_code(db):
+    audit.write_audit(db, at=T0, username="anna", role="intake", action="case_viewed",
+                         referral_number="R-4KQ7", detail="typed K7QF-M2XD-9TRA-B3HN and k7qfm2xd9trab3hn")
+    row = next(db.query("select * from audit"))
+    assert row["detail"] == "typed [removed] and [removed]"
+    assert row["referral_number"] == "R-4KQ7" and row["at"] == "2025-03-03T09:00:00Z"
+
+
+def test_audit_page_filters_and_pages_newest_first(db):
+    for minute in range(250):
+        audit.write_audit(db, at=T0 + dt.timedelta(minutes=minute), username="anna" if minute % 2 else "bo",
+                             role="intake", action="case_viewed", referral_number=f"R-{minute:04d}")
+    first = audit.audit_page(db, audit.AuditFilter())
+    assert (first.total, first.pages, len(first.entries)) == (250, 3, 100)
+    assert first.entries[0].referral_number == "R-0249"
+    last = audit.audit_page(db, audit.AuditFilter(), page=3)
+    assert len(last.entries) == 50 and last.entries[-1].referral_number == "R-0000"
+    assert audit.audit_page(db, audit.AuditFilter(username="bo")).total == 125
+    assert audit.audit_page(db, audit.AuditFilter(referral_number="R-0007")).entries[0].username == "anna"
+    window = audit.AuditFilter(since=T0 + dt.timedelta(minutes=10), before=T0 + dt.timedelta(minutes=20))
+    assert audit.audit_page(db, window).total == 10
+    assert audit.audit_page(db, audit.AuditFilter(), page=99).page == 3

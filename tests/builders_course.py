@@ -1,0 +1,36 @@
+"""Plain builders for the course tests: a migrated database, cases, and granted courses."""
+
+import datetime as dt
+
+import builders
+from treatment import decisions
+from treatment import courses
+
+RULES = courses.CourseRules()
+PROVIDER = "p1"
+OTHER_PROVIDER = "p2"
+#: Monday 2 March 2026.
+TODAY = dt.date(2026, 3, 2)
+
+
+def granted_course(db, start: dt.date, provider_id: str = PROVIDER, **case_fields) -> str:
+    """A case with a granted decision and its course starting on `start`; returns the case id."""
+    case_id = make_case(db, **case_fields)
+    decisions.decide(
+        db, case_id, start, decisions.GRANTED, provider_ids=[provider_id], guarantee_days=14,
+        provider_id=provider_id, start_date=start, today=start,
+    )
+    return case_id
+
+
+def sessions(db, case_id: str, *days_and_outcomes, today: dt.date | None = None):
+    """Record (day, outcome) pairs in order; returns the course after the last."""
+    course = None
+    for day, outcome in days_and_outcomes:
+        course = courses.record_session(db, case_id, day, outcome, today or day, RULES)
+    return course
+
+
+def make_case(db, first_contact_day=TODAY, **overrides) -> str:
+    """A case row, first contacted on TODAY unless told otherwise."""
+    return builders.make_case(db, first_contact_day, **overrides)

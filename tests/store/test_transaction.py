@@ -1,0 +1,77 @@
+"""The one transaction helper: BEGIN IMMEDIATE outside, SAVEPOINT inside."""
+
+import threading
+
+import pytest
+
+from store.connection import open_database
+from store.transaction import transaction
+
+
+@pytest.fixture
+def table(db):
+    db.execute("create table t (n integer)")
+    return db
+
+
+def numbers(db) -> list[int]:
+    return [row["n"] for row in db.query("select n from t order by n")]
+
+
+def test_the_outermost_level_commits(table):
+    with transaction(table):
+        table.execute("insert into t values (1)")
+    assert not table.conn.in_transaction
+    assert numbers(table) == [1]
+
+
+def test_an_error_rolls_the_whole_transaction_back(table):
+    with pytest.raises(ZeroDivisionError), transaction(table):
+        table.execute("insert into t values (1)")
+        1 / 0
+    assert numbers(table) == []
+
+
+def test_an_inner_transaction_is_a_savepoint_that_rolls_back_alone(table):
+    with transaction(table):
+        table.execute("insert into t values (1)")
+        with pytest.raises(ValueError), transaction(table):
+            table.execute("insert into t values (2)")
+            raise ValueError
+        with transaction(table):
+            table.execute("insert into t values (3)")
+    assert numbers(table) == [1, 3]
+
+
+def test_an_error_escaping_the_inner_level_rolls_back_the_outer_too(table):
+    with pytest.raises(ValueError), transaction(table), transaction(table):
+        table.execute("insert into t values (1)")
+        raise ValueError
+    assert numbers(table) == []
+    assert not table.conn.in_transaction
+
+
+def test_the_write_lock_is_taken_at_the_start(table):
+    # Given a connection in another thread inside a transaction that has only read so far
+    path = table.execute("pragma database_list").fetchone()[2]
+    entered, release = threading.Event(), threading.Event()
+
+    def hold():
+        holder_db = open_database(path)
+        with transaction(holder_db):
+            list(holder_db.query("select 1"))
+            entered.set()
+            release.wait(5)
+        holder_db.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert entered.wait(5)
+    # Then a second writer cannot begin until it ends
+    table.execute("pragma busy_timeout = 50")
+    try:
+        with pytest.raises(Exception, match="locked"):
+            table.execute("BEGIN IMMEDIATE")
+    finally:
+        release.set()
+        holder.join()
