@@ -94,6 +94,7 @@ class Account:
     failed_attempts: int
     locked_until: dt.datetime | None
     credentials_changed_at: dt.datetime | None
+    credentials_version: int = 0  # raised by a password reset or disabling: open sessions end
 
     def may_sign_in(self, demo_allowed: bool) -> bool:
         """Demo accounts work only while the configuration says `demo = true`."""
@@ -218,7 +219,9 @@ def list_accounts(db: sqlite_utils.Database) -> list[Account]:
 
 def disable_account(db: sqlite_utils.Database, username: str, *, now: dt.datetime) -> None:
     """The account can no longer sign in, and its open sessions end at their next request."""
-    _update(db, username, {"disabled": 1, "credentials_changed_at": stamp(now)})
+    with transaction(db):
+        _update(db, username, {"disabled": 1, "credentials_changed_at": stamp(now)})
+        _end_sessions(db, username)
 
 
 def enable_account(db: sqlite_utils.Database, username: str) -> None:
@@ -235,7 +238,9 @@ def reset_password(
                "credentials_changed_at": stamp(now)}
     if clear_totp:
         changes.update(totp_secret=None, totp_last_step=None)
-    _update(db, username, changes)
+    with transaction(db):
+        _update(db, username, changes)
+        _end_sessions(db, username)
 
 
 # --- signing in -----------------------------------------------------------------------------
@@ -337,6 +342,7 @@ def _account(row: dict) -> Account:
         failed_attempts=row["failed_attempts"] or 0,
         locked_until=parse_stamp(row["locked_until"]),
         credentials_changed_at=parse_stamp(row["credentials_changed_at"]),
+        credentials_version=row["credentials_version"],
     )
 
 
@@ -345,6 +351,11 @@ def _update(db: sqlite_utils.Database, username: str, changes: dict) -> None:
     if _row(db, username) is None:
         raise UnknownAccount(f"there is no account named {username}")
     db["accounts"].update(username, changes)
+
+
+def _end_sessions(db: sqlite_utils.Database, username: str) -> None:
+    db.execute("update accounts set credentials_version = credentials_version + 1 where username = ?",
+               [normalise_username(username)])
 
 
 def _check_password(password: str) -> None:

@@ -62,7 +62,7 @@ def create_user(username, role, provider_id, password_stdin):
 @click.argument("username")
 def disable_user(username):
     """Stop an account from signing in; its open sessions end at their next request."""
-    _change(lambda db, now: accounts.disable_account(db, username, now=now))
+    _change(lambda db, moment: accounts.disable_account(db, username, now=moment))
     _audit("account_disabled", accounts.normalise_username(username))
     click.echo(f"Disabled {accounts.normalise_username(username)}.")
 
@@ -71,7 +71,7 @@ def disable_user(username):
 @click.argument("username")
 def enable_user(username):
     """Let a disabled account sign in again."""
-    _change(lambda db, now: accounts.enable_account(db, username))
+    _change(lambda db, _moment: accounts.enable_account(db, username))
     _audit("account_enabled", accounts.normalise_username(username))
     click.echo(f"Enabled {accounts.normalise_username(username)}.")
 
@@ -85,8 +85,8 @@ def reset_user_password(username, password_stdin, clear_totp):
     if accounts.get_account(get_db(), username) is None:
         raise click.ClickException(f"there is no account named {accounts.normalise_username(username)}")
     password = _read_password(password_stdin)
-    passwords = passwords()
-    _change(lambda db, now: accounts.reset_password(db, passwords, username, password, now=now, clear_totp=clear_totp))
+    hasher = passwords()
+    _change(lambda db, moment: accounts.reset_password(db, hasher, username, password, now=moment, clear_totp=clear_totp))
     cleared = " (two-step sign-in cleared)" if clear_totp else ""
     _audit("password_reset", accounts.normalise_username(username) + cleared)
     click.echo(f"New password set for {accounts.normalise_username(username)}{cleared}.")

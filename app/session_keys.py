@@ -15,7 +15,8 @@ CRISIS_NOTICE = "crisis_notice"  # show emergency help on the next page (a yes t
 
 # Staff
 STAFF_USERNAME = "staff_username"  # the signed-in account
-STAFF_SIGNED_IN_AT = "staff_signed_in_at"  # UTC stamp; a later password reset or disabling ends it
+STAFF_SIGNED_IN_AT = "staff_signed_in_at"  # UTC stamp of signing in
+STAFF_CREDENTIALS = "staff_credentials"  # the account's credentials_version at sign-in
 STAFF_SEEN_AT = "staff_seen_at"  # UTC stamp of the last staff request, for the idle timeout
 TOTP_PENDING = "staff_totp_pending"  # {"username", "since", "next"}: password right, code to come
 TOTP_SETUP = "staff_totp_setup"  # the secret being set up, until a code confirms it

@@ -216,3 +216,10 @@ def add_statistics_delta(db: sqlite_utils.Database) -> None:
     """`delta`: +1 for an event, -1 for one taken back (a changed decision), so a case counts
     once with its current outcome and the table stays append-only."""
     db.execute("alter table statistics_events add column delta integer not null default 1")
+
+
+@migrations()
+def add_credentials_version(db: sqlite_utils.Database) -> None:
+    """Counts password resets and disablings: a staff session remembers the count it began with
+    and ends when it changes (exact, unlike comparing times stored to the second)."""
+    db.execute("alter table accounts add column credentials_version integer not null default 0")

@@ -19,18 +19,28 @@ class Citizen:
     def __init__(self, client):
         self.client = client
         self.page = ""
+        self.language = None
+
+    def choose_language(self, language: str) -> None:
+        """Follow the picker's link: from now on links and forms carry `?lang=` (app/i18n.py)."""
+        self.language = language
 
     def get(self, path, **kwargs):
-        response = self.client.get(path, **kwargs)
+        response = self.client.get(self._address(path), **kwargs)
         self.page = response.get_data(as_text=True)
         return response
 
     def post(self, path, data=None, **kwargs):
         token = self.csrf_token()
         form = {**({"csrf_token": token} if token else {}), **(data or {})}
-        response = self.client.post(path, data=form, **kwargs)
+        response = self.client.post(self._address(path), data=form, **kwargs)
         self.page = response.get_data(as_text=True)
         return response
+
+    def _address(self, path: str) -> str:
+        if not self.language:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}lang={self.language}"
 
     def csrf_token(self) -> str | None:
         """The token of the page shown, else of a fresh page; None while the browser has no

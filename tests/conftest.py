@@ -1,7 +1,31 @@
-"""Fixtures shared by every kind of test."""
+"""Fixtures shared by every kind of test: the one app factory for web tests, and the live server."""
 
 import pytest
 from served import serve
+
+from app import create_app
+
+#: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    """`make_app(settings=..., clock=..., **flask_config)`: the real factory on a temporary
+    instance folder with the embedded configuration, in testing mode with cheap password hashes.
+    Every call in one test shares the instance (and so the database and keys)."""
+    monkeypatch.setenv("INDGANG_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("INDGANG_CONFIG", raising=False)
+
+    def make(settings=None, clock=None, **config):
+        return create_app({"TESTING": True, **FAST_ARGON2, **config}, settings=settings, clock=clock)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture(scope="session")

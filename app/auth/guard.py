@@ -15,7 +15,7 @@ from accounts import accounts
 from accounts import audit as audit_log
 from accounts.accounts import ROLES, Account
 from app.context import get_db, now, settings
-from app.session_keys import LANGUAGE, STAFF_SEEN_AT, STAFF_SIGNED_IN_AT, STAFF_USERNAME
+from app.session_keys import LANGUAGE, STAFF_CREDENTIALS, STAFF_SEEN_AT, STAFF_USERNAME
 from app.sessions import forget
 from store.times import parse_stamp, stamp
 
@@ -76,14 +76,12 @@ def signed_in_account(touch: bool = True) -> Account | None:
         return None
     moment = now()
     account = accounts.get_account(get_db(), username)
-    signed_in_at = parse_stamp(session.get(STAFF_SIGNED_IN_AT))
-    seen_at = parse_stamp(session.get(STAFF_SEEN_AT))
+    seen_at = _stamp_or_none(session.get(STAFF_SEEN_AT))
     idle = seen_at is None or moment - seen_at >= dt.timedelta(minutes=settings().staff.idle_minutes)
     still_valid = (
         account is not None
         and account.may_sign_in(settings().demo)
-        and signed_in_at is not None
-        and (account.credentials_changed_at is None or signed_in_at >= account.credentials_changed_at)
+        and session.get(STAFF_CREDENTIALS) == account.credentials_version
     )
     if idle or not still_valid:
         if idle and account is not None:
@@ -111,3 +109,11 @@ def restart_session() -> None:
     forget(session)
     if language:
         session[LANGUAGE] = language
+
+
+def _stamp_or_none(text) -> dt.datetime | None:
+    """A stored stamp; None for a missing or malformed one (the session then ends)."""
+    try:
+        return parse_stamp(text)
+    except (TypeError, ValueError):
+        return None

@@ -15,7 +15,14 @@ from app.auth.guard import LANDING, guard, record, record_for, restart_session, 
 from app.context import get_db, now, passwords, settings, vault
 from app.forms import Form
 from app.security import local_path
-from app.session_keys import STAFF_SEEN_AT, STAFF_SIGNED_IN_AT, STAFF_USERNAME, TOTP_PENDING, TOTP_SETUP
+from app.session_keys import (
+    STAFF_CREDENTIALS,
+    STAFF_SEEN_AT,
+    STAFF_SIGNED_IN_AT,
+    STAFF_USERNAME,
+    TOTP_PENDING,
+    TOTP_SETUP,
+)
 from store.times import parse_stamp, stamp
 
 #: How long the code step may follow a right password.
@@ -118,7 +125,8 @@ def totp():
 def _complete_sign_in(account: Account, next_path: str | None):
     restart_session()
     signed_in_at = stamp(now())
-    session.update({STAFF_USERNAME: account.username, STAFF_SIGNED_IN_AT: signed_in_at, STAFF_SEEN_AT: signed_in_at})
+    session.update({STAFF_USERNAME: account.username, STAFF_SIGNED_IN_AT: signed_in_at, STAFF_SEEN_AT: signed_in_at,
+                    STAFF_CREDENTIALS: account.credentials_version})
     g.account = account
     record("sign_in")
     if settings().staff.require_totp and not account.totp_enabled:

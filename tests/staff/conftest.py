@@ -1,27 +1,25 @@
-"""Staff sign-in tests: the real app factory on a temporary instance, cheap argon2, test routes."""
+"""Staff sign-in tests: the shared app factory, with test-only routes behind each role."""
 
 import dataclasses
 
 import pytest
 from flask import g, request
-from staff_helpers import FAST_ARGON2, Staff
+from staff_helpers import Staff
 
 from accounts import accounts
-from app import create_app
-from app.config import StaffSettings, load_settings
 from app.auth import login_required, record
+from app.config import StaffSettings, load_settings
 
 
 @pytest.fixture
-def make_app(tmp_path, monkeypatch):
-    """`make_app(demo=..., require_totp=..., idle_minutes=...)`: an app on one instance folder,
-    with a test-only page per role at /test-only/<role> (and one for intake or admin)."""
-    monkeypatch.setenv("INDGANG_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("INDGANG_CONFIG", raising=False)
+def make_staff_app(make_app):
+    """`make_staff_app(demo=..., require_totp=..., idle_minutes=...)`: an app on one instance
+    folder (tests/conftest.py), with a test-only page per role at /test-only/<role> (and one for
+    intake or admin)."""
 
     def make(demo: bool = False, **staff):
         settings = dataclasses.replace(load_settings(), demo=demo, staff=StaffSettings(**staff))
-        app = create_app({"TESTING": True, **FAST_ARGON2}, settings=settings)
+        app = make_app(settings=settings)
         for role in accounts.ROLES:
             app.add_url_rule(f"/test-only/{role}", endpoint=f"test_only_{role}",
                              view_func=login_required(role)(_test_page(role)))
@@ -48,8 +46,8 @@ def _record_view():
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(make_staff_app):
+    return make_staff_app()
 
 
 @pytest.fixture

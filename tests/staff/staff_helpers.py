@@ -6,12 +6,13 @@ from citizen_client import Citizen
 
 from accounts import accounts
 from app.context import get_db
-from app.sessions import now_utc
+from common.clock import Clock
+from store.times import stamp
 from app.session_keys import STAFF_SEEN_AT
 
-#: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
-FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 PASSWORD = "correct horse battery"
+#: The staff tests' apps run on the system clock.
+now_utc = Clock().now
 
 
 def add_account(app, username, role, password=PASSWORD, provider_id=None):
@@ -59,7 +60,7 @@ class Staff(Citizen):
 
     def set_seen_at(self, moment: dt.datetime):
         with self.client.session_transaction() as session:
-            session[STAFF_SEEN_AT] = moment.isoformat()
+            session[STAFF_SEEN_AT] = stamp(moment)
 
 
 def new_staff(app) -> Staff:

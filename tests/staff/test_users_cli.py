@@ -63,7 +63,7 @@ def test_disable_and_enable(app):
 
 def test_reset_password_sets_a_new_one_and_clears_a_lockout(app):
     add_account(app, "anna", "admin")
-    set_account(app, "anna", failed_attempts=12, locked_until="2999-01-01T00:00:00+00:00", totp_secret="A" * 32)
+    set_account(app, "anna", failed_attempts=12, locked_until="2999-01-01T00:00:00Z", totp_secret="A" * 32)
     result = run(app, "reset-password", "anna", "--clear-totp", input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
     assert result.exit_code == 0, result.output
     row = account_row(app, "anna")

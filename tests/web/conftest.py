@@ -1,16 +1,7 @@
-"""Web tests: the real app factory on a temporary instance folder, driven by Flask's client."""
+"""Web tests: the real app factory (tests/conftest.py), driven by Flask's client."""
 
 import pytest
 from citizen_client import Citizen
-
-from app import create_app
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("INDGANG_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("INDGANG_CONFIG", raising=False)
-    return create_app({"TESTING": True})
 
 
 @pytest.fixture
@@ -21,4 +12,3 @@ def client(app):
 @pytest.fixture
 def citizen(client):
     return Citizen(client)
-

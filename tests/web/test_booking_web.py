@@ -8,10 +8,9 @@ import pytest
 from citizen_client import Citizen
 from icalendar import Calendar
 
-from app import create_app
 from app.config import load_settings
 from app.context import get_db
-from common.clock import UTC
+from common.clock import UTC, FixedClock
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 
@@ -152,20 +151,23 @@ def test_status_without_code_cannot_book(client):
     assert client.get("/book").headers["Location"].endswith("/code")
 
 
-def test_no_free_slot_before_the_deadline(tmp_path, monkeypatch):
+def test_no_free_slot_before_the_deadline(make_app):
+    # Given every provider closed from yesterday until past the 14-day guarantee, on a fixed day
+    clock = FixedClock(dt.datetime(2026, 3, 2, 8, 15, tzinfo=UTC))
+    today = clock.today()
     settings = load_settings()
-    today = dt.date.today()
     closed = tuple(today + dt.timedelta(days=n) for n in range(-1, 17))
     providers = tuple(dataclasses.replace(p, closed_dates=closed) for p in settings.providers)
-    monkeypatch.setenv("INDGANG_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True}, settings=dataclasses.replace(settings, providers=providers))
+    app = make_app(settings=dataclasses.replace(settings, providers=providers), clock=clock)
     citizen = Citizen(app.test_client())
+    # When a person finishes the screening, the case is at risk at once (no page needs viewing)
     citizen.finish_screening()
     citizen.get_code()
+    with app.app_context():
+        assert [row["case_id"] for row in get_db().query("select case_id from guarantee_at_risk")] != []
+    # And the booking page says so honestly and offers the earliest slots after the deadline
     citizen.get("/book")
     assert "Ingen ledig tid, før din behandlingsgaranti udløber" in citizen.page
-    with app.app_context():
-        assert [row["guarantee_at_risk"] for row in get_db().query("select guarantee_at_risk from cases")] == [1]
     citizen.get("/book/laenke-hvidovre")
     slots = SLOT.findall(citizen.page)
     assert slots and all(dt.datetime.strptime(s.split("@")[1], "%Y%m%dT%H%MZ").date() > today + dt.timedelta(days=14) for s in slots)

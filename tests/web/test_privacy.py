@@ -28,17 +28,21 @@ def test_database_and_wal_hold_no_answer_and_no_free_text(citizen, app):
     assert FREE_TEXT.encode() not in stored and b"zebrafink" not in stored
 
 
-def test_session_cookie_is_opaque_and_strict(citizen):
-    response = citizen.get("/")
+def test_session_cookie_is_opaque_and_strict_and_set_only_when_the_person_acts(citizen):
+    # Reading pages sets no cookie
+    for path in ("/", "/chat", "/code"):
+        assert citizen.get(path).headers.getlist("Set-Cookie") == [], path
+    # The first answer starts the session: one cookie holding only a random id
+    citizen.current_question()
+    response = citizen.answer("age_band", "25_plus")
     cookies = response.headers.getlist("Set-Cookie")
     assert len(cookies) == 1
     cookie = cookies[0]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     value = re.match(r"indgang=([^;]+)", cookie).group(1)
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", value)  # 32 random bytes, nothing else
-    citizen.get("/chat")
-    citizen.answer("age_band", "25_plus")
-    later = [c for c in citizen.client.get("/chat").headers.getlist("Set-Cookie")]
+    citizen.answer("municipality", "Ishøj")
+    later = citizen.client.get("/chat").headers.getlist("Set-Cookie")
     assert all(re.match(r"indgang=" + re.escape(value) + ";", c) for c in later)
 
 

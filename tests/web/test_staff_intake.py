@@ -86,7 +86,7 @@ def test_decline_with_a_reason_the_citizen_reads(app, booked):
     assert only_booking(app)["state"] == "declined"
     citizen.get("/status")
     assert "state-declined" in citizen.page and "ferie" not in citizen.page
-    citizen.post("/language", {"language": "en", "next": "/status"})
+    citizen.choose_language("en")
     citizen.get("/status")
     assert "The place cannot hold the conversation at that time" in citizen.page
 
