@@ -52,7 +52,7 @@ def create_user(username, role, provider_id, password_stdin):
             _read_password(password_stdin), provider_ids=provider_ids, provider_id=provider_id, now=now(),
         )
     except accounts.AccountError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     bound = f", {account.provider_id}" if account.provider_id else ""
     _audit("account_created", f"{account.username} ({account.role}{bound})")
     click.echo(f"Created {account.username} ({account.role}{bound}).")
@@ -118,7 +118,7 @@ def _change(change) -> None:
     try:
         change(get_db(), now())
     except accounts.AccountError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
 
 
 def _audit(action: str, detail: str) -> None:

@@ -89,9 +89,9 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except OSError as error:
-        raise InvalidConfig(f"cannot read the configuration file {path}: {error.strerror}")
+        raise InvalidConfig(f"cannot read the configuration file {path}: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
-        raise InvalidConfig(f"{path} is not valid TOML: {error}")
+        raise InvalidConfig(f"{path} is not valid TOML: {error}") from None
     return settings_from_dict(data)
 
 

@@ -57,4 +57,4 @@ def _entry(db, row, today, guarantee_days) -> QueueEntry:
 
 
 def _start(entry: QueueEntry):
-    return entry.booking.starts_at if entry.booking else dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    return entry.booking.starts_at if entry.booking else dt.datetime.max.replace(tzinfo=dt.UTC)

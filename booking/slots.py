@@ -14,6 +14,7 @@ import holidays
 
 from booking.providers import Provider
 from common.clock import COPENHAGEN, UTC
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOT_ID_FORMAT = "%Y%m%dT%H%MZ"
 

@@ -7,7 +7,7 @@ The app reads the time only through one `Clock`, so a test can fix it and move i
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 

@@ -160,7 +160,7 @@ def _option_named(options: tuple[Option, ...], words: str, translate):
         return exact[0]
     if " " in words or len(words) < 3:
         return None
-    containing = [value for value, labels in names.items() if any(words in l.split() for l in labels)]
+    containing = [value for value, labels in names.items() if any(words in label.split() for label in labels)]
     return containing[0] if len(containing) == 1 else None
 
 

@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-import builders
 from booking.providers import IN_PERSON, PHONE_IN, Provider
 from booking.slots import slot_of
 from common.clock import COPENHAGEN, UTC
 
-WEEKDAYS_9_TO_12 = {day: ("09:00-12:00",) for day in ("mon", "tue", "wed", "thu", "fri")}
+import builders
+
+WEEKDAYS_9_TO_12 = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("09:00-12:00",))
 EVERY_DAY_9_TO_12 = {**WEEKDAYS_9_TO_12, "sat": ("09:00-12:00",), "sun": ("09:00-12:00",)}
 
 #: Monday 2 March 2026, 09:15 in Copenhagen (winter time, UTC+1).

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
+from treatment import courses, decisions
+
 import builders
-from treatment import decisions
-from treatment import courses
 
 RULES = courses.CourseRules()
 PROVIDER = "p1"

@@ -2,9 +2,9 @@
 
 import re
 
-from builders import FITTING_ANSWERS
-
 from intake.catalogue import load_catalogue
+
+from builders import FITTING_ANSWERS
 
 #: The token as our templates write it, or as Flask-WTF renders a form's hidden field.
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

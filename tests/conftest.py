@@ -1,9 +1,10 @@
 """Fixtures shared by every kind of test: the one app factory for web tests, and the live server."""
 
 import pytest
-from served import serve
 
 from app import create_app
+
+from served import serve
 
 #: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}

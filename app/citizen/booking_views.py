@@ -1,5 +1,7 @@
 """Booking the clarifying conversation by code (§ 101a stk. 3): choose, book, move, cancel, .ics."""
 
+import contextlib
+
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -56,10 +58,8 @@ def book():
 @bp.post("/booking/cancel")
 @case_required
 def cancel_booking():
-    try:
-        bookings.cancel(get_db(), g.case.id, now())
-    except (bookings.NoActiveBooking, bookings.InvalidTransition):
-        pass  # nothing active to cancel: the status page shows what there is
+    with contextlib.suppress(bookings.NoActiveBooking, bookings.InvalidTransition):
+        bookings.cancel(get_db(), g.case.id, now())  # nothing to cancel: the status page shows what there is
     return redirect(url_for(".status"))
 
 

@@ -15,7 +15,7 @@ from store.sealing import Vault
 PROVIDERS = ("stofraadgivningen", "laenke-hvidovre")
 PASSWORD = "correct horse battery"
 VAULT = Vault(Fernet.generate_key())
-T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 
 class CountingPasswords(Passwords):

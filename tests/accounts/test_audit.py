@@ -8,7 +8,7 @@ from accounts import audit
 from store.connection import open_database
 from store.migrations import migrations
 
-T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

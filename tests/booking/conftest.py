@@ -1,6 +1,7 @@
 """Booking tests run on a migrated temporary database file."""
 
 import pytest
+
 from builders import fresh_database
 
 

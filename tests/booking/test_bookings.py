@@ -4,8 +4,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from builders import fresh_database
-from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 from booking import bookings
 from booking.bookings import (
@@ -36,6 +34,9 @@ from booking.guarantee import Guarantee, at_risk, is_at_risk, mark_at_risk
 from booking.offers import SlotNotOffered, check_mode, chosen_slot, offer
 from booking.providers import IN_PERSON, PHONE_IN
 from booking.slots import next_opening_hour, provider_slots
+
+from builders import fresh_database
+from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 STATES = (PENDING, CONFIRMED, DECLINED, EXPIRED, CANCELLED, MOVED, ATTENDED, NO_SHOW)
 

@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
-from builders_booking import NOW, make_provider
 from icalendar import Calendar
 
 from booking.bookings import PENDING, Booking
 from booking.calendar import booking_calendar
 from booking.providers import IN_PERSON, PHONE_IN
 from common.clock import UTC
+
+from builders_booking import NOW, make_provider
 
 #: The texts as the app passes them (gettext source and Danish catalogue), and the word for "code".
 TEXTS = {

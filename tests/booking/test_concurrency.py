@@ -8,10 +8,7 @@ never "database is locked".
 import threading
 
 import pytest
-from builders import fresh_database
-from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
-from store.connection import open_database
 from booking.bookings import (
     CANCELLED,
     CONFIRMED,
@@ -29,6 +26,10 @@ from booking.bookings import (
 )
 from booking.providers import IN_PERSON
 from booking.slots import provider_slots
+from store.connection import open_database
+
+from builders import fresh_database
+from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 PEOPLE = 50
 ROUNDS = 20
@@ -150,7 +151,7 @@ def test_two_staff_confirming_at_once_give_one_confirmation(path, db):
     for slot in round_slots():
         booking = pending_booking(db, slot)
 
-        outcomes = at_once(path, [lambda conn: change_state(conn, booking.id, CONFIRMED, NOW)] * 2)
+        outcomes = at_once(path, [lambda conn, booking=booking: change_state(conn, booking.id, CONFIRMED, NOW)] * 2)
 
         winners, errors = winners_and_errors(outcomes)
         assert [w.state for w in winners] == [CONFIRMED]
@@ -166,8 +167,8 @@ def test_staff_declining_while_the_citizen_cancels_give_one_outcome(path, db):
         outcomes = at_once(
             path,
             [
-                lambda conn: change_state(conn, booking.id, DECLINED, NOW),
-                lambda conn: cancel(conn, booking.case_id, NOW),
+                lambda conn, booking=booking: change_state(conn, booking.id, DECLINED, NOW),
+                lambda conn, booking=booking: cancel(conn, booking.case_id, NOW),
             ],
         )
 
@@ -186,8 +187,8 @@ def test_staff_confirming_while_the_citizen_cancels_ends_cancelled_either_way(pa
         outcomes = at_once(
             path,
             [
-                lambda conn: change_state(conn, booking.id, CONFIRMED, NOW),
-                lambda conn: cancel(conn, booking.case_id, NOW),
+                lambda conn, booking=booking: change_state(conn, booking.id, CONFIRMED, NOW),
+                lambda conn, booking=booking: cancel(conn, booking.case_id, NOW),
             ],
         )
 

@@ -13,14 +13,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from builders import FITTING_ANSWERS
-
-from store.connection import open_database
 from app.keys import load_key
 from intake.cases import create_case
 from intake.catalogue import load_catalogue
 from intake.eligibility import screen
+from store.connection import open_database
 from store.sealing import Vault
+
+from builders import FITTING_ANSWERS
 
 PEOPLE = 50
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

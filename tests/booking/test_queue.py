@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
-
 from booking import bookings
 from booking.guarantee import mark_at_risk
 from booking.providers import IN_PERSON
 from booking.queue import intake_queue
+
+from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
 
 PROVIDER = make_provider()
 TODAY = NOW.date()

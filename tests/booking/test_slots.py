@@ -3,10 +3,9 @@
 import datetime as dt
 
 import pytest
-from builders_booking import EVERY_DAY_9_TO_12, local, make_provider, slot_at
 
-from booking.providers import providers_for
 from booking.guarantee import Guarantee
+from booking.providers import providers_for
 from booking.slots import (
     UTC,
     Slot,
@@ -16,6 +15,8 @@ from booking.slots import (
     provider_slots,
     slot_of,
 )
+
+from builders_booking import EVERY_DAY_9_TO_12, local, make_provider, slot_at
 
 
 def slots_on(provider, day: dt.date) -> list[Slot]:

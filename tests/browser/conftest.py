@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
+
 from served import LOOPBACK
 
 CHROMIUM = "/usr/bin/chromium"

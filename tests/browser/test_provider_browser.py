@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+
 from test_citizen_browser import (
     PROJECT_ROOT,
     book_first_free_slot,

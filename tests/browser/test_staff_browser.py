@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+
 from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
 
 pytestmark = pytest.mark.browser

@@ -6,6 +6,7 @@ import urllib.error
 import uuid
 
 import pytest
+
 from served import direct
 from test_citizen_browser import IPV4
 

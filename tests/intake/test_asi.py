@@ -10,8 +10,8 @@ from intake.asi import COMPOSITES, RELATIONSHIP_ITEMS, SCORED_ITEMS, combined_sc
 
 def no_problems(**overrides):
     """A person with no problems in any area: every item at its lowest, no contact with anyone."""
-    items = {item: 0 for item in SCORED_ITEMS}
-    items.update({item: "N" for item in RELATIONSHIP_ITEMS}, F3="yes")
+    items = dict.fromkeys(SCORED_ITEMS, 0)
+    items.update(dict.fromkeys(RELATIONSHIP_ITEMS, "N"), F3="yes")
     items.update(overrides)
     return items
 
@@ -83,11 +83,11 @@ def test_money_terms(overrides, name, expected):
 
 
 def test_every_composite_reaches_exactly_one_at_the_maximum():
-    worst = {item: 30 for item in ("M6", "E11", "D1", "D2", "D26", "D27", "L27", "F30", "P12")}
-    worst.update({item: 30 for item in ("D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10", "D11", "D13")})
-    worst.update({item: 4 for item in ("M7", "M8", "D28", "D30", "D29", "D31", "L28", "L29", "F32", "F34", "P13", "P14")})
-    worst.update({item: 1 for item in ("L24", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11")})
-    worst.update({item: 1 for item in RELATIONSHIP_ITEMS})
+    worst = dict.fromkeys(("M6", "E11", "D1", "D2", "D26", "D27", "L27", "F30", "P12"), 30)
+    worst.update(dict.fromkeys(("D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10", "D11", "D13"), 30))
+    worst.update(dict.fromkeys(("M7", "M8", "D28", "D30", "D29", "D31", "L28", "L29", "F32", "F34", "P13", "P14"), 4))
+    worst.update(dict.fromkeys(("L24", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"), 1))
+    worst.update(dict.fromkeys(RELATIONSHIP_ITEMS, 1))
     worst.update(E4=0, E5=0, E11=0, E12=0, D23=1e9, E17=1e9, F3="no")
     scores = composite_scores(no_problems(**worst))
     assert all(scores[name] == pytest.approx(1.0) for name in COMPOSITES)

@@ -1,10 +1,11 @@
 """The question catalogue: its own rules, and what follows from answers."""
 
 import pytest
-from builders import FITTING_ANSWERS, answers
 
 from intake.asi import RELATIONSHIP_ITEMS, SCORED_ITEMS, composite_scores
 from intake.catalogue import CatalogueError, _check, load_catalogue
+
+from builders import FITTING_ANSWERS, answers
 
 SERVED = ["Ishøj", "Vallensbæk"]
 

@@ -1,10 +1,11 @@
 """One chat turn: buttons, numbers, ticks and typed words; FAQ and crisis; bad input."""
 
 import pytest
-from builders import answers
 
 from intake.catalogue import load_catalogue
 from intake.chat import ANSWERED, CRISIS, FAQ, INVALID, NOT_UNDERSTOOD, take_turn
+
+from builders import answers
 
 SERVED = ["Ishøj", "Vallensbæk"]
 DANISH_LABELS = {"Yes": "Ja", "No": "Nej", "Cannabis (hash, pot)": "Hash eller pot (cannabis)",

@@ -1,18 +1,19 @@
 """What the result means: outcome, reasons and named areas, with thresholds from config."""
 
 import pytest
-from builders import FITTING_ANSWERS, answers
 
 from intake.asi import COMPOSITES
 from intake.catalogue import load_catalogue
 from intake.eligibility import FITS, ORDINARY, UNDER_18, assess, screen
+
+from builders import FITTING_ANSWERS, answers
 
 SERVED = ["Ishøj", "Vallensbæk"]
 LIMIT = 0.30
 
 
 def scores(**overrides):
-    base = {name: 0.1 for name in COMPOSITES}
+    base = dict.fromkeys(COMPOSITES, 0.1)
     base.update(overrides)
     return base
 
@@ -70,7 +71,7 @@ def test_combined_above_the_limit():
 
 
 def test_combined_exactly_at_the_limit_fits():
-    result = assess(FITTING_ANSWERS, items(), scores(**{name: 0.3 for name in COMPOSITES}), SERVED, LIMIT)
+    result = assess(FITTING_ANSWERS, items(), scores(**dict.fromkeys(COMPOSITES, 0.3)), SERVED, LIMIT)
     assert result.combined == pytest.approx(0.3)
     assert result.outcome == FITS
     assert result.areas_above_limit == ()

@@ -4,9 +4,7 @@ their end (sessions are the web layer's: tests/web/test_purge.py)."""
 import datetime as dt
 from types import SimpleNamespace
 
-import builders_course
 import pytest
-from builders_course import RULES, granted_course, sessions
 from cryptography.fernet import Fernet
 
 from retention import jobs
@@ -15,8 +13,11 @@ from store.sealing import Vault
 from treatment import courses, decisions
 from treatment.courses import NO_SHOW
 
+import builders_course
+from builders_course import RULES, granted_course, sessions
+
 #: 1 September 2026, 12:00 in Copenhagen.
-NOW = dt.datetime(2026, 9, 1, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 1, 10, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 KEEP_DAYS = 180
 

@@ -4,11 +4,12 @@ import dataclasses
 
 import pytest
 from flask import g, request
-from staff_helpers import Staff
 
 from accounts import accounts
 from app.auth import login_required, record
 from app.config import StaffSettings, load_settings
+
+from staff_helpers import Staff
 
 
 @pytest.fixture

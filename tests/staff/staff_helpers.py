@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from citizen_client import Citizen
-
 from accounts import accounts
 from app.context import get_db
+from app.session_keys import STAFF_SEEN_AT
 from common.clock import Clock
 from store.times import stamp
-from app.session_keys import STAFF_SEEN_AT
+
+from citizen_client import Citizen
 
 PASSWORD = "correct horse battery"
 #: The staff tests' apps run on the system clock.

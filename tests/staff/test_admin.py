@@ -3,11 +3,11 @@
 import datetime as dt
 import re
 
-from staff_helpers import add_account, audit_rows, new_staff
-
 from accounts import audit
 from app.context import get_db
 from common.clock import COPENHAGEN
+
+from staff_helpers import add_account, audit_rows, new_staff
 
 
 def signed_in_admin(app):
@@ -39,7 +39,7 @@ def test_admin_home_links_to_the_audit_log_and_lists_accounts(app):
 
 def test_audit_log_is_newest_first_100_a_page(app):
     staff = signed_in_admin(app)
-    start = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC)
     write(app, 150, start)
     staff.get("/admin/audit")
     rows = shown_rows(staff.page)
@@ -54,7 +54,7 @@ def test_audit_log_is_newest_first_100_a_page(app):
 
 def test_audit_log_filters(app):
     staff = signed_in_admin(app)
-    monday = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.timezone.utc)
+    monday = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC)
     write(app, 3, monday, referral_number="R-AAAA")
     write(app, 2, monday + dt.timedelta(days=1), username="bo", referral_number="R-BBBB", action="decision_recorded")
     write(app, 4, monday + dt.timedelta(days=2), referral_number="R-CCCC")

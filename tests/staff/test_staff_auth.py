@@ -6,19 +6,19 @@ import re
 
 import pyotp
 import pytest
-from builders import FITTING_ANSWERS, visible_text
-from staff_helpers import now_utc, PASSWORD, Staff, account_row, add_account, audit_rows, new_staff, set_account
 
 from accounts import accounts
-from app.context import get_db
-from app.sessions import _digest
-from store.times import stamp
 from app.auth.guard import LANDING
-from app.context import code_key, vault
+from app.context import code_key, get_db, vault
+from app.sessions import _digest
 from common.clock import COPENHAGEN
 from intake.cases import create_case
 from intake.catalogue import load_catalogue
 from intake.eligibility import screen
+from store.times import stamp
+
+from builders import FITTING_ANSWERS, visible_text
+from staff_helpers import PASSWORD, Staff, account_row, add_account, audit_rows, new_staff, now_utc, set_account
 
 
 def english(staff: Staff) -> None:
@@ -232,7 +232,7 @@ def test_totp_set_up_then_sign_in_asks_for_a_code(app, staff):
     assert staff.post("/staff/login/code", {"code": wrong}).status_code == 401
     assert account_row(app, "anna")["failed_attempts"] == 2
     # The next code (the one used at set-up cannot be used twice) signs in
-    response = staff.post("/staff/login/code", {"code": totp.at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30))})
+    response = staff.post("/staff/login/code", {"code": totp.at(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30))})
     assert response.headers["Location"] == "/admin/audit"
     assert staff.get("/admin/").status_code == 200
     assert account_row(app, "anna")["failed_attempts"] == 0

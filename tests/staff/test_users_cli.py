@@ -1,6 +1,7 @@
 """`flask users ...`: create, disable, enable, reset-password, list; each with help text."""
 
 import pytest
+
 from staff_helpers import account_row, add_account, audit_rows, new_staff, set_account
 
 NEW_PASSWORD = "a long new password"

@@ -1,6 +1,7 @@
 """Fixtures for the course tests."""
 
 import pytest
+
 from builders import fresh_database
 
 

@@ -3,12 +3,12 @@
 import datetime as dt
 
 import pytest
-from builders_course import PROVIDER, RULES, granted_course, make_case, sessions
 
 from booking import bookings
-from treatment import decisions
-from treatment import courses
+from treatment import courses, decisions
 from treatment.courses import ATTENDED, CANCELLED_IN_TIME, NO_SHOW
+
+from builders_course import PROVIDER, RULES, granted_course, make_case, sessions
 
 START = dt.date(2026, 3, 2)
 

@@ -1,16 +1,18 @@
 """The municipality's decision after the clarifying conversation, and what follows from it."""
 
 import datetime as dt
+import sqlite3
 import threading
 
 import pytest
-from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
 
 from booking import bookings
 from booking.providers import IN_PERSON
 from stats import monthly
 from store.connection import open_database
 from treatment import courses, decisions
+
+from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
 
 PROVIDER = make_provider()
 TODAY = NOW.date()
@@ -139,13 +141,14 @@ def test_two_staff_deciding_at_once_count_the_conversation_once(db, tmp_path):
 
 
 def test_a_failed_decision_leaves_nothing_behind(db):
-    # Given a confirmed conversation, and a fault that makes starting the course fail, so the
-    # decision fails after its first writes: they must all roll back with it
+    # Given a confirmed conversation, and a fault that makes counting the statistics fail, so
+    # the decision fails after its other writes: they must all roll back with it
     case_id = make_case(db)
     booking = confirmed_booking(db, case_id)
-    db.execute("drop table courses")  # every write to courses now fails
-    with pytest.raises(Exception):
+    db.execute("create trigger fault before insert on statistics_events begin select raise(abort, 'injected fault'); end")
+    with pytest.raises(sqlite3.IntegrityError, match="injected fault"):
         decide(db, case_id, decisions.GRANTED, provider_id="p1", start_date=TODAY)
     assert decisions.decision_for(db, case_id) is None
     assert bookings.get_booking(db, booking.id).state == bookings.CONFIRMED
     assert db.execute("select count(*) from statistics_events").fetchone()[0] == 0
+    assert courses.course_for(db, case_id) is None

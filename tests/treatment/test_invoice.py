@@ -6,12 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from builders_course import OTHER_PROVIDER, RULES, granted_course, sessions
 
 from app.config import Rate
 from treatment import courses
 from treatment.courses import ATTENDED, NO_SHOW
 from treatment.invoice import TREATMENT, NoRate, invoice_basis, invoice_csv
+
+from builders_course import OTHER_PROVIDER, RULES, granted_course, sessions
 
 RATES = (Rate(dt.date(2015, 7, 1), 71.0),)
 UNIT = "Lænke-ambulatoriet Hvidovre"

@@ -5,11 +5,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from builders_course import OTHER_PROVIDER, PROVIDER, granted_course, make_case
 
 from store.connection import open_database
 from treatment import courses
 from treatment.self_visitation import MunicipalityMustDecide, self_visit, self_visited_in_year
+
+from builders_course import OTHER_PROVIDER, PROVIDER, granted_course, make_case
 
 LIMIT = 0.30
 CAP = 5

@@ -1,6 +1,7 @@
 """Web tests: the real app factory (tests/conftest.py), driven by Flask's client."""
 
 import pytest
+
 from citizen_client import Citizen
 
 

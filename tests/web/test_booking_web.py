@@ -5,12 +5,13 @@ import datetime as dt
 import re
 
 import pytest
-from citizen_client import Citizen
 from icalendar import Calendar
 
 from app.config import load_settings
 from app.context import get_db
 from common.clock import UTC, FixedClock
+
+from citizen_client import Citizen
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 

@@ -2,10 +2,10 @@
 
 import re
 
-from citizen_client import Citizen
-from builders import visible_text
-
 from app.context import get_db
+
+from builders import visible_text
+from citizen_client import Citizen
 
 
 def test_landing_page_in_danish_by_default(citizen):

@@ -8,9 +8,10 @@ import re
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from test_staff_intake import SLOT, only_booking, sign_in
 
 from app.context import get_db
+
+from test_staff_intake import SLOT, only_booking, sign_in
 
 TODAY = dt.date.today()
 
@@ -140,4 +141,4 @@ def test_statistics_page_suppresses_small_counts_and_draws_svg(app, referral):
     response = admin.client.get("/admin/stats.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["month", "scope", "figure", "value"]
-    assert ["chat_started", "<5"] == next(r for r in rows if r[1] == "all" and r[2] == "chat_started")[2:]
+    assert next(r for r in rows if r[1] == "all" and r[2] == "chat_started")[2:] == ["chat_started", "<5"]

@@ -4,11 +4,12 @@ citizen sees, phone intake, and the audit trail."""
 import re
 
 import pytest
-from builders import FITTING_ANSWERS, visible_text
-from citizen_client import Citizen
 
 from app.context import get_db
 from intake.catalogue import load_catalogue
+
+from builders import FITTING_ANSWERS, visible_text
+from citizen_client import Citizen
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 
