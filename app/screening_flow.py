@@ -5,10 +5,12 @@ The citizen's chat and the staff's phone intake run the same catalogue, scoring 
 where they keep their state and which pages they render differ.
 """
 
-from flask import request, session
+from flask import session
 from flask_babel import gettext
+from wtforms import SelectMultipleField, StringField
 
 from app.context import code_key, get_db, now, settings, today, vault
+from app.forms import Form
 from app.i18n import current_language
 from booking import for_case
 from intake import cases, screening
@@ -16,6 +18,16 @@ from intake.catalogue import load_catalogue
 from intake.chat import ANSWERED, Turn, take_turn
 from intake.eligibility import screen
 from store.times import day, parse_day
+
+
+class AnswerForm(Form):
+    """One chat turn as posted: the question it answers, the chosen option values (none, one or
+    several), typed text, or "none of these". Lengths are cut, not refused: the chat explains."""
+
+    question = StringField(filters=[lambda value: (value or "")[:40]])
+    answer = SelectMultipleField(validate_choice=False)
+    text = StringField(filters=[lambda value: (value or "")[:2000]])
+    none = StringField(filters=[lambda value: (value or "")[:1]])
 
 
 class ScreeningFlow:
@@ -54,7 +66,7 @@ class ScreeningFlow:
 
     def posted_question(self):
         catalogue = load_catalogue()
-        question = catalogue.get(request.form.get("question", ""))
+        question = catalogue.get(AnswerForm().question.data)
         return question if question and catalogue.applies(question, self.answers) else None
 
     def go_back(self) -> None:
@@ -88,16 +100,17 @@ class ScreeningFlow:
 def take_posted_answer(flow: ScreeningFlow) -> Turn:
     """Apply the posted form to the screening; an answer is saved, and the first one counts the
     screening as started."""
+    form = AnswerForm()
     turn = take_turn(
         load_catalogue(),
         flow.answers,
         list(settings().served_municipalities),
-        request.form.get("question", ""),
-        request.form.getlist("answer"),
-        request.form.get("text", ""),
+        form.question.data,
+        form.answer.data or [],
+        form.text.data,
         gettext,
         current_language(),
-        none_chosen=request.form.get("none") == "1",
+        none_chosen=form.none.data == "1",
     )
     if turn.kind == ANSWERED:
         if not flow.answers:

@@ -280,15 +280,21 @@ def test_pages_pass_automated_accessibility_check(phone):
 # ---- language and quick exit ----------------------------------------------------------------
 
 
-def test_english_button_switches_language_without_javascript(phone):
+def test_english_link_switches_language_without_javascript_and_sticks_from_the_first_answer(phone):
     page = phone(java_script_enabled=False)
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "da")
 
-    page.locator('header form.language button[name=language][value="en"]').click()
+    page.locator('header nav.language a[hreflang="en"]').click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert urlsplit(page.url).path == "/"
+    assert page.context.cookies() == []  # reading set nothing
+
+    page.goto("/chat?lang=en")
+    answer(page, "25_plus")
+    page.goto("/chat")  # the address no longer says it: the session does
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_quick_exit_leaves_for_neutral_site_and_forgets_the_session(phone, live_server):

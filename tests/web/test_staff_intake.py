@@ -1,11 +1,15 @@
 """Intake staff through the Flask client: the queue, confirm/decline/move, decisions the
 citizen sees, phone intake, and the audit trail."""
 
+import dataclasses
+import datetime as dt
 import re
 
 import pytest
 
+from app.config import load_settings
 from app.context import get_db
+from common.clock import UTC, FixedClock
 from intake.catalogue import load_catalogue
 
 from builders import FITTING_ANSWERS, visible_text
@@ -134,9 +138,8 @@ def test_decision_with_a_missing_field_is_refused_plainly(app, booked):
         assert get_db()["decisions"].count == 0
 
 
-def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
-    staff = sign_in(app)
-    answers = FITTING_ANSWERS
+def answer_phone_screening(staff: Citizen, answers=FITTING_ANSWERS) -> None:
+    """Staff put a caller's answers through the phone intake, one question at a time."""
     for _ in range(len(load_catalogue().questions) + 2):
         staff.get("/staff/phone")
         found = re.search(r'name="question" value="([^"]+)"', staff.page)
@@ -150,6 +153,11 @@ def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
         else:
             data["answer"] = [str(v) for v in value] if isinstance(value, list) else str(value)
         assert staff.post("/staff/phone", data).status_code == 302
+
+
+def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
+    staff = sign_in(app)
+    answer_phone_screening(staff)
     staff.post("/staff/phone/case")
     staff.get("/staff/phone/code")
     code = re.search(r'<p class="code code-large"><span aria-hidden="true">([^<]+)</span>', staff.page).group(1)
@@ -167,6 +175,42 @@ def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
     caller = Citizen(app.test_client())
     caller.get("/code")
     assert caller.post("/code", {"code": code}).status_code == 302
+
+
+def test_a_phone_intake_case_with_no_slot_before_its_deadline_is_at_risk_at_once(make_app):
+    # Given every provider closed until past the guarantee of a caller who phones today
+    clock = FixedClock(dt.datetime(2026, 3, 2, 8, 15, tzinfo=UTC))
+    settings = load_settings()
+    closed = tuple(clock.today() + dt.timedelta(days=n) for n in range(16))
+    app = make_app(settings=dataclasses.replace(settings, providers=tuple(
+        dataclasses.replace(p, closed_dates=closed) for p in settings.providers)), clock=clock)
+    staff = sign_in(app)
+    # When staff finish the phone screening (and nobody opens a booking page)
+    answer_phone_screening(staff)
+    staff.post("/staff/phone/case")
+    with app.app_context():
+        [case] = get_db().query("select referral_number from cases")
+    # Then the case heads the queue, flagged at risk
+    staff.get("/staff/")
+    assert case["referral_number"] in staff.page
+    assert "risk" in re.search(r"<tr[^>]*>(?:(?!</tr>).)*" + re.escape(case["referral_number"]), staff.page, re.S).group(0)
+
+
+def test_deciding_changing_and_deciding_again_counts_one_decision(app, booked):
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    decision = f"/staff/cases/{booking['referral_number']}/decision"
+    start = dt.date.today().isoformat()
+    staff.post(decision, {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start})
+    staff.post(decision, {"outcome": "not_granted", "reason": "other"})
+    staff.post(decision, {"outcome": "not_granted", "reason": "needs_other_treatment"})
+    with app.app_context():
+        counts = {r["event"]: r["n"] for r in get_db().query(
+            "select event, sum(delta) as n from statistics_events where event like 'decision_%' group by event")}
+        held = get_db().execute("select count(*) from statistics_events where event = 'conversation_held'").fetchone()[0]
+    assert {event: n for event, n in counts.items() if n} == {"decision_not_granted": 1}
+    assert held == 1
 
 
 def test_every_view_and_action_is_audited_without_the_code(app, booked):
