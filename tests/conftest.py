@@ -1,13 +1,23 @@
-"""Fixtures shared by every kind of test: the one app factory for web tests, and the live server."""
+"""Fixtures shared by every kind of test: a migrated database for domain tests, the one app
+factory for web tests, and the live server."""
 
 import pytest
 
 from app import create_app
 
+from builders import fresh_database
 from served import serve
 
 #: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A migrated database file opened as the app opens it, for domain tests (no app)."""
+    database = fresh_database(tmp_path / "indgang.db")
+    yield database
+    database.close()
 
 
 @pytest.fixture

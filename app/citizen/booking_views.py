@@ -2,7 +2,7 @@
 
 import contextlib
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, url_for
 from flask_babel import gettext
 
 from app.citizen.blueprint import bp, case_required
@@ -100,7 +100,7 @@ def _render_slots(provider, message=None, status=200, wanted=None):
         days=_by_day(offer.slots),
         nearest=nearest,
         message=message,
-        chosen_mode=request.form.get("mode"),
+        chosen_mode=SlotForm().mode.data,
         moving=_active() is not None,
     ), status
 

@@ -1,6 +1,6 @@
 """The intake queue and the actions on a case. Every view and action is audited."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -17,10 +17,15 @@ from intake.cases import load_case
 from treatment import decisions
 
 
-class DeclineForm(Form):
+class BookingActionForm(Form):
+    """Confirm or decline; `back` = "queue" returns to the queue instead of the case."""
+
+    back = StringField(validators=[Optional(), Length(max=10)])
+
+
+class DeclineForm(BookingActionForm):
     reason = SelectField(choices=list(DECLINE_REASONS), validate_choice=True)
     note = StringField(validators=[Optional(), Length(max=500)])
-    back = StringField(validators=[Optional(), Length(max=10)])
 
 
 class DecisionForm(Form):
@@ -140,7 +145,7 @@ def _staff_transition(booking_id, target, success, reason=None, note=None):
     else:
         flash(success, "ok")
         record(f"booking_{target}", case.referral_number, reason)
-    back_to_queue = request.form.get("back") == "queue"
+    back_to_queue = BookingActionForm().back.data == "queue"
     return redirect(url_for(".queue") if back_to_queue else url_for(".case", referral_number=case.referral_number))
 
 

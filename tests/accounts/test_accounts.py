@@ -8,8 +8,6 @@ from cryptography.fernet import Fernet
 
 from accounts import accounts
 from accounts.accounts import AccountLocked, Passwords, WrongCredentials
-from store.connection import open_database
-from store.migrations import migrations
 from store.sealing import Vault
 
 PROVIDERS = ("stofraadgivningen", "laenke-hvidovre")
@@ -29,13 +27,6 @@ class CountingPasswords(Passwords):
         self.verified += 1
         return super().verify(password_hash, password)
 
-
-@pytest.fixture
-def db():
-    database = open_database(":memory:")
-    migrations.apply(database)
-    yield database
-    database.close()
 
 
 @pytest.fixture

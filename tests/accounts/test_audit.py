@@ -2,21 +2,10 @@
 
 import datetime as dt
 
-import pytest
-
 from accounts import audit
-from store.connection import open_database
-from store.migrations import migrations
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
-
-@pytest.fixture
-def db():
-    database = open_database(":memory:")
-    migrations.apply(database)
-    yield database
-    database.close()
 
 
 def test_audit_never_stores_anything_shaped_like_a_code(db):

@@ -35,7 +35,6 @@ from booking.offers import SlotNotOffered, check_mode, chosen_slot, offer
 from booking.providers import IN_PERSON, PHONE_IN
 from booking.slots import next_opening_hour, provider_slots
 
-from builders import fresh_database
 from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 STATES = (PENDING, CONFIRMED, DECLINED, EXPIRED, CANCELLED, MOVED, ATTENDED, NO_SHOW)
@@ -68,12 +67,6 @@ PROVIDER = make_provider()
 DEADLINE = Guarantee(NOW.date(), 14).deadline  # end of Monday 16 March 2026
 LATER = NOW + dt.timedelta(hours=1)
 
-
-@pytest.fixture
-def db(tmp_path):
-    database = fresh_database(tmp_path / "indgang.db")
-    yield database
-    database.close()
 
 
 def thursday_at_nine():
