@@ -92,6 +92,8 @@ def install_security(app: Flask) -> None:
             csrf.protect()
         elif _from_another_site():
             raise CSRFError("The form came from another site.")
+        else:
+            generate_csrf()  # the new session starts with its token, so reading pages later writes nothing
 
     @app.after_request
     def add_headers(response):

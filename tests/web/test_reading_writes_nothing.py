@@ -22,3 +22,18 @@ def test_a_hundred_anonymous_reads_add_no_row_and_set_no_cookie(app, client, pat
         response = client.get(path)
         assert response.headers.getlist("Set-Cookie") == [], path
     assert row_counts(app) == before
+
+
+def test_reading_pages_in_a_session_writes_nothing_either(app, citizen):
+    # Given a person who has answered once (a session exists)
+    citizen.current_question()
+    citizen.answer("age_band", "25_plus")
+    with app.app_context():
+        stored = list(get_db().query("select * from sessions"))
+    # When they only read pages
+    for path in ("/chat", "/", "/code", "/result"):
+        for _ in range(20):
+            assert citizen.client.get(path).headers.getlist("Set-Cookie") == [], path
+    # Then their stored session is untouched
+    with app.app_context():
+        assert list(get_db().query("select * from sessions")) == stored
