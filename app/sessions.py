@@ -102,6 +102,15 @@ class ServerSessionInterface(SessionInterface):
         )
 
 
+def rotate(session: ServerSession) -> None:
+    """The same session under a new id (the old row is deleted at once): call it whenever a
+    session gains access to a case, so an id planted in the person's browser (session fixation)
+    opens nothing for whoever planted it."""
+    data = dict(session)
+    forget(session)
+    session.update(data)
+
+
 def forget(session: ServerSession) -> None:
     """Delete the stored session now (sign-out, quick exit, delete my data)."""
     if session.session_id:

@@ -10,7 +10,7 @@ from app.context import code_key, get_db, now, settings, today
 from app.forms import Form
 from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
-from app.sessions import forget
+from app.sessions import forget, rotate
 from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
@@ -109,7 +109,7 @@ def confirm_code():
         error = gettext("Those are not the last four characters of your code. Look again.")
         return render_template("code_new.html", code=codes.grouped(new["code"]), error=error), 400
     session.pop(NEW_CODE)
-    session[CASE_ID] = new["case_id"]
+    _open_case(new["case_id"])
     return redirect(url_for(".choose_provider"))
 
 
@@ -124,7 +124,7 @@ def look_up_code():
     try:
         if not form.validate():
             raise codes.MalformedCode(form.code.data)
-        session[CASE_ID] = cases.find_case_id(get_db(), code_key(), form.code.data or "")
+        _open_case(cases.find_case_id(get_db(), code_key(), form.code.data or ""))
     except codes.MalformedCode:
         error = gettext("A code has 16 letters and digits, like K7QF-M2XD-9TRA-B3HN.")
         return render_template("code_enter.html", error=error), 400
@@ -171,6 +171,12 @@ def delete():
     cases.delete_case(get_db(), g.case.id)
     forget(session)
     return render_template("deleted.html")
+
+
+def _open_case(case_id: str) -> None:
+    """This session now reaches the case: under a new id, never the one it had (`sessions.rotate`)."""
+    rotate(session)
+    session[CASE_ID] = case_id
 
 
 def _render_chat(question, turn=None, crisis=False):

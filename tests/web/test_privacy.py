@@ -4,7 +4,11 @@ import logging
 import re
 from pathlib import Path
 
+import pytest
+
 from intake.catalogue import load_catalogue
+
+from citizen_client import Citizen
 
 FREE_TEXT = "zebrafinkens hemmelige spørgsmål om pris"
 
@@ -109,3 +113,26 @@ def test_keys_and_database_are_readable_by_their_owner_only(app, citizen):
     files += list(instance.glob("indgang.sqlite3-*"))  # -wal and -shm while a connection is open
     for path in files:
         assert path.stat().st_mode & 0o777 == 0o600, path.name
+
+
+@pytest.mark.parametrize("how", ["new code", "code typed"])
+def test_a_planted_session_id_never_reaches_the_case(app, how):
+    # Given an attacker who starts a session and plants its id in the person's browser
+    attacker = Citizen(app.test_client())
+    attacker.current_question()
+    attacker.answer("age_band", "25_plus")
+    planted = attacker.client.get_cookie("indgang").value
+    person = Citizen(app.test_client())
+    person.client.set_cookie("indgang", planted)
+    # When the person gets a case in that browser (a new code, or typing an existing one)
+    person.finish_screening()
+    code = person.get_code()
+    if how == "code typed":
+        person.client.delete_cookie("indgang")
+        person.client.set_cookie("indgang", planted)
+        person.get("/code")
+        person.post("/code", {"code": code})
+    # Then the browser holds a new id, and the planted one opens no case
+    assert person.client.get_cookie("indgang").value != planted
+    assert person.get("/status").status_code == 200
+    assert attacker.get("/status").status_code == 302
