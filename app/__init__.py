@@ -33,6 +33,10 @@ from store.connection import migrate
 from store.sealing import Vault
 
 
+#: The largest request body accepted (the longest form is a chat answer of at most 500 characters).
+MAX_REQUEST_BYTES = 64 * 1024
+
+
 def create_app(test_config: dict | None = None, settings: Settings | None = None, clock: Clock | None = None) -> Flask:
     """Build the app. `settings` replaces the TOML configuration; `test_config` sets Flask keys;
     `clock` replaces the system clock (tests).
@@ -46,6 +50,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
         DATABASE=str(Path(app.instance_path) / "indgang.sqlite3"),
         SESSION_COOKIE_NAME="indgang",
         WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         ARGON2_TIME_COST=3,
         ARGON2_MEMORY_COST=65536,
         ARGON2_PARALLELISM=4,

@@ -6,6 +6,13 @@ from gunicorn.glogging import Logger
 
 bind = "127.0.0.1:5000"
 workers = 2
+# Threads, so that a few slow or stalled clients cannot hold every worker (a sync worker serves
+# one connection at a time); a stalled request is dropped after `timeout` seconds. In production
+# the TLS reverse proxy buffers requests as well.
+worker_class = "gthread"
+threads = 8
+timeout = 30
+keepalive = 5
 preload_app = True
 accesslog = "-"
 # Method, path without query string, status, size and duration: no address, no referrer, no agent.

@@ -118,6 +118,11 @@ def install_security(app: Flask) -> None:
         return render_template("error.html", title=gettext("That did not work"),
                                message=gettext("This page cannot be used that way.")), 405
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_template("error.html", title=gettext("That was too much at once"),
+                               message=gettext("What you sent was larger than this service accepts. Nothing you answered before is lost: go back and send less.")), 413
+
     @app.errorhandler(500)
     def server_error(_error):
         return render_template("error.html", title=gettext("Something went wrong"),
