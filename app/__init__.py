@@ -32,7 +32,6 @@ from intake.eligibility import REASONS
 from store.connection import migrate
 from store.sealing import Vault
 
-
 #: The largest request body accepted (the longest form is a chat answer of at most 500 characters).
 MAX_REQUEST_BYTES = 64 * 1024
 

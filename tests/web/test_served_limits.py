@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from urllib.parse import urlsplit
 
 import pytest
+
 from served import direct
 
 STALLED_CLIENTS = 6
