@@ -125,6 +125,7 @@ def settings_from_dict(data: dict) -> Settings:
         ),
     )
     _check_providers_law(settings)
+    _check_no_demo_in_production(settings)
     return settings
 
 
@@ -234,6 +235,15 @@ def _opening_hours(raw: dict, name: str) -> dict[str, tuple[str, ...]]:
         ):
             raise InvalidConfig(f"{name}.{day} is {spans!r}: expected a list such as [\"09:00-15:00\"]")
     return {day: tuple(spans) for day, spans in raw.items()}
+
+
+def _check_no_demo_in_production(settings: Settings) -> None:
+    """Demo accounts have a public password: they never run where the site is served over TLS."""
+    if settings.demo and settings.secure_cookies:
+        raise InvalidConfig(
+            "demo is true while secure_cookies is true: demo accounts (password \"demo\") must never run in "
+            "production; set demo = false"
+        )
 
 
 def _check_providers_law(settings: Settings) -> None:

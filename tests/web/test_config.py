@@ -99,3 +99,12 @@ def test_start_up_refuses_a_bad_config(tmp_path, monkeypatch, default):
     with pytest.raises(InvalidConfig, match=r"§ 101a stk\. 2"):
         create_app()
 
+
+
+def test_demo_accounts_are_refused_together_with_tls_cookies(default):
+    default.update(demo=True, secure_cookies=True)
+    with pytest.raises(InvalidConfig) as refused:
+        settings_from_dict(default)
+    assert "demo" in str(refused.value) and "secure_cookies" in str(refused.value)
+    default.update(demo=False)
+    assert settings_from_dict(default).secure_cookies is True
