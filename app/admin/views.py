@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import DateRange, Length, NumberRange, Optional
 
 from accounts import accounts
 from accounts import audit as audit_log
@@ -20,15 +20,21 @@ from common.clock import COPENHAGEN
 from stats import monthly
 
 
+#: Dates the audit filter accepts: wider than any audit log, narrow enough that a day's start in
+#: Copenhagen and the day after are representable.
+FILTER_DATES = DateRange(min=dt.date(2000, 1, 1), max=dt.date(2999, 12, 31),
+                         message=_l("Choose a date from the year 2000 on."))
+
+
 class AuditFilterForm(Form):
     """The audit log's filters, read from the query string."""
 
     username = StringField(_l("Username"), validators=[Optional(), Length(max=100)])
     referral = StringField(_l("Referral number"), validators=[Optional(), Length(max=40)])
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
-    since = DateField(_l("From (date)"), validators=[Optional()])
-    until = DateField(_l("To (date, included)"), validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    since = DateField(_l("From (date)"), validators=[Optional(), FILTER_DATES])
+    until = DateField(_l("To (date, included)"), validators=[Optional(), FILTER_DATES])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=1_000_000)])
 
 
 @bp.get("/")
