@@ -19,7 +19,6 @@ from app.forms import Form
 from common.clock import COPENHAGEN
 from stats import monthly
 
-
 #: Dates the audit filter accepts: wider than any audit log, narrow enough that a day's start in
 #: Copenhagen and the day after are representable.
 FILTER_DATES = DateRange(min=dt.date(2000, 1, 1), max=dt.date(2999, 12, 31),
