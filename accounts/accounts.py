@@ -17,7 +17,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from store.sealing import Vault
+from store.sealing import OLD_SEAL_SQL, Vault
 from store.times import parse_stamp, stamp
 from store.transaction import transaction
 
@@ -321,6 +321,15 @@ def enable_totp(
     if step is None:
         raise WrongTotpCode("the code does not match")
     _update(db, username, {"totp_secret": vault.seal(secret), "totp_last_step": step})
+
+
+def reseal_totp_secrets(db: sqlite_utils.Database, vault: Vault) -> int:
+    """Re-seal TOTP secrets sealed by an earlier version; returns how many."""
+    rows = list(db.query(f"select username, totp_secret from accounts where {OLD_SEAL_SQL.format(column='totp_secret')}"))
+    for row in rows:
+        db.execute("update accounts set totp_secret = ? where username = ?",
+                   [vault.seal(vault.open(row["totp_secret"])), row["username"]])
+    return len(rows)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from app.config import Settings, load_settings
 from app.context import close_db
 from app.i18n import install_i18n
 from app.keys import load_key
-from app.maintenance import install_maintenance
+from app.maintenance import install_maintenance, reseal_old_values
 from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     )
     _install_keys(app)
     migrate(app.config["DATABASE"])
+    reseal_old_values(app)
     app.teardown_appcontext(close_db)
     install_security(app)
     install_i18n(app)

@@ -19,7 +19,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from app.context import get_db, now
-from store.sealing import InvalidToken
+from store.sealing import OLD_SEAL_SQL, InvalidToken
 from store.times import stamp
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -117,6 +117,20 @@ def forget(session: ServerSession) -> None:
         get_db().execute("delete from sessions where id_digest = ?", [_digest(session.session_id)])
     session.session_id = None
     session.clear()
+
+
+def reseal(db, vault) -> int:
+    """Re-seal sessions sealed by an earlier version (whose tokens told the second of the last
+    request); returns how many."""
+    rows = list(db.query(f"select id_digest, data from sessions where {OLD_SEAL_SQL.format(column='data')}"))
+    for row in rows:
+        try:
+            data = vault.seal(vault.open(row["data"]))
+        except InvalidToken:
+            db.execute("delete from sessions where id_digest = ?", [row["id_digest"]])
+            continue
+        db.execute("update sessions set data = ? where id_digest = ?", [data, row["id_digest"]])
+    return len(rows)
 
 
 def delete_expired(db, moment: dt.datetime, lifetime: dt.timedelta) -> int:

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from intake import codes
 from intake.eligibility import Assessment
-from store.sealing import Vault
+from store.sealing import OLD_SEAL_SQL, Vault
 from store.times import day, parse_day
 
 REFERRAL_PREFIX = "R-"
@@ -124,3 +124,12 @@ def case_id_for_referral(db: sqlite_utils.Database, referral_number: str) -> str
     """The case behind a referral number (what staff and providers use), or None."""
     row = next(db.query("select id from cases where referral_number = ?", [referral_number]), None)
     return row["id"] if row else None
+
+
+def reseal(db: sqlite_utils.Database, vault: Vault) -> int:
+    """Re-seal screenings sealed by an earlier version (their tokens told the second they were
+    written); returns how many."""
+    rows = list(db.query(f"select id, screening from cases where {OLD_SEAL_SQL.format(column='screening')}"))
+    for row in rows:
+        db.execute("update cases set screening = ? where id = ?", [vault.seal(vault.open(row["screening"])), row["id"]])
+    return len(rows)

@@ -1,24 +1,61 @@
-"""Encryption at rest for answers, session state and TOTP secrets (Fernet: AES-128-CBC with
-HMAC-SHA256). The key lives outside the database (`app.keys`), so a copy of the file alone
-reveals nothing sealed."""
+"""Encryption at rest for answers, session state and TOTP secrets.
 
+A sealed value is `v2.` + base64url(nonce ‖ AES-256-GCM ciphertext and tag), under a key derived
+(HKDF-SHA256) from the data key kept outside the database (`app.keys`). Unlike a Fernet token,
+it carries no creation time in plain text: without the key, a copy of the database file tells
+nothing about when a value was sealed (DESIGN.md: a citizen's times are days, not seconds).
+Values sealed by earlier versions (Fernet) still open, and are re-sealed at start-up by the
+owner of each sealed column (`needs_resealing`).
+"""
+
+import base64
+import binascii
 import json
+import os
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+VERSION = "v2."
+NONCE_BYTES = 12
 
 
 class Vault:
-    """Seals plain data (JSON-able) into a token and opens it again; the key never leaves."""
+    """Seals plain data (JSON-able) into a text token and opens it again; the key never leaves."""
 
     def __init__(self, key: str | bytes):
-        self._fernet = Fernet(key)
+        self._fernet = Fernet(key)  # opens values sealed before v2
+        raw = base64.urlsafe_b64decode(key)
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"indgang sealing v2").derive(raw)
+        self._aead = AESGCM(derived)
 
     def seal(self, data) -> str:
-        return self._fernet.encrypt(json.dumps(data, separators=(",", ":")).encode()).decode()
+        nonce = os.urandom(NONCE_BYTES)
+        plain = json.dumps(data, separators=(",", ":")).encode()
+        return VERSION + base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, plain, None)).decode()
 
     def open(self, token: str):
-        """The data sealed in `token`; raises `InvalidToken` when it was sealed with another key."""
-        return json.loads(self._fernet.decrypt(token.encode()))
+        """The data sealed in `token`; raises `InvalidToken` when it was sealed with another key
+        or altered."""
+        if not token.startswith(VERSION):
+            return json.loads(self._fernet.decrypt(token.encode()))
+        try:
+            sealed = base64.urlsafe_b64decode(token[len(VERSION):].encode())
+            plain = self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], None)
+        except (InvalidTag, binascii.Error, ValueError):
+            raise InvalidToken from None
+        return json.loads(plain)
 
 
-__all__ = ["Vault", "InvalidToken"]
+def needs_resealing(token: str | None) -> bool:
+    """Whether a stored value was sealed by an earlier version (and tells when it was sealed)."""
+    return token is not None and not token.startswith(VERSION)
+
+
+#: SQL condition for a column holding a value of an earlier version.
+OLD_SEAL_SQL = "{column} is not null and {column} not like 'v2.%'"
+
+__all__ = ["Vault", "InvalidToken", "needs_resealing", "OLD_SEAL_SQL"]
