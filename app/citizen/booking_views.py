@@ -2,7 +2,7 @@
 
 import contextlib
 
-from flask import Response, abort, g, redirect, render_template, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from app.citizen.blueprint import bp, case_required
@@ -72,10 +72,12 @@ def booking_ics():
     texts = {
         "title": gettext("Appointment"),
         "call": gettext("Call {phone} at the time and give your code."),
+        "call_plain": gettext("Call at the time and give your code."),
         "alarm": gettext("Appointment in two hours"),
     }
     provider = settings().provider(booking.provider_id)
-    body = booking_calendar(booking, provider, texts, now())
+    with_place = request.args.get("place") == "1"  # the person's choice, on the status page
+    body = booking_calendar(booking, provider, texts, now(), with_place=with_place)
     return Response(
         body,
         mimetype="text/calendar",

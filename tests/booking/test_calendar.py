@@ -18,6 +18,7 @@ TEXTS = {
         {
             "title": "Appointment",
             "call": "Call {phone} at the time and give your code.",
+            "call_plain": "Call at the time and give your code.",
             "alarm": "Appointment in two hours",
         },
         "code",
@@ -26,6 +27,7 @@ TEXTS = {
         {
             "title": "Aftale",
             "call": "Ring til {phone} på tidspunktet og oplys din kode.",
+            "call_plain": "Ring på tidspunktet og oplys din kode.",
             "alarm": "Aftale om to timer",
         },
         "kode",
@@ -52,8 +54,8 @@ def a_booking(mode: str) -> Booking:
     )
 
 
-def ics(mode: str, language: str = "en") -> bytes:
-    return booking_calendar(a_booking(mode), PROVIDER, TEXTS[language][0], NOW)
+def ics(mode: str, language: str = "en", with_place: bool = True) -> bytes:
+    return booking_calendar(a_booking(mode), PROVIDER, TEXTS[language][0], NOW, with_place=with_place)
 
 
 def the_event(body: bytes):
@@ -121,3 +123,21 @@ def test_nothing_in_the_file_reveals_what_the_appointment_is_for(mode, language)
 
     assert [word for word in REVEALING_WORDS if word in text] == []
     assert PROVIDER.name.lower() not in text
+
+
+@pytest.mark.parametrize("mode", [IN_PERSON, PHONE_IN])
+def test_without_the_place_the_entry_names_no_address_and_no_number(mode):
+    body = unfolded(ics(mode, with_place=False))
+    event = the_event(ics(mode, with_place=False))
+
+    assert "LOCATION" not in event
+    assert PROVIDER.phone not in body and "Vestergade" not in body
+    if mode == PHONE_IN:
+        assert str(event["DESCRIPTION"]) == TEXTS["en"][0]["call_plain"]
+
+
+def test_the_uid_is_random_and_leads_back_to_no_booking():
+    uids = {str(the_event(ics(IN_PERSON))["UID"]) for _ in range(3)}
+
+    assert len(uids) == 3
+    assert not any(a_booking(IN_PERSON).id in uid for uid in uids)

@@ -84,7 +84,11 @@ def test_move_then_cancel(booked_case, app):
 def test_ics_is_neutral_and_has_an_alarm(booked_case):
     slot = slots_at(booked_case, "laenke-hvidovre")[0]
     booked_case.post("/book", {"slot": slot, "mode": "in_person"})
-    response = booked_case.client.get("/booking.ics")
+    booked_case.get("/status")
+    assert 'href="/booking.ics"' in booked_case.page and 'href="/booking.ics?place=1"' in booked_case.page
+    [plain] = Calendar.from_ical(booked_case.client.get("/booking.ics").data).walk("VEVENT")
+    assert "LOCATION" not in plain  # the place goes in only when the person chooses it
+    response = booked_case.client.get("/booking.ics?place=1")
     assert response.mimetype == "text/calendar"
     calendar = Calendar.from_ical(response.data)
     [event] = calendar.walk("VEVENT")
