@@ -7,6 +7,7 @@ carries it keeps it in the person's (server-side) session, and from then on it n
 address. Nothing about the choice is stored before that, and no cookie is set.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, request, session, url_for
@@ -17,6 +18,9 @@ from app.session_keys import LANGUAGE
 LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
 QUERY_KEY = "lang"
+#: Scores are shown to two decimals (DESIGN.md) and kept to four (intake.eligibility).
+SCORE_DECIMALS = 2
+KEPT_DECIMALS = 4
 
 
 def _language_in_address() -> str | None:
@@ -41,6 +45,24 @@ def language_link(language: str) -> str:
 def translate(message: str, params: dict | None = None) -> str:
     """Translate a msgid that came from a domain package (marked there with N_)."""
     return gettext(message, **(params or {}))
+
+
+def shown_score(score: float, limit: float) -> Decimal:
+    """`score` rounded half away from zero to two decimals, or to as many more (up to the four it
+    is kept to) as it takes not to look equal to `limit` when it is not: 0.302 beside "above
+    0.30" is shown as 0.302, never 0.30; 0.305 as 0.31."""
+    exact, bound = Decimal(str(score)), Decimal(str(limit))
+    for places in range(SCORE_DECIMALS, KEPT_DECIMALS + 1):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if shown != bound or exact == bound:
+            break
+    return shown
+
+
+def format_score(score: float, limit: float) -> str:
+    """A composite or combined score for a page, in the page's language, by `shown_score`."""
+    shown = shown_score(score, limit)
+    return format_decimal(shown, format="0." + "0" * -shown.as_tuple().exponent)
 
 
 def install_i18n(app: Flask) -> None:
@@ -72,4 +94,5 @@ def install_i18n(app: Flask) -> None:
         format_datetime=format_datetime,
         format_time=format_time,
         format_decimal=format_decimal,
+        format_score=format_score,
     )

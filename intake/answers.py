@@ -7,6 +7,7 @@ translates them with their parameters.
 import re
 import unicodedata
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 
 from common.text import N_
 from intake.catalogue import Option, Question
@@ -32,6 +33,13 @@ NUMBER_FILLER_WORDS = {
     "dag", "dage", "day", "days", "kr", "kroner", "dkk", "ca", "cirka", "omkring", "about",
     "around", "maybe", "maske", "måske", "i", "alt", "in", "total",
 }
+#: "kr.", "kr", "kroner" or "DKK" before or after an amount, and the ",-" of "1500,-".
+KRONER_WORDS = re.compile(r"^\s*(?:kr\.?|dkk)\s*|\s*(?:kr\.?|kroner|dkk)\s*$|,-\s*$", re.IGNORECASE)
+#: Whole kroner with "." or a space between thousands, then at most two digits of øre after ",".
+DANISH_AMOUNT = re.compile(r"(?P<kroner>\d{1,9}|\d{1,3}(?:[. \u00a0\u202f]\d{3}){1,3})(?:,(?P<ore>\d{1,2}))?")
+MINUS_SIGNS = ("-", "\u2212")
+#: One number in typed text, with its sign, its separators and a trailing ",-".
+NUMBER_IN_TEXT = re.compile(r"[-\u2212]?\s?\d(?:[\d., \u00a0\u202f]*\d)?(?:,-)?")
 NONE_CHOSEN_WORDS = ZERO_WORDS | NO_WORDS | {"ingen af dem", "none of these", "nobody", "ingen af disse"}
 
 
@@ -66,7 +74,7 @@ def interpret_typed(
     if not words:
         return None
     if question.kind == "number":
-        return _typed_number(question, words)
+        return _typed_number(question, text)
     if question.kind == "multi":
         return _typed_multi(options, text, translate)
     return _typed_choice(options, words, translate)
@@ -81,17 +89,40 @@ def normalise(text: str) -> str:
 
 def _parse_number(question: Question, raw: str) -> int:
     low, high = question.number_range
-    raw = raw.strip().replace(" ", "").replace(".", "")
-    if not raw:
+    text = raw.strip()
+    if not text:
         raise InvalidAnswer(N_("Please write a number."))
-    if not re.fullmatch(r"\d{1,9}", raw):
-        raise InvalidAnswer(N_("Please write a whole number, using digits only."))
-    value = int(raw)
+    value = _kroner(text) if question.unit == "dkk" else _whole_number(question, text)
     if not low <= value <= high:
         raise InvalidAnswer(
             N_("Please write a number from %(low)s to %(high)s."), low=low, high=high
         )
     return value
+
+
+def _whole_number(question: Question, text: str) -> int:
+    """Digits only. "2.5", "2,5" and "1.0" are refused, never read as 25, 2 or 1: a day count
+    is whole (ASI-5 counts days), and guessing what a decimal meant would change the score."""
+    if re.fullmatch(r"\d+(?:[.,]\d+)+", text) and question.unit == "days":
+        raise InvalidAnswer(N_("Please write whole days, for example 2 or 3."))
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise InvalidAnswer(N_("Please write a whole number, using digits only."))
+    return int(text)
+
+
+def _kroner(text: str) -> int:
+    """An amount as Danes write it: "1500", "1.500", "1 500", "1.500,00", "1500 kr", "kr. 1500",
+    "1500,-". Øre are rounded to whole kroner. "1,500" (1.5 or 1500?) and "1.50" are ambiguous
+    and refused, as is a negative amount."""
+    text = KRONER_WORDS.sub("", text).strip()
+    negative = text[:1] in MINUS_SIGNS
+    match = DANISH_AMOUNT.fullmatch(text[1:].strip() if negative else text)
+    if not match:
+        raise InvalidAnswer(N_("Please write the amount in whole kroner, for example 1500 or 1.500."))
+    if negative:
+        raise InvalidAnswer(N_("Please write an amount of 0 kroner or more."))
+    kroner = Decimal(re.sub(r"\D", "", match["kroner"]) + "." + (match["ore"] or "0"))
+    return int(kroner.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _parse_choice(options: tuple[Option, ...], raw: str | None):
@@ -112,14 +143,17 @@ def _parse_multi(options: tuple[Option, ...], values: list[str]) -> list:
     return [known[value] for value in values]
 
 
-def _typed_number(question: Question, words: str):
+def _typed_number(question: Question, text: str):
+    """One number among filler words ("ca. 1.500 kr", "12 dage"), "aldrig" or "hver dag"; a
+    sentence with other words ("hvad hvis jeg er 16") is not an answer."""
     low, high = question.number_range
+    words = normalise(text)
     if words in ZERO_WORDS:
         return 0
     if question.unit == "days" and words in EVERY_DAY_WORDS:
         return high
-    numbers = re.findall(r"\d+", words)
-    rest = set(re.sub(r"\d+", " ", words).split()) - NUMBER_FILLER_WORDS
+    numbers = NUMBER_IN_TEXT.findall(text)
+    rest = set(normalise(NUMBER_IN_TEXT.sub(" ", text)).split()) - NUMBER_FILLER_WORDS
     if len(numbers) != 1 or rest:
         return None
     return _parse_number(question, numbers[0])

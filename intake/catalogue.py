@@ -117,8 +117,7 @@ class Catalogue:
                 if value is not None:
                     items[question.item] = value * money_factor if question.unit == "dkk" else value
             elif question.derive == "flags":
-                chosen = set(answers.get(question.id, [])) if applies else set()
-                items.update({o.value: int(o.value in chosen) for o in question.options})
+                items.update(self._flag_items(question, answers, applies))
             elif question.derive == "relationship":
                 items.update(self._relationship_items(question, answers, applies))
         return items
@@ -129,11 +128,21 @@ class Catalogue:
         for question in self.questions:
             if question.item:
                 codes.add(question.item)
-            elif question.derive == "flags":
-                codes.update(option.value for option in question.options)
-            elif question.derive == "relationship":
-                codes.update(option.value for option in self.get(question.options_from).options)
+            elif question.derive in ("flags", "relationship"):
+                codes.update(option.value for option in self._all_options(question))
         return codes
+
+    def _all_options(self, question: Question) -> tuple[Option, ...]:
+        """Every option `question` can offer: its own, or all of the multi it draws from."""
+        return self.get(question.options_from).options if question.options_from else question.options
+
+    def _flag_items(self, question: Question, answers: dict, applies: bool) -> dict:
+        """Each option is an item, 1 when ticked. A follow-up (options_from) counts a tick only
+        while the earlier multi still has it, so going back and unticking there takes it away."""
+        chosen = set(answers.get(question.id, [])) if applies else set()
+        if question.options_from:
+            chosen &= set(answers.get(question.options_from, []))
+        return {option.value: int(option.value in chosen) for option in self._all_options(question)}
 
     def _relationship_items(self, question: Question, answers: dict, applies: bool) -> dict:
         contact = set(answers.get(question.options_from, []))
@@ -213,5 +222,15 @@ def _check_question(question: Question, catalogue: Catalogue) -> None:
         problem = "a conditional question with an item needs skip_value"
     elif question.kind == "multi" and not question.none_label:
         problem = "a multi needs none_label"
+    elif question.options_from and not _earlier_multi(question.options_from, question, catalogue):
+        problem = "options_from must name an earlier multi"
+    elif set(question.crisis_if_chosen) - {option.value for option in question.options}:
+        problem = "crisis_if_chosen must name options the question offers"
     if problem:
         raise CatalogueError(f"question {question.id}: {problem}")
+
+
+def _earlier_multi(source_id: str, question: Question, catalogue: Catalogue) -> bool:
+    source = catalogue.get(source_id)
+    order = catalogue.questions
+    return source is not None and source.kind == "multi" and order.index(source) < order.index(question)

@@ -90,9 +90,35 @@ def test_nobody_in_contact_means_all_no_contact(catalogue):
     assert {items[item] for item in RELATIONSHIP_ITEMS} == {"N"}
 
 
-def test_feelings_set_flags(catalogue):
-    items = catalogue.asi_items(answers(feelings=["P4", "P9"]), 1)
-    assert items["P4"] == 1 and items["P9"] == 1 and items["P5"] == 0
+def test_psychiatric_flags_count_only_what_was_not_from_alcohol_or_drugs(catalogue):
+    # Given depression, anxiety and suicidal thoughts, of which only the anxiety went on apart
+    # from alcohol or drugs (ASI-5's condition for P4-P10)
+    given = answers(feelings=["P4", "P5", "P9"], feelings_not_from_substances=["P5"])
+    # Then only the anxiety is a psychiatric flag
+    items = catalogue.asi_items(given, 1)
+    assert items["P5"] == 1
+    assert items["P4"] == 0 and items["P9"] == 0 and items["P6"] == 0
+
+
+def test_the_condition_is_asked_only_about_what_was_ticked(catalogue):
+    given = answers(feelings=["P4", "P10"])
+    question = catalogue.next_question(given)
+    assert question.id == "feelings_not_from_substances"
+    assert [option.value for option in catalogue.options_for(question, given, SERVED)] == ["P4", "P10"]
+    assert not catalogue.applies(question, answers(feelings=[]))
+
+
+def test_a_tick_no_longer_in_feelings_does_not_count(catalogue):
+    # Given P4 was confirmed, and then the person went back and unticked it in feelings
+    given = answers(feelings=["P5"], feelings_not_from_substances=["P4", "P5"])
+    items = catalogue.asi_items(given, 1)
+    assert items["P4"] == 0 and items["P5"] == 1
+
+
+def test_prescribed_medicine_has_no_condition(catalogue):
+    assert catalogue.get("P11").item == "P11"
+    assert catalogue.asi_items(answers(P11=1), 1)["P11"] == 1
+    assert "P11" not in [option.value for option in catalogue.get("feelings").options]
 
 
 def test_follow_ups_only_for_what_was_chosen(catalogue):
@@ -144,9 +170,32 @@ def test_problem_options_are_the_people_in_contact(catalogue):
     assert [option.value for option in options] == ["F19", "F24"]
 
 
-def test_suicidal_thoughts_or_attempt_is_a_crisis(catalogue):
+def test_suicidal_thoughts_or_attempt_is_a_crisis_whatever_the_cause(catalogue):
+    # Safety first: the crisis is on the question asked before the cause
     feelings = catalogue.get("feelings")
+    assert catalogue.next_question(answers(feelings=["P9"])).id == "feelings_not_from_substances"
     assert catalogue.crisis_in_answer(feelings, ["P9"])
     assert catalogue.crisis_in_answer(feelings, ["P4", "P10"])
     assert not catalogue.crisis_in_answer(feelings, ["P4", "P5"])
     assert not catalogue.crisis_in_answer(catalogue.get("D10"), 30)
+
+
+def test_a_crisis_option_the_question_does_not_offer_is_refused(catalogue):
+    from dataclasses import replace
+
+    feelings = catalogue.get("feelings")
+    renamed = replace(feelings, crisis_if_chosen=("P9", "P99"))
+    broken = replace(catalogue, questions=tuple(renamed if q is feelings else q for q in catalogue.questions))
+    with pytest.raises(CatalogueError, match="crisis_if_chosen"):
+        _check(broken)
+
+
+def test_options_from_a_later_question_is_refused(catalogue):
+    from dataclasses import replace
+
+    follow_up = catalogue.get("feelings_not_from_substances")
+    moved = tuple(q for q in catalogue.questions if q is not follow_up)
+    index = moved.index(catalogue.get("feelings"))
+    broken = replace(catalogue, questions=moved[:index] + (follow_up,) + moved[index:])
+    with pytest.raises(CatalogueError, match="options_from"):
+        _check(broken)

@@ -42,6 +42,7 @@ def test_button_answer_is_recorded_without_changing_the_input():
         ("D1", "ca. 12 dage", 12),
         ("D1", "hver dag", 30),
         ("E17", "0 kr", 0),
+        ("E17", "ca. 1.500 kr", 1500),
         ("age_band", "25 or older", "25_plus"),
         ("D29", "slightly", 1),
     ],
@@ -59,6 +60,12 @@ def test_typed_label_in_the_persons_language():
     assert turn("substances", text="hash og kokain", given=given).answers["substances"] == ["D10", "D8"]
     assert turn("substances", text="ingen", given=given).answers["substances"] == []
     assert turn("family_contact", text="din mor, nære venner", given=given).answers["family_contact"] == ["F18", "F24"]
+
+
+def test_typed_decimal_days_are_invalid_not_reread():
+    result = turn("D1", text="2,5 dage", given=answers())
+    assert result.kind == INVALID and "whole days" in result.message
+    assert result.answers == answers()
 
 
 def test_typed_number_out_of_range_is_invalid():
@@ -97,6 +104,22 @@ def test_yes_to_suicidal_thoughts_answers_and_flags_crisis():
     assert result.answers["feelings"] == ["P4", "P9"]
 
 
+def test_suicidal_thoughts_from_drugs_still_a_crisis_but_asked_apart():
+    # Given suicidal thoughts ticked: emergency help at once, whatever the cause
+    given = answers(feelings=["P9"])
+    assert turn("feelings", ["P9"], given=answers()).crisis
+    # When the person says they came only from the drugs
+    result = turn("feelings_not_from_substances", none=True, given=given)
+    # Then the answer is taken, and no second alarm follows
+    assert result.kind == ANSWERED and not result.crisis
+    assert result.answers["feelings_not_from_substances"] == []
+
+
+def test_the_condition_offers_only_what_was_ticked():
+    result = turn("feelings_not_from_substances", ["P6"], given=answers(feelings=["P4"]))
+    assert result.kind == INVALID and "among the answers" in result.message
+
+
 @pytest.mark.parametrize(
     "question_id, values, message_part",
     [
@@ -105,6 +128,9 @@ def test_yes_to_suicidal_thoughts_answers_and_flags_crisis():
         ("D1", ["two"], "whole number"),
         ("D1", [""], "write a number"),
         ("D1", ["9" * 12], "whole number"),
+        ("D1", ["2.5"], "whole days"),  # never 25
+        ("E17", ["1,500"], "whole kroner"),  # 1.5 or 1500?
+        ("E17", ["-500 kr"], "0 kroner or more"),
         ("other_support", ["2"], "choose one"),
         ("other_support", [], "choose one"),
         ("other_support", ["1", "0"], "choose one"),

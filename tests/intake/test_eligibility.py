@@ -100,3 +100,19 @@ def test_under_18():
     result = screen(load_catalogue(), {"age_band": "under_18"}, SERVED, LIMIT, 0.15)
     assert result.outcome == UNDER_18
     assert result.scores is None and result.combined is None
+
+
+def test_symptoms_only_from_alcohol_or_drugs_leave_the_psychiatric_composite_alone():
+    # Given the same person twice: once with depression, anxiety and hallucinations that came
+    # only from the drugs, once with none at all
+    catalogue = load_catalogue()
+    drug_induced = answers(feelings=["P4", "P5", "P6"], feelings_not_from_substances=[])
+    induced = screen(catalogue, drug_induced, SERVED, LIMIT, 0.15)
+    plain = screen(catalogue, FITTING_ANSWERS, SERVED, LIMIT, 0.15)
+    # Then the psychiatric composite is the same (ASI-5 counts only what was not a direct
+    # result of alcohol or drug use)
+    assert induced.scores["psychiatric"] == plain.scores["psychiatric"]
+    # And the same symptoms apart from the drugs raise it by 3/11
+    apart = screen(catalogue, answers(feelings=["P4", "P5", "P6"], feelings_not_from_substances=["P4", "P5", "P6"]),
+                   SERVED, LIMIT, 0.15)
+    assert apart.scores["psychiatric"] == pytest.approx(plain.scores["psychiatric"] + 3 / 11, abs=1e-4)
