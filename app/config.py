@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from booking.providers import AGE_BANDS, MEETING_MODES, Provider
+from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -63,7 +64,6 @@ class Settings:
     municipality_name: str
     served_municipalities: tuple[str, ...]
     guarantee_days: int
-    hold_hours: int
     burden_limit: float
     money_factor: float
     chat_retention_hours: int
@@ -74,6 +74,7 @@ class Settings:
     providers: tuple[Provider, ...]
     staff: StaffSettings = StaffSettings()
     course: CourseSettings = CourseSettings()
+    booking: BookingRules = BookingRules()
 
     def provider(self, provider_id: str) -> Provider | None:
         return next((p for p in self.providers if p.id == provider_id), None)
@@ -104,7 +105,6 @@ def settings_from_dict(data: dict) -> Settings:
         municipality_name=fields.get("municipality.name", str),
         served_municipalities=tuple(fields.get("municipality.served", list, check=_non_empty_strings, expected="a non-empty list of names")),
         guarantee_days=fields.get("guarantee.days", int, check=lambda v: 1 <= v <= 60, expected="a whole number of days from 1 to 60"),
-        hold_hours=fields.get("booking.hold_hours", int, default=48, check=lambda v: 1 <= v <= 168, expected="hours from 1 to 168"),
         burden_limit=float(fields.get("screening.burden_limit", (int, float), check=lambda v: 0 < v < 1, expected="a number between 0 and 1")),
         money_factor=float(fields.get("screening.money_factor", (int, float), check=lambda v: v > 0, expected="a positive number")),
         chat_retention_hours=fields.get("retention.chat_hours", int, check=lambda v: 1 <= v <= 48, expected="hours from 1 to 48"),
@@ -123,6 +123,7 @@ def settings_from_dict(data: dict) -> Settings:
             passive_after_days=fields.get("course.passive_after_days", int, default=21, check=lambda v: 1 <= v <= 90, expected="days from 1 to 90"),
             self_visitation_per_year=fields.get("course.self_visitation_per_year", int, default=5, check=lambda v: 0 <= v <= 100, expected="a number of courses from 0 to 100"),
         ),
+        booking=_booking_rules(fields),
     )
     _check_providers_law(settings)
     _check_no_demo_in_production(settings)
@@ -244,6 +245,22 @@ def _check_no_demo_in_production(settings: Settings) -> None:
             "demo is true while secure_cookies is true: demo accounts (password \"demo\") must never run in "
             "production; set demo = false"
         )
+
+
+def _booking_rules(fields: _Fields) -> BookingRules:
+    """`[booking]`; no notice only with automatic confirmation, since staff need a working day
+    to confirm a booking before its day begins (`booking.rules`)."""
+    rules = BookingRules(
+        hold_hours=fields.get("booking.hold_hours", int, default=48, check=lambda v: 1 <= v <= 168, expected="hours from 1 to 168"),
+        minimum_notice_working_days=fields.get("booking.minimum_notice_working_days", int, default=1, check=lambda v: 0 <= v <= 10, expected="working days from 0 to 10"),
+        confirmation=fields.get("booking.confirmation", str, default=STAFF, check=lambda v: v in CONFIRMATIONS, expected=f"one of {CONFIRMATIONS}"),
+    )
+    if rules.minimum_notice_working_days == 0 and not rules.confirmed_at_once:
+        raise InvalidConfig(
+            "booking.minimum_notice_working_days is 0: expected 1 or more while booking.confirmation is "
+            '"staff" (staff need a working day to confirm a booking)'
+        )
+    return rules
 
 
 def _check_providers_law(settings: Settings) -> None:

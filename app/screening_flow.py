@@ -134,5 +134,5 @@ def finish_screening(flow: ScreeningFlow, created_via: str = cases.WEB):
     )
     flow.discard()
     case = cases.load_case(get_db(), vault(), case_id)
-    for_case.review_guarantee(get_db(), case, config.providers, now(), config.guarantee_days)
+    for_case.review_guarantee(get_db(), case, config.providers, now(), config.guarantee_days, config.booking)
     return case, code

@@ -6,7 +6,8 @@ from wtforms.validators import Length
 
 from app.context import now, settings
 from app.forms import Form
-from booking import for_case
+from app.words import STAFF_SLOT_ERRORS
+from booking import bookings, for_case
 
 
 class SlotForm(Form):
@@ -22,4 +23,11 @@ class SlotForm(Form):
         config = settings()
         slot_id = (self.slot.data or "")[:80]
         mode = (self.mode.data or default_mode or "")[:20]
-        return for_case.chosen_slot(config.providers, case, slot_id, mode, now(), config.guarantee_days)
+        return for_case.chosen_slot(config.providers, case, slot_id, mode, now(), config.guarantee_days, config.booking)
+
+
+def staff_slot_error(error: Exception) -> str:
+    """What staff are told when the slot they chose for a case cannot be booked: a
+    `bookings.SlotTaken` or an `offers.SlotNotOffered` (by its reason)."""
+    reason = "taken" if isinstance(error, bookings.SlotTaken) else error.reason
+    return str(STAFF_SLOT_ERRORS.get(reason, STAFF_SLOT_ERRORS["other"]))

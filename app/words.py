@@ -4,7 +4,6 @@
 from flask_babel import lazy_gettext as _l
 
 from accounts import accounts
-from booking import bookings, offers
 from treatment import courses, self_visitation
 
 AREA_NAMES = {
@@ -70,11 +69,17 @@ NOT_OFFERED_MESSAGES = {
     "past": _l("That time has passed. Please choose a later time."),
     "age_band": _l("That place does not see people in your age group. Please choose one of the places shown."),
     "mode": _l("Please choose how you want to meet."),
+    "too_soon": _l("That time is too soon to book. The first times you can book are in the list."),
+    "after_deadline": _l("That time is after your treatment guarantee runs out, and there are free times before it. Please choose one of those."),
 }
-#: The same refusals, as staff see them when moving a booking.
+#: The same refusals as staff see them when they book for a caller or move a booking, by
+#: `offers.SlotNotOffered.reason` ("other" for the rest) and "taken" for `bookings.SlotTaken`
+#: (`app.slot_form.staff_slot_error`).
 STAFF_SLOT_ERRORS = {
-    offers.SlotNotOffered: _l("That time cannot be booked. Choose one from the list."),
-    bookings.SlotTaken: _l("Somebody took that time a moment ago. Choose another."),
+    "after_deadline": _l("That time is after the treatment guarantee, and there are free times before it. Choose one of those."),
+    "too_soon": _l("That time is too soon to book. Choose one from the list."),
+    "taken": _l("Somebody took that time a moment ago. Choose another."),
+    "other": _l("That time cannot be booked. Choose one from the list."),
 }
 #: What a staff action found instead of the state it needed.
 BOOKING_STATE_FOUND = {

@@ -3,7 +3,8 @@
 Two people can never hold the same slot: the database keeps one active booking per provider and
 start time, and one per case (unique partial indexes), and every check-then-write runs inside
 one `BEGIN IMMEDIATE` transaction. A pending booking holds its slot until staff act on it or it
-expires (never later than the slot itself).
+expires (never past the start of the conversation's day). With automatic confirmation
+(`booking.rules`) a booking is confirmed as it is made, and holds nothing.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from booking.slots import Slot
-from common.clock import COPENHAGEN
+from common.clock import COPENHAGEN, day_start
 from store.times import parse_stamp, stamp
 from store.transaction import transaction
 
@@ -104,35 +105,43 @@ def expire_pending(db, now: dt.datetime) -> int:
 
 
 def hold_until(slot: Slot, now: dt.datetime, hold_hours: int) -> dt.datetime:
-    return min(now + dt.timedelta(hours=hold_hours), slot.starts_at)
+    """When a pending booking made at `now` lets go of `slot`: after `hold_hours`, and at the
+    latest at midnight before the conversation's day, so that a booking staff have not
+    confirmed is released while the person can still see it on their status page before
+    setting out (`booking.rules`)."""
+    return min(now + dt.timedelta(hours=hold_hours), day_start(slot.local_start.date()))
 
 
-def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int) -> Booking:
-    """Create a pending booking for `slot`; raises `SlotTaken` or `AlreadyBooked`."""
+def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int, *,
+         confirmed: bool = False) -> Booking:
+    """Create a pending booking for `slot`, or a confirmed one when `confirmed` (automatic
+    confirmation); raises `SlotTaken` or `AlreadyBooked`."""
     with transaction(db):
         expire_pending(db, now)
         if _active_row(db, case_id) is not None:
             raise AlreadyBooked(case_id)
-        booking_id = _insert(db, case_id, slot, mode, now, hold_hours)
+        booking_id = _insert(db, case_id, slot, mode, now, hold_hours, confirmed)
         return get_booking(db, booking_id)
 
 
-def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int) -> Booking:
+def move(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int, *,
+         confirmed: bool = False) -> Booking:
     """Move the case's booking to `slot` in one swap: the old slot is released only if the new
     one is taken. A pending booking keeps its row; a confirmed one becomes *moved* and a new
-    pending booking asks staff to confirm the new time."""
+    booking takes the new time. The new time is pending for staff to confirm, or confirmed at
+    once when `confirmed` (automatic confirmation)."""
     with transaction(db):
         expire_pending(db, now)
         current = _active_row(db, case_id)
         if current is None:
             raise NoActiveBooking(case_id)
         if current["state"] == PENDING:
-            _update_slot(db, current["id"], slot, mode, now, hold_hours)
+            _update_slot(db, current["id"], slot, mode, now, hold_hours, confirmed)
             booking_id = current["id"]
         else:
             check_transition(current["state"], MOVED)
             _set_state(db, current["id"], MOVED)
-            booking_id = _insert(db, case_id, slot, mode, now, hold_hours, moved_from=current["id"])
+            booking_id = _insert(db, case_id, slot, mode, now, hold_hours, confirmed, moved_from=current["id"])
         return get_booking(db, booking_id)
 
 
@@ -216,8 +225,9 @@ def get_booking(db, booking_id: str) -> Booking:
     return _booking(row)
 
 
-def _insert(db, case_id, slot: Slot, mode, now, hold_hours, moved_from=None) -> str:
+def _insert(db, case_id, slot: Slot, mode, now, hold_hours, confirmed, moved_from=None) -> str:
     booking_id = secrets.token_hex(12)
+    state, held_until = _new_state(slot, now, hold_hours, confirmed)
     try:
         db["bookings"].insert(
             {
@@ -227,8 +237,8 @@ def _insert(db, case_id, slot: Slot, mode, now, hold_hours, moved_from=None) -> 
                 "starts_at": stamp(slot.starts_at),
                 "ends_at": stamp(slot.ends_at),
                 "mode": mode,
-                "state": PENDING,
-                "hold_until": stamp(hold_until(slot, now, hold_hours)),
+                "state": state,
+                "hold_until": held_until,
                 "moved_from": moved_from,
             }
         )
@@ -237,16 +247,23 @@ def _insert(db, case_id, slot: Slot, mode, now, hold_hours, moved_from=None) -> 
     return booking_id
 
 
-def _update_slot(db, booking_id, slot: Slot, mode, now, hold_hours) -> None:
+def _update_slot(db, booking_id, slot: Slot, mode, now, hold_hours, confirmed) -> None:
+    state, held_until = _new_state(slot, now, hold_hours, confirmed)
     try:
         db.execute(
-            "update bookings set provider_id = ?, starts_at = ?, ends_at = ?, mode = ?, hold_until = ?"
-            " where id = ?",
-            [slot.provider_id, stamp(slot.starts_at), stamp(slot.ends_at), mode,
-             stamp(hold_until(slot, now, hold_hours)), booking_id],
+            "update bookings set provider_id = ?, starts_at = ?, ends_at = ?, mode = ?, state = ?,"
+            " hold_until = ? where id = ?",
+            [slot.provider_id, stamp(slot.starts_at), stamp(slot.ends_at), mode, state, held_until, booking_id],
         )
     except sqlite3.IntegrityError as error:
         raise _taken_or_booked(error, booking_id) from None
+
+
+def _new_state(slot: Slot, now, hold_hours, confirmed) -> tuple[str, str | None]:
+    """(state, hold_until stamp) of a booking for `slot` made at `now`: confirmed holds nothing."""
+    if confirmed:
+        return CONFIRMED, None
+    return PENDING, stamp(hold_until(slot, now, hold_hours))
 
 
 def _taken_or_booked(error: sqlite3.IntegrityError, key: str) -> BookingError:

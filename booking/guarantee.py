@@ -9,7 +9,7 @@ still waiting for its conversation; the intake queue shows flagged cases first.
 import datetime as dt
 from dataclasses import dataclass
 
-from common.clock import COPENHAGEN, UTC
+from common.clock import day_start
 from store.transaction import transaction
 
 
@@ -28,8 +28,7 @@ class Guarantee:
     @property
     def deadline(self) -> dt.datetime:
         """The end of the last day (local midnight), as an aware UTC datetime."""
-        midnight = dt.datetime.combine(self.last_day + dt.timedelta(days=1), dt.time(0))
-        return midnight.replace(tzinfo=COPENHAGEN).astimezone(UTC)
+        return day_start(self.last_day + dt.timedelta(days=1))
 
     def kept_by(self, conversation_day: dt.date) -> bool:
         """Whether a conversation on this (Copenhagen) day keeps the guarantee."""

@@ -1,4 +1,5 @@
-"""What a case is offered: free slots of the providers that fit, up to the guarantee deadline.
+"""What a case is offered: free slots of the providers that fit, from the end of the minimum
+notice (`booking.rules.earliest_start`) up to the guarantee deadline.
 
 If no slot is free before the deadline, the offer says so honestly and offers the earliest slots
 after it (`booking.guarantee` marks such a case "at risk" for the intake queue).
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from booking.bookings import taken_starts
 from booking.providers import Provider
+from booking.rules import earliest_start
 from booking.slots import Slot, UnknownSlot, next_opening_hour, parse_slot_id, provider_slots, slot_of
 
 #: How far past the deadline to look for the earliest slots when none is free before it.
@@ -17,7 +19,8 @@ EARLIEST_AFTER_DEADLINE = 6
 
 
 class SlotNotOffered(ValueError):
-    """A slot the case may not book; `reason` says why (for the person's message)."""
+    """A slot the case may not book; `reason` says why (for the person's message): "unknown",
+    "past", "too_soon", "age_band" or "mode" here, "after_deadline" in `booking.for_case`."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -37,9 +40,10 @@ def free_slots(db, provider: Provider, start: dt.datetime, end: dt.datetime, now
     return [slot for slot in provider_slots(provider, start, end) if slot.starts_at not in taken]
 
 
-def offer(db, provider: Provider, deadline: dt.datetime, now: dt.datetime) -> Offer:
-    """The provider's free slots from the next hour to the deadline, or the earliest after it."""
-    start = next_opening_hour(now)
+def offer(db, provider: Provider, deadline: dt.datetime, now: dt.datetime, notice_working_days: int) -> Offer:
+    """The provider's free slots from the end of the notice to the deadline, or the earliest
+    after it."""
+    start = earliest_start(now, notice_working_days)
     slots = free_slots(db, provider, start, deadline, now)
     if slots:
         return Offer(provider, tuple(slots), deadline, True)
@@ -47,12 +51,15 @@ def offer(db, provider: Provider, deadline: dt.datetime, now: dt.datetime) -> Of
     return Offer(provider, tuple(later[:EARLIEST_AFTER_DEADLINE]), deadline, False)
 
 
-def chosen_slot(providers, slot_id: str, age_band: str | None, now: dt.datetime, deadline: dt.datetime) -> Slot:
-    """The slot a form named, checked: it exists, is not past nor beyond what is offered, and
-    its provider fits the person.
+def chosen_slot(
+    providers, slot_id: str, age_band: str | None, now: dt.datetime, deadline: dt.datetime, notice_working_days: int
+) -> Slot:
+    """The slot a form named, checked: it exists, is not past, not within the minimum notice nor
+    beyond what is offered, and its provider fits the person.
 
-    Raises `SlotNotOffered` with reason "unknown", "past" or "age_band"; whether it is free is
-    settled by the booking itself, inside its transaction.
+    Raises `SlotNotOffered` with reason "unknown", "past", "too_soon" or "age_band"; whether it
+    is free, and whether a slot after the deadline may be booked, is settled by the booking
+    itself, inside its transaction (`booking.for_case`).
     """
     try:
         provider_id, starts_at = parse_slot_id(slot_id)
@@ -66,6 +73,8 @@ def chosen_slot(providers, slot_id: str, age_band: str | None, now: dt.datetime,
         raise SlotNotOffered("unknown")
     if slot.starts_at < next_opening_hour(now):
         raise SlotNotOffered("past")
+    if slot.starts_at < earliest_start(now, notice_working_days):
+        raise SlotNotOffered("too_soon")
     if not provider.serves(age_band):
         raise SlotNotOffered("age_band")
     return slot

@@ -37,3 +37,8 @@ class FixedClock(Clock):
     def advance(self, **delta) -> None:
         """Move the clock on, e.g. `advance(days=2)`."""
         self.moment += dt.timedelta(**delta)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a Copenhagen day, as an aware UTC datetime."""
+    return dt.datetime.combine(day, dt.time(0)).replace(tzinfo=COPENHAGEN).astimezone(UTC)

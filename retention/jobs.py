@@ -1,7 +1,7 @@
 """The hourly job, and the claim that lets exactly one worker run it.
 
 `settings` is the app's configuration (`app.config.Settings`), read for its plain fields:
-`course`, `case_retention_days`, `providers` and `guarantee_days`.
+`course`, `case_retention_days`, `providers`, `guarantee_days` and `booking`.
 """
 
 import datetime as dt
@@ -47,4 +47,7 @@ def review_waiting_cases(db, vault: Vault, now: dt.datetime, settings) -> int:
     cases too); returns how many are at risk."""
     today = now.astimezone(COPENHAGEN).date()
     waiting = (cases.load_case(db, vault, case_id) for case_id in guarantee.waiting_case_ids(db, today, settings.guarantee_days))
-    return sum(for_case.review_guarantee(db, case, settings.providers, now, settings.guarantee_days) for case in waiting)
+    return sum(
+        for_case.review_guarantee(db, case, settings.providers, now, settings.guarantee_days, settings.booking)
+        for case in waiting
+    )

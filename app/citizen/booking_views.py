@@ -38,11 +38,9 @@ def book():
     config = settings()
     try:
         slot, mode = form.chosen(g.case)
-        if _active():
-            bookings.move(get_db(), g.case.id, slot, mode, now(), config.hold_hours)
-        else:
-            for_case.book_for_case(get_db(), g.case, slot, mode, now=now(), hold_hours=config.hold_hours,
-                                   guarantee_days=config.guarantee_days)
+        book_or_move = for_case.move_for_case if _active() else for_case.book_for_case
+        book_or_move(get_db(), g.case, slot, mode, now=now(), providers=config.providers, rules=config.booking,
+                     guarantee_days=config.guarantee_days)
     except offers.SlotNotOffered as error:
         return _slot_problem(form, str(NOT_OFFERED_MESSAGES[error.reason]), 400)
     except bookings.SlotTaken:
@@ -87,14 +85,15 @@ def booking_ics():
 
 def _render_providers(message=None, status=200):
     config = settings()
-    provider_offers = for_case.case_offers(get_db(), g.case, config.providers, now(), config.guarantee_days)
+    provider_offers = for_case.case_offers(get_db(), g.case, config.providers, now(), config.guarantee_days, config.booking)
     last_day = for_case.case_guarantee(g.case, config.guarantee_days).last_day
     return render_template("book_providers.html", offers=provider_offers, last_day=last_day, message=message), status
 
 
 def _render_slots(provider, message=None, status=200, wanted=None):
-    deadline = for_case.case_guarantee(g.case, settings().guarantee_days).deadline
-    offer = offers.offer(get_db(), provider, deadline, now())
+    config = settings()
+    deadline = for_case.case_guarantee(g.case, config.guarantee_days).deadline
+    offer = offers.offer(get_db(), provider, deadline, now(), config.booking.minimum_notice_working_days)
     nearest = _nearest(offer.slots, wanted) if wanted else ()
     return render_template(
         "book_slots.html",

@@ -9,9 +9,8 @@ from app.auth import login_required, record
 from app.context import get_db, now, settings
 from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import PHONE_CODE, PHONE_INTAKE
-from app.slot_form import SlotForm
+from app.slot_form import SlotForm, staff_slot_error
 from app.staff.blueprint import bp, case_or_404
-from app.words import STAFF_SLOT_ERRORS
 from booking import bookings, for_case, offers
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
@@ -94,7 +93,7 @@ def book_for_caller(referral_number):
         case=case,
         booking=None,
         action=url_for(".book_for_caller", referral_number=referral_number),
-        offers=for_case.case_offers(get_db(), case, config.providers, now(), config.guarantee_days),
+        offers=for_case.case_offers(get_db(), case, config.providers, now(), config.guarantee_days, config.booking),
     )
 
 
@@ -105,10 +104,10 @@ def book_for_caller_post(referral_number):
     config = settings()
     try:
         slot, mode = SlotForm().chosen(case)
-        for_case.book_for_case(get_db(), case, slot, mode, now=now(), hold_hours=config.hold_hours,
+        for_case.book_for_case(get_db(), case, slot, mode, now=now(), providers=config.providers, rules=config.booking,
                                guarantee_days=config.guarantee_days)
     except (offers.SlotNotOffered, bookings.SlotTaken) as error:
-        flash(str(STAFF_SLOT_ERRORS[type(error)]), "error")
+        flash(staff_slot_error(error), "error")
         return redirect(url_for(".book_for_caller", referral_number=referral_number))
     except bookings.AlreadyBooked:
         flash(gettext("This case already has a booking: move it instead."), "error")

@@ -8,9 +8,9 @@ from wtforms.validators import Length, Optional
 from app.auth import login_required, record
 from app.context import get_db, now, settings, today, vault
 from app.forms import Form
-from app.slot_form import SlotForm
+from app.slot_form import SlotForm, staff_slot_error
 from app.staff.blueprint import bp, case_or_404
-from app.words import BOOKING_STATE_FOUND, DECISION_FIELDS, DECLINE_REASONS, STAFF_SLOT_ERRORS
+from app.words import BOOKING_STATE_FOUND, DECISION_FIELDS, DECLINE_REASONS
 from booking import bookings, for_case, offers
 from booking.queue import intake_queue
 from intake.cases import load_case
@@ -87,7 +87,7 @@ def choose_new_slot(booking_id):
         booking=booking,
         case=case,
         action=url_for(".move", booking_id=booking_id),
-        offers=for_case.case_offers(get_db(), case, config.providers, now(), config.guarantee_days),
+        offers=for_case.case_offers(get_db(), case, config.providers, now(), config.guarantee_days, config.booking),
     )
 
 
@@ -95,11 +95,13 @@ def choose_new_slot(booking_id):
 @login_required("intake")
 def move(booking_id):
     booking, case = _booking_and_case(booking_id)
+    config = settings()
     try:
         slot, mode = SlotForm().chosen(case, default_mode=booking.mode)
-        bookings.move(get_db(), case.id, slot, mode, now(), settings().hold_hours)
+        for_case.move_for_case(get_db(), case, slot, mode, now=now(), providers=config.providers, rules=config.booking,
+                               guarantee_days=config.guarantee_days)
     except (offers.SlotNotOffered, bookings.SlotTaken) as error:
-        flash(str(STAFF_SLOT_ERRORS[type(error)]), "error")
+        flash(staff_slot_error(error), "error")
         return redirect(url_for(".choose_new_slot", booking_id=booking_id))
     except bookings.NoActiveBooking:
         flash(gettext("This booking is no longer active."), "error")

@@ -66,6 +66,7 @@ PATH_TO = {
 PROVIDER = make_provider()
 DEADLINE = Guarantee(NOW.date(), 14).deadline  # end of Monday 16 March 2026
 LATER = NOW + dt.timedelta(hours=1)
+NOTICE = 1  # working days: the default minimum notice (tests/booking/test_notice.py)
 
 
 
@@ -108,12 +109,12 @@ def test_booking_creates_a_pending_booking_that_holds_the_slot_for_48_hours(db):
     assert active_booking(db, case_id, NOW) == booking
 
 
-def test_a_hold_never_outlasts_the_slot(db):
+def test_a_hold_never_outlasts_the_night_before_the_slot(db):
     slot = slot_at(PROVIDER, 2026, 3, 3, 9)  # tomorrow morning, sooner than 48 hours
 
     booking = book(db, make_case(db), slot, IN_PERSON, NOW, HOLD_HOURS)
 
-    assert booking.hold_until == slot.starts_at
+    assert booking.hold_until == local(2026, 3, 3)  # midnight as the slot's day begins
     assert booking.hold_until < NOW + dt.timedelta(hours=HOLD_HOURS)
 
 
@@ -398,8 +399,8 @@ def test_deleting_the_case_deletes_its_bookings(db):
 # Offers
 
 
-def test_the_offer_runs_from_the_next_hour_to_the_guarantee_deadline(db):
-    result = offer(db, PROVIDER, DEADLINE, NOW)
+def test_without_notice_the_offer_runs_from_the_next_hour_to_the_guarantee_deadline(db):
+    result = offer(db, PROVIDER, DEADLINE, NOW, 0)
 
     assert result.within_guarantee is True
     assert (result.provider, result.deadline) == (PROVIDER, DEADLINE)
@@ -414,8 +415,8 @@ def test_the_offer_leaves_out_taken_slots_but_offers_run_out_holds_again(db):
     held = book(db, make_case(db), slot_at(PROVIDER, 2026, 3, 10, 9), IN_PERSON, NOW, HOLD_HOURS)
     run_out = book(db, make_case(db), slot_at(PROVIDER, 2026, 3, 10, 10), IN_PERSON, NOW, 1)
 
-    during = {slot.starts_at for slot in offer(db, PROVIDER, DEADLINE, NOW).slots}
-    after = {slot.starts_at for slot in offer(db, PROVIDER, DEADLINE, run_out.hold_until).slots}
+    during = {slot.starts_at for slot in offer(db, PROVIDER, DEADLINE, NOW, NOTICE).slots}
+    after = {slot.starts_at for slot in offer(db, PROVIDER, DEADLINE, run_out.hold_until, NOTICE).slots}
 
     assert {taken.starts_at, held.starts_at, run_out.starts_at}.isdisjoint(during)
     assert run_out.starts_at in after
@@ -423,10 +424,10 @@ def test_the_offer_leaves_out_taken_slots_but_offers_run_out_holds_again(db):
 
 
 def test_when_every_slot_before_the_deadline_is_taken_the_earliest_after_are_offered(db):
-    for slot in offer(db, PROVIDER, DEADLINE, NOW).slots:
+    for slot in offer(db, PROVIDER, DEADLINE, NOW, NOTICE).slots:
         book(db, make_case(db), slot, IN_PERSON, NOW, HOLD_HOURS)
 
-    result = offer(db, PROVIDER, DEADLINE, NOW)
+    result = offer(db, PROVIDER, DEADLINE, NOW, NOTICE)
 
     assert result.within_guarantee is False
     assert [slot.starts_at for slot in result.slots] == [
@@ -444,7 +445,7 @@ def test_a_provider_closed_until_the_deadline_offers_the_earliest_after_it(db):
     closed = tuple(NOW.date() + dt.timedelta(days=n) for n in range(15))
     provider = make_provider(id="p2", closed_dates=closed)
 
-    result = offer(db, provider, DEADLINE, NOW)
+    result = offer(db, provider, DEADLINE, NOW, NOTICE)
 
     assert result.within_guarantee is False
     assert result.slots[0].starts_at == local(2026, 3, 17, 9)
@@ -453,8 +454,8 @@ def test_a_provider_closed_until_the_deadline_offers_the_earliest_after_it(db):
 
 def test_the_guarantee_is_at_risk_only_when_no_provider_has_a_slot_within_it(db):
     closed = tuple(NOW.date() + dt.timedelta(days=n) for n in range(15))
-    late = offer(db, make_provider(id="p2", closed_dates=closed), DEADLINE, NOW)
-    in_time = offer(db, PROVIDER, DEADLINE, NOW)
+    late = offer(db, make_provider(id="p2", closed_dates=closed), DEADLINE, NOW, NOTICE)
+    in_time = offer(db, PROVIDER, DEADLINE, NOW, NOTICE)
 
     assert at_risk([late]) is True
     assert at_risk([late, in_time]) is False
@@ -491,14 +492,14 @@ PROVIDERS = [PROVIDER, OTHER]
 def test_chosen_slot_returns_the_named_slot():
     slot = thursday_at_nine()
 
-    assert chosen_slot(PROVIDERS, slot.id, "25_plus", NOW, DEADLINE) == slot
+    assert chosen_slot(PROVIDERS, slot.id, "25_plus", NOW, DEADLINE, NOTICE) == slot
 
 
 @pytest.mark.parametrize("day", [dt.date(2026, 3, 17), dt.date(2026, 4, 13)])
 def test_chosen_slot_accepts_a_slot_after_the_deadline_that_may_be_offered(day):
     slot = slot_at(PROVIDER, day.year, day.month, day.day, 9)
 
-    assert chosen_slot(PROVIDERS, slot.id, "25_plus", NOW, DEADLINE) == slot
+    assert chosen_slot(PROVIDERS, slot.id, "25_plus", NOW, DEADLINE, NOTICE) == slot
 
 
 @pytest.mark.parametrize(
@@ -519,7 +520,7 @@ def test_chosen_slot_accepts_a_slot_after_the_deadline_that_may_be_offered(day):
 )
 def test_chosen_slot_refuses_a_slot_that_does_not_exist(slot_id):
     with pytest.raises(SlotNotOffered) as refused:
-        chosen_slot(PROVIDERS, slot_id, "25_plus", NOW, DEADLINE)
+        chosen_slot(PROVIDERS, slot_id, "25_plus", NOW, DEADLINE, NOTICE)
 
     assert refused.value.reason == "unknown"
 
@@ -527,7 +528,7 @@ def test_chosen_slot_refuses_a_slot_that_does_not_exist(slot_id):
 @pytest.mark.parametrize("slot_id", ["p1@20260302T0800Z", "p1@20260227T0800Z"])  # begun; last week
 def test_chosen_slot_refuses_a_past_slot(slot_id):
     with pytest.raises(SlotNotOffered) as refused:
-        chosen_slot(PROVIDERS, slot_id, "25_plus", NOW, DEADLINE)
+        chosen_slot(PROVIDERS, slot_id, "25_plus", NOW, DEADLINE, NOTICE)
 
     assert refused.value.reason == "past"
 
@@ -535,7 +536,7 @@ def test_chosen_slot_refuses_a_past_slot(slot_id):
 @pytest.mark.parametrize("age_band", ["18_24", None])
 def test_chosen_slot_refuses_a_provider_for_another_age_band(age_band):
     with pytest.raises(SlotNotOffered) as refused:
-        chosen_slot(PROVIDERS, thursday_at_nine().id, age_band, NOW, DEADLINE)
+        chosen_slot(PROVIDERS, thursday_at_nine().id, age_band, NOW, DEADLINE, NOTICE)
 
     assert refused.value.reason == "age_band"
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from cryptography.fernet import Fernet
 
+from booking.rules import BookingRules
 from retention import jobs
 from stats import monthly as statistics
 from store.sealing import Vault
@@ -27,7 +28,8 @@ def days_ago(n: int) -> dt.date:
 
 
 VAULT = Vault(Fernet.generate_key())
-SETTINGS = SimpleNamespace(course=RULES, case_retention_days=KEEP_DAYS, providers=(), guarantee_days=14)
+SETTINGS = SimpleNamespace(
+    course=RULES, case_retention_days=KEEP_DAYS, providers=(), guarantee_days=14, booking=BookingRules())
 
 
 def run(db):

@@ -176,3 +176,105 @@ def test_no_free_slot_before_the_deadline(make_app):
     citizen.get("/book/laenke-hvidovre")
     slots = SLOT.findall(citizen.page)
     assert slots and all(dt.datetime.strptime(s.split("@")[1], "%Y%m%dT%H%MZ").date() > today + dt.timedelta(days=14) for s in slots)
+
+
+#: Monday 2 March 2026, 09:15 in Copenhagen; the guarantee's last day is Monday 16 March.
+MONDAY = dt.datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
+#: Tuesday 17 March 09:00 at Hvidovre: the day after the guarantee's last day.
+AFTER_DEADLINE = "laenke-hvidovre@20260317T0800Z"
+
+
+def citizen_of(app) -> Citizen:
+    """A person aged 25 or over who has finished the screening and holds their code."""
+    citizen = Citizen(app.test_client())
+    citizen.finish_screening()
+    citizen.get_code()
+    return citizen
+
+
+def with_booking_rules(**rules):
+    settings = load_settings()
+    return dataclasses.replace(settings, booking=dataclasses.replace(settings.booking, **rules))
+
+
+def test_a_slot_after_the_deadline_is_refused_while_times_within_are_free(make_app):
+    # Given a person whose guarantee runs to 16 March, with free times before it
+    app = make_app(clock=FixedClock(MONDAY))
+    citizen = citizen_of(app)
+    # When a form is sent for the day after the deadline
+    response = citizen.post("/book", {"slot": AFTER_DEADLINE, "mode": "in_person"})
+    # Then it is refused with a message that says why, and nothing is booked
+    assert response.status_code == 400
+    assert "efter din behandlingsgaranti" in citizen.page and 'role="alert"' in citizen.page
+    assert bookings_in(app) == []
+
+
+def test_a_move_after_the_deadline_is_refused_while_times_within_are_free(make_app):
+    app = make_app(clock=FixedClock(MONDAY))
+    citizen = citizen_of(app)
+    citizen.post("/book", {"slot": slots_at(citizen, "laenke-hvidovre")[0], "mode": "in_person"})
+    before = bookings_in(app)
+
+    response = citizen.post("/book", {"slot": AFTER_DEADLINE, "mode": "in_person"})
+
+    assert response.status_code == 400 and "efter din behandlingsgaranti" in citizen.page
+    assert bookings_in(app) == before
+
+
+def test_a_slot_after_the_deadline_is_booked_and_flagged_when_nothing_within_is_free(make_app):
+    # Given every provider closed until the guarantee has run out
+    settings = load_settings()
+    closed = tuple(MONDAY.date() + dt.timedelta(days=n) for n in range(15))
+    providers = tuple(dataclasses.replace(p, closed_dates=closed) for p in settings.providers)
+    app = make_app(settings=dataclasses.replace(settings, providers=providers), clock=FixedClock(MONDAY))
+    citizen = citizen_of(app)
+    # When the person books the first time after it
+    response = citizen.post("/book", {"slot": AFTER_DEADLINE, "mode": "in_person"})
+    # Then it is booked and the case stays flagged for the intake queue
+    assert response.headers["Location"].endswith("/status")
+    [row] = bookings_in(app)
+    assert row["state"] == "pending" and row["starts_at"] == "2026-03-17T08:00:00Z"
+    with app.app_context():
+        assert [r["case_id"] for r in get_db().query("select case_id from guarantee_at_risk")] == [row["case_id"]]
+
+
+def test_times_start_on_the_next_working_day_and_a_sooner_one_is_refused(make_app):
+    # Given a person at 04:44 on Monday (the issue's example)
+    app = make_app(clock=FixedClock(dt.datetime(2026, 3, 2, 3, 44, tzinfo=UTC)))
+    citizen = citizen_of(app)
+    # Then the times offered begin on Tuesday, when staff have had Monday to confirm
+    assert slots_at(citizen, "laenke-hvidovre")[0] == "laenke-hvidovre@20260303T0800Z"
+    # And a form sent for 11:00 the same day is refused as too soon
+    response = citizen.post("/book", {"slot": "laenke-hvidovre@20260302T1000Z", "mode": "in_person"})
+    assert response.status_code == 400
+    assert "for tæt på" in citizen.page and 'role="alert"' in citizen.page
+    assert bookings_in(app) == []
+
+
+def test_a_hold_ends_before_the_conversations_day_and_the_status_page_says_so(make_app):
+    app = make_app(clock=FixedClock(dt.datetime(2026, 3, 2, 3, 44, tzinfo=UTC)))
+    citizen = citizen_of(app)
+
+    citizen.post("/book", {"slot": "laenke-hvidovre@20260303T0800Z", "mode": "in_person"})
+
+    [row] = bookings_in(app)
+    assert row["hold_until"] == "2026-03-02T23:00:00Z"  # midnight in Copenhagen, Tuesday begins
+    citizen.get("/status")
+    assert "Venter på, at kommunen bekræfter" in citizen.page
+    assert "tirsdag 3. marts, 00:00" in citizen.page
+    assert "bliver tiden frigivet" in citizen.page
+
+
+def test_with_automatic_confirmation_a_booked_and_a_moved_time_are_confirmed_at_once(make_app):
+    # Given a municipality that has booked times confirmed at once
+    app = make_app(settings=with_booking_rules(confirmation="automatic"), clock=FixedClock(MONDAY))
+    citizen = citizen_of(app)
+    first, second = slots_at(citizen, "laenke-hvidovre")[:2]
+    # When the person books, the time is confirmed, and the status page says so
+    citizen.post("/book", {"slot": first, "mode": "in_person"})
+    assert [row["state"] for row in bookings_in(app)] == ["confirmed"]
+    citizen.get("/status")
+    assert "state-confirmed" in citizen.page and "Venter på" not in citizen.page and "frigivet" not in citizen.page
+    # And a move is confirmed at once as well
+    citizen.post("/book", {"slot": second, "mode": "in_person"})
+    assert [row["state"] for row in bookings_in(app)] == ["moved", "confirmed"]

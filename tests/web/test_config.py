@@ -8,6 +8,7 @@ import pytest
 import tomli_w
 
 from app.config import DEFAULT_CONFIG_PATH, InvalidConfig, load_settings, settings_from_dict
+from booking.rules import BookingRules
 
 
 @pytest.fixture
@@ -70,6 +71,12 @@ def test_no_provider_outside_is_refused(default):
         (lambda c: c["providers"][1].update(id=c["providers"][0]["id"]), "providers[].id"),
         (lambda c: c["rates"][0].update(dkk_per_day=-1), "rates[0].dkk_per_day"),
         (lambda c: c["ordinary_offer"].pop("phone"), "ordinary_offer.phone"),
+        (lambda c: c["booking"].update(hold_hours=0), "booking.hold_hours"),
+        (lambda c: c["booking"].update(minimum_notice_working_days=-1), "booking.minimum_notice_working_days"),
+        (lambda c: c["booking"].update(minimum_notice_working_days="1"), "booking.minimum_notice_working_days"),
+        (lambda c: c["booking"].update(minimum_notice_working_days=11), "booking.minimum_notice_working_days"),
+        (lambda c: c["booking"].update(confirmation="maybe"), "booking.confirmation"),
+        (lambda c: c["booking"].update(minimum_notice_working_days=0), "booking.minimum_notice_working_days"),
     ],
 )
 def test_bad_field_is_refused_by_name(default, change, field):
@@ -77,6 +84,24 @@ def test_bad_field_is_refused_by_name(default, change, field):
     with pytest.raises(InvalidConfig) as error:
         settings_from_dict(default)
     assert str(error.value).startswith(field)
+
+
+def test_booking_rules_default_to_one_working_days_notice_and_staff_confirmation(default):
+    # The embedded file says so, and a file without [booking] gets the same rules
+    assert load_settings(DEFAULT_CONFIG_PATH).booking == BookingRules(
+        hold_hours=48, minimum_notice_working_days=1, confirmation="staff")
+    del default["booking"]
+    assert settings_from_dict(default).booking == BookingRules()
+
+
+def test_no_notice_is_allowed_only_when_booked_times_are_confirmed_at_once(default):
+    default["booking"].update(minimum_notice_working_days=0, confirmation="automatic")
+    assert settings_from_dict(default).booking == BookingRules(
+        hold_hours=48, minimum_notice_working_days=0, confirmation="automatic")
+
+    default["booking"]["confirmation"] = "staff"
+    with pytest.raises(InvalidConfig, match=r"^booking\.minimum_notice_working_days is 0: .*staff"):
+        settings_from_dict(default)
 
 
 def test_unreadable_or_broken_file(tmp_path):

@@ -235,3 +235,42 @@ def test_unknown_referral_and_booking_are_404(app):
     staff = sign_in(app)
     assert staff.get("/staff/cases/R-NONE").status_code == 404
     assert staff.post("/staff/bookings/nope/confirm").status_code == 404
+
+
+#: Monday 2 March 2026, 09:15 in Copenhagen; Tuesday 17 March 09:00 at Hvidovre is the day
+#: after the guarantee's last day.
+MONDAY = dt.datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
+AFTER_DEADLINE = "laenke-hvidovre@20260317T0800Z"
+
+
+def test_staff_cannot_move_a_booking_after_the_deadline_while_times_within_are_free(make_app):
+    app = make_app(clock=FixedClock(MONDAY))
+    citizen = Citizen(app.test_client())
+    citizen.finish_screening()
+    citizen.get_code()
+    citizen.get("/book/laenke-hvidovre")
+    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    booking = only_booking(app)
+    staff = sign_in(app)
+
+    staff.post(f"/staff/bookings/{booking['id']}/move", {"slot": AFTER_DEADLINE, "mode": "in_person"})
+
+    staff.get(f"/staff/bookings/{booking['id']}/move")
+    assert "efter behandlingsgarantien" in visible_text(staff.page)
+    assert only_booking(app) == booking
+
+
+def test_staff_cannot_book_a_caller_after_the_deadline_while_times_within_are_free(make_app):
+    app = make_app(clock=FixedClock(MONDAY))
+    staff = sign_in(app)
+    answer_phone_screening(staff)
+    staff.post("/staff/phone/case")
+    with app.app_context():
+        [case] = get_db().query("select referral_number from cases")
+
+    staff.post(f"/staff/cases/{case['referral_number']}/book", {"slot": AFTER_DEADLINE, "mode": "in_person"})
+
+    staff.get(f"/staff/cases/{case['referral_number']}/book")
+    assert "efter behandlingsgarantien" in visible_text(staff.page)
+    with app.app_context():
+        assert list(get_db().query("select id from bookings")) == []
