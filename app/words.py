@@ -104,6 +104,7 @@ SESSION_PROBLEMS = {
 SELF_VISIT_REFUSALS = {
     self_visitation.ABOVE_LIMIT: _l("The combined score is above the burden limit: the municipality must decide."),
     self_visitation.YEARLY_CAP_REACHED: _l("You have granted the most courses allowed this year: the municipality must decide."),
+    self_visitation.MUNICIPALITY_DECIDED: _l("The municipality has already decided on this case, so you cannot grant a course yourselves."),
 }
 ROLE_NAMES = {
     accounts.INTAKE: _l("Intake (visitation)"),

@@ -45,6 +45,7 @@ def referral(referral_number):
         booking=referrals.provider_booking(db, g.account.provider_id, case.id),
         decision=decisions.decision_for(db, case.id),
         course=_course(case.id),
+        self_visit_offered=self_visitation.open_to_provider(db, case.id),
         today=today(),
         provider=_provider(),
     )

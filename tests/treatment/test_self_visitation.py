@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from store.connection import open_database
-from treatment import courses
+from treatment import courses, decisions
 from treatment.self_visitation import MunicipalityMustDecide, self_visit, self_visited_in_year
 
 from builders_course import OTHER_PROVIDER, PROVIDER, granted_course, make_case
@@ -68,10 +68,10 @@ def test_deleting_a_self_visited_case_does_not_give_its_place_back(db):
 
 
 def test_a_case_with_a_course_is_refused(db):
-    case_id = granted_course(db, TODAY)
+    case_id = visit(db).case_id
     with pytest.raises(courses.CourseExists):
         visit(db, case_id=case_id)
-    assert self_visited_in_year(db, PROVIDER, 2026) == 0
+    assert self_visited_in_year(db, PROVIDER, 2026) == 1
 
 
 def test_two_staff_at_once_cannot_both_take_the_last_place(db, tmp_path):
@@ -95,3 +95,18 @@ def test_two_staff_at_once_cannot_both_take_the_last_place(db, tmp_path):
         results = list(pool.map(attempt, case_ids))
     assert sorted(results) == ["granted"] + ["yearly_cap_reached"] * 7
     assert self_visited_in_year(db, PROVIDER, 2026) == 5
+
+
+@pytest.mark.parametrize("outcome", decisions.OUTCOMES)
+def test_a_case_the_municipality_has_decided_is_not_the_providers_to_decide(db, outcome):
+    # Given the municipality has decided on the case (§ 101a stk. 5 hands visitation over, it
+    # does not let the provider overrule the municipality)
+    case_id = make_case(db)
+    decisions.decide(db, case_id, TODAY, outcome, provider_ids=[OTHER_PROVIDER], guarantee_days=14,
+                     provider_id=OTHER_PROVIDER, start_date=TODAY, reason="other", today=TODAY)
+
+    # When the provider tries to grant a course itself, then it is refused and nothing is counted
+    with pytest.raises(MunicipalityMustDecide) as error:
+        visit(db, case_id=case_id)
+    assert error.value.reason == "municipality_decided"
+    assert self_visited_in_year(db, PROVIDER, 2026) == 0

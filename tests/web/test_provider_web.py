@@ -142,3 +142,21 @@ def test_statistics_page_suppresses_small_counts_and_draws_svg(app, referral):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["month", "scope", "figure", "value"]
     assert next(r for r in rows if r[1] == "all" and r[2] == "chat_started")[2:] == ["chat_started", "<5"]
+
+
+def test_self_visitation_is_not_offered_once_the_municipality_has_decided(app, referral):
+    # Given the municipality has refused the person a course after the conversation
+    number, _code = referral
+    intake = sign_in(app)
+    intake.get(f"/staff/cases/{number}")
+    intake.post(f"/staff/cases/{number}/decision", {"outcome": "not_granted", "reason": "other"})
+
+    # Then the provider is not offered its own visitation, and asking anyway is refused plainly
+    hvidovre = provider(app)
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Bevilg selv et forløb" not in hvidovre.page
+    hvidovre.post(f"/provider/referrals/{number}/self-visit")
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Kommunen har allerede truffet afgørelse" in hvidovre.page
+    with app.app_context():
+        assert get_db()["courses"].count == 0
