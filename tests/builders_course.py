@@ -27,7 +27,8 @@ def sessions(db, case_id: str, *days_and_outcomes, today: dt.date | None = None)
     """Record (day, outcome) pairs in order; returns the course after the last."""
     course = None
     for day, outcome in days_and_outcomes:
-        course = courses.record_session(db, case_id, day, outcome, today or day, RULES)
+        provider_id = courses.course_for(db, case_id).provider_id
+        course = courses.record_session(db, case_id, provider_id, day, outcome, today or day, RULES)
     return course
 
 

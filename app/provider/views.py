@@ -60,7 +60,10 @@ def record_session(referral_number):
         return _choose_a_day(referral_number)
     outcome = form.outcome.data or ""
     try:
-        courses.record_session(get_db(), case.id, form.day.data, outcome, today(), settings().course)
+        courses.record_session(get_db(), case.id, g.account.provider_id, form.day.data, outcome, today(),
+                               settings().course)
+    except courses.NotYourCourse:
+        abort(404)
     except courses.InvalidSession as error:
         flash(str(SESSION_PROBLEMS.get(error.reason, error.reason)), "error")
     except (courses.NoCourse, courses.CourseClosed):
@@ -79,7 +82,9 @@ def closing_conversation(referral_number):
     if not form.validate():
         return _choose_a_day(referral_number)
     try:
-        courses.record_closing_conversation(get_db(), case.id, form.day.data)
+        courses.record_closing_conversation(get_db(), case.id, g.account.provider_id, form.day.data)
+    except courses.NotYourCourse:
+        abort(404)
     except courses.CourseError:
         flash(gettext("The closing conversation could not be recorded for that day."), "error")
     else:
@@ -148,7 +153,8 @@ def _basis(year, month):
 
 
 def _course(case_id):
-    return courses.current_course(get_db(), case_id, today(), settings().course)
+    """The case's course if this provider holds it (another provider's course is not shown)."""
+    return referrals.provider_course(get_db(), g.account.provider_id, case_id, today(), settings().course)
 
 
 def _provider():

@@ -160,3 +160,32 @@ def test_self_visitation_is_not_offered_once_the_municipality_has_decided(app, r
     assert "Kommunen har allerede truffet afgørelse" in hvidovre.page
     with app.app_context():
         assert get_db()["courses"].count == 0
+
+
+def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(app, referral):
+    # Given Hvidovre held the conversation, and the municipality granted the course at Lyngby
+    number, _code = referral
+    intake = sign_in(app)
+    intake.get(f"/staff/cases/{number}")
+    intake.post(f"/staff/cases/{number}/decision",
+                {"outcome": "granted", "provider_id": "laenke-lyngby", "start_date": TODAY.isoformat()})
+    lyngby = provider(app, "laenke-lyngby")
+    lyngby.get(f"/provider/referrals/{number}")
+    lyngby.post(f"/provider/referrals/{number}/sessions", {"day": TODAY.isoformat(), "outcome": "attended"})
+
+    # Then Hvidovre sees its referral and booking, but not Lyngby's course or its attendance
+    hvidovre = provider(app)
+    hvidovre.get("/provider/")
+    assert number in hvidovre.page and "Forløbet er i gang" not in hvidovre.page
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Afklarende samtale" in hvidovre.page
+    for shown in ("Forløbet er i gang", "Gange mødt op", "Registrér fremmøde", "afsluttende samtale holdt"):
+        assert shown not in hvidovre.page
+
+    # And Hvidovre's writes to Lyngby's course are refused and change nothing
+    day = {"day": TODAY.isoformat(), "outcome": "no_show"}
+    assert hvidovre.post(f"/provider/referrals/{number}/sessions", day).status_code == 404
+    assert hvidovre.post(f"/provider/referrals/{number}/closing", day).status_code == 404
+    with app.app_context():
+        assert [r["outcome"] for r in get_db().query("select outcome from course_sessions")] == ["attended"]
+        assert next(get_db().query("select closing_conversation_on from courses"))["closing_conversation_on"] is None
