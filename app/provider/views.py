@@ -10,12 +10,12 @@ from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth import login_required, record
-from app.context import get_db, settings, today, vault
+from app.context import get_db, now, settings, today, vault
 from app.forms import Form
 from app.provider.blueprint import bp
 from app.words import SELF_VISIT_REFUSALS, SESSION_PROBLEMS
 from intake.cases import case_id_for_referral, load_case
-from treatment import courses, decisions, invoice, referrals, self_visitation
+from treatment import conversation, courses, decisions, invoice, referrals, self_visitation
 
 
 class DayForm(Form):
@@ -45,7 +45,8 @@ def referral(referral_number):
         booking=referrals.provider_booking(db, g.account.provider_id, case.id),
         decision=decisions.decision_for(db, case.id),
         course=_course(case.id),
-        self_visit_offered=self_visitation.open_to_provider(db, case.id),
+        self_visit_offered=self_visitation.open_to_provider(db, case.id, now()),
+        conversation_starts=conversation.decision_opens_at(db, case.id, now()),
         today=today(),
         provider=_provider(),
     )
@@ -108,7 +109,11 @@ def self_visit(referral_number):
             config.burden_limit,
             config.course.self_visitation_per_year,
             today(),
+            now=now(),
         )
+    except conversation.ConversationNotHeld:
+        flash(gettext("You can grant a course yourselves once the conversation has started."), "error")
+        record("self_visitation_refused", referral_number, "conversation_not_held")
     except self_visitation.MunicipalityMustDecide as refusal:
         flash(str(SELF_VISIT_REFUSALS[refusal.reason]), "error")
         record("self_visitation_refused", referral_number, refusal.reason)

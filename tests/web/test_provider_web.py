@@ -11,14 +11,21 @@ import pytest
 
 from app.context import get_db
 
-from test_staff_intake import SLOT, only_booking, sign_in
+from test_staff_intake import SLOT, only_booking, sign_in, the_conversation_starts
 
-TODAY = dt.date.today()
+#: The day of the conversation booked in `referral` (the `clock` fixture's Monday).
+TODAY = dt.date(2026, 3, 2)
 
 
 @pytest.fixture
-def referral(app, citizen):
-    """A citizen whose booking at Hvidovre staff have confirmed; returns (referral number, code)."""
+def app(make_app, clock):
+    return make_app(clock=clock)
+
+
+@pytest.fixture
+def referral(app, clock, citizen):
+    """A citizen whose booking at Hvidovre staff have confirmed and whose conversation has just
+    started (a decision waits for it); returns (referral number, code)."""
     citizen.finish_screening()
     code = citizen.get_code()
     citizen.get("/book/laenke-hvidovre")
@@ -26,6 +33,7 @@ def referral(app, citizen):
     booking = only_booking(app)
     intake = sign_in(app)
     intake.post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
     return booking["referral_number"], code
 
 
