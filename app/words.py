@@ -4,7 +4,7 @@
 from flask_babel import lazy_gettext as _l
 
 from accounts import accounts
-from treatment import courses, self_visitation
+from treatment import courses, self_visitation, status
 
 AREA_NAMES = {
     "medical": _l("Physical health"),
@@ -62,6 +62,9 @@ BOOKING_STATES = {
     "moved": _l("Moved to a new time."),
     "attended": _l("You came to the clarifying conversation."),
     "no_show": _l("You did not come to the conversation. You can book a new time."),
+    # what the status page says beyond a booking's own state (treatment.status)
+    status.AWAITING_DECISION: _l("The time of your conversation has come. The municipality will write its decision here afterwards."),
+    status.HELD: _l("Your clarifying conversation has been held."),
 }
 #: Why a chosen slot cannot be booked (`offers.SlotNotOffered.reason`), for the citizen.
 NOT_OFFERED_MESSAGES = {
@@ -109,6 +112,7 @@ SESSION_PROBLEMS = {
 SELF_VISIT_REFUSALS = {
     self_visitation.ABOVE_LIMIT: _l("The combined score is above the burden limit: the municipality must decide."),
     self_visitation.YEARLY_CAP_REACHED: _l("You have granted the most courses allowed this year: the municipality must decide."),
+    self_visitation.MUNICIPALITY_DECIDED: _l("The municipality has already decided on this case, so you cannot grant a course yourselves."),
 }
 ROLE_NAMES = {
     accounts.INTAKE: _l("Intake (visitation)"),

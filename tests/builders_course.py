@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from common.clock import COPENHAGEN
 from treatment import courses, decisions
 
 import builders
@@ -18,16 +19,22 @@ def granted_course(db, start: dt.date, provider_id: str = PROVIDER, **case_field
     case_id = make_case(db, **case_fields)
     decisions.decide(
         db, case_id, start, decisions.GRANTED, provider_ids=[provider_id], guarantee_days=14,
-        provider_id=provider_id, start_date=start, today=start,
+        provider_id=provider_id, start_date=start, today=start, now=noon(start),
     )
     return case_id
+
+
+def noon(day: dt.date) -> dt.datetime:
+    """Midday on `day`, Copenhagen time (the case has no booking to wait for)."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=COPENHAGEN)
 
 
 def sessions(db, case_id: str, *days_and_outcomes, today: dt.date | None = None):
     """Record (day, outcome) pairs in order; returns the course after the last."""
     course = None
     for day, outcome in days_and_outcomes:
-        course = courses.record_session(db, case_id, day, outcome, today or day, RULES)
+        provider_id = courses.course_for(db, case_id).provider_id
+        course = courses.record_session(db, case_id, provider_id, day, outcome, today or day, RULES)
     return course
 
 

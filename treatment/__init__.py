@@ -1,4 +1,5 @@
 """What follows the clarifying conversation: the municipality's decision (`decisions`), the
 16-week course and its attendance rules (`courses`, `rules`), the provider's own visitation,
-a provider's referrals, and the monthly invoice basis. `decisions` owns the `decisions` table,
+a provider's referrals, the monthly invoice basis, when a decision may follow the conversation
+(`conversation`) and what the citizen is told happened to it (`status`). `decisions` owns the `decisions` table,
 `courses` the `courses` and `course_sessions` tables."""

@@ -36,7 +36,7 @@ __all__ = [
     "MUNICIPALITY", "PROVIDER", "CourseRules", "Session", "Course", "derive_state", "start_course",
     "record_session", "refresh_course_states", "record_closing_conversation", "course_for", "current_course",
     "CourseError",
-    "NoCourse", "CourseExists", "NotGranted", "CourseClosed", "InvalidSession",
+    "NoCourse", "CourseExists", "NotGranted", "CourseClosed", "InvalidSession", "NotYourCourse",
 ]
 
 MUNICIPALITY = "municipality"
@@ -57,6 +57,10 @@ class CourseExists(CourseError):
 
 class NotGranted(CourseError):
     """No granted decision for this case, provider and start date."""
+
+
+class NotYourCourse(CourseError):
+    """The course runs at another provider; only the provider that holds it writes to it."""
 
 
 class CourseClosed(CourseError):
@@ -114,8 +118,11 @@ def start_course(db, case_id: str, provider_id: str, start_date: dt.date, grante
     return course_for(db, case_id)
 
 
-def record_session(db, case_id: str, session_date: dt.date, outcome: str, today: dt.date, rules: CourseRules) -> Course:
-    """Record one session and bring the state up to date. A second record for the same date
+def record_session(
+    db, case_id: str, provider_id: str, session_date: dt.date, outcome: str, today: dt.date, rules: CourseRules
+) -> Course:
+    """Record one session at `provider_id` (the signed-in provider; `NotYourCourse` for a course
+    held elsewhere) and bring the state up to date. A second record for the same date
     replaces the first (a correction); since the state is worked out afresh, correcting a mistaken
     no-show takes a discharge back, and a late-recorded attendance reopens a passive course.
     Refused (`InvalidSession`): an unknown outcome, a date before the start, after today or after
@@ -123,7 +130,7 @@ def record_session(db, case_id: str, session_date: dt.date, outcome: str, today:
     if outcome not in OUTCOMES:
         raise InvalidSession("outcome")
     with transaction(db):
-        course = _update_state(db, _require(db, case_id), today, rules)
+        course = _update_state(db, _own(db, case_id, provider_id), today, rules)
         if course.state == COMPLETED:
             raise CourseClosed(case_id)
         if session_date < course.start_date:
@@ -149,13 +156,15 @@ def refresh_course_states(db, today: dt.date, rules: CourseRules) -> int:
         return sum(_update_state(db, course, today, rules) != course for course in active)
 
 
-def record_closing_conversation(db, case_id: str, conversation_day: dt.date) -> Course:
-    """The optional individual closing conversation (§ 101a stk. 8); not before the start."""
-    course = _require(db, case_id)
-    if conversation_day < course.start_date:
-        raise InvalidSession("before_start")
-    db.execute("update courses set closing_conversation_on = ? where case_id = ?", [day(conversation_day), case_id])
-    return _require(db, case_id)
+def record_closing_conversation(db, case_id: str, provider_id: str, conversation_day: dt.date) -> Course:
+    """The optional individual closing conversation (§ 101a stk. 8), held by `provider_id` (the
+    signed-in provider; `NotYourCourse` for a course held elsewhere); not before the start."""
+    with transaction(db):
+        course = _own(db, case_id, provider_id)
+        if conversation_day < course.start_date:
+            raise InvalidSession("before_start")
+        db.execute("update courses set closing_conversation_on = ? where case_id = ?", [day(conversation_day), case_id])
+        return _require(db, case_id)
 
 
 def current_course(db, case_id: str, today: dt.date, rules: CourseRules) -> Course | None:
@@ -205,6 +214,14 @@ def _granted(db, case_id: str, provider_id: str, start_date: dt.date) -> bool:
     """Whether the municipality granted this course (read from `treatment.decisions`' table)."""
     row = next(db.query("select outcome, provider_id, start_date from decisions where case_id = ?", [case_id]), None)
     return row is not None and (row["outcome"], row["provider_id"], row["start_date"]) == ("granted", provider_id, day(start_date))
+
+
+def _own(db, case_id: str, provider_id: str) -> Course:
+    """The course, when `provider_id` holds it: a provider writes only to its own courses."""
+    course = _require(db, case_id)
+    if course.provider_id != provider_id:
+        raise NotYourCourse(case_id)
+    return course
 
 
 def _require(db, case_id: str) -> Course:

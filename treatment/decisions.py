@@ -18,7 +18,7 @@ from booking.guarantee import Guarantee
 from stats import monthly
 from store.times import day, parse_day
 from store.transaction import transaction
-from treatment import courses
+from treatment import conversation, courses
 
 GRANTED = "granted"
 NOT_GRANTED = "not_granted"
@@ -60,9 +60,11 @@ def decide(
     start_date: dt.date | None = None,
     reason: str | None = None,
     today: dt.date,
+    now: dt.datetime,
 ) -> Decision:
-    """Record the decision (raises `InvalidDecision`), close the conversation, start the course
-    if granted (a corrected decision keeps the course it has), and count what changed."""
+    """Record the decision (raises `InvalidDecision`, or `conversation.ConversationNotHeld` while
+    the case's booked conversation is still to come at `now`), close the conversation, start the
+    course if granted (a corrected decision keeps the course it has), and count what changed."""
     _check(outcome, provider_ids, provider_id, start_date, reason, today)
     decision = Decision(
         case_id=case_id,
@@ -73,6 +75,7 @@ def decide(
         decided_day=today,
     )
     with transaction(db):
+        conversation.require_started(db, case_id, now)
         earlier = decision_for(db, case_id)
         if earlier is not None and earlier.outcome == outcome:
             decision = dataclasses.replace(decision, decided_day=earlier.decided_day)  # counted then

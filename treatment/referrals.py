@@ -2,9 +2,14 @@
 
 A case reaches the provider once staff have confirmed its clarifying conversation there, or once
 it has a course there (granted by the municipality or by the provider itself, § 101a stk. 5).
+A provider that held the conversation of a case whose course runs elsewhere sees its referral and
+booking, never the other provider's course.
 """
 
+import datetime as dt
+
 from booking import bookings
+from treatment import courses
 
 VISIBLE_BOOKING_STATES = (bookings.CONFIRMED, bookings.ATTENDED, bookings.NO_SHOW)
 
@@ -40,3 +45,9 @@ def provider_booking(db, provider_id: str, case_id: str) -> bookings.Booking | N
         None,
     )
     return bookings.get_booking(db, row["id"]) if row else None
+
+
+def provider_course(db, provider_id: str, case_id: str, today: dt.date, rules: courses.CourseRules) -> courses.Course | None:
+    """The case's course as of `today` (`courses.current_course`), if this provider holds it."""
+    course = courses.current_course(db, case_id, today, rules)
+    return course if course is not None and course.provider_id == provider_id else None

@@ -12,14 +12,18 @@ import datetime as dt
 
 from stats import monthly
 from store.transaction import transaction
-from treatment import courses
+from treatment import conversation, courses, decisions
 
 ABOVE_LIMIT = "above_limit"
 YEARLY_CAP_REACHED = "yearly_cap_reached"
+#: § 101a stk. 5 lets the municipality hand visitation to the provider, not be overruled by it:
+#: once the municipality has decided (any outcome), the case is no longer the provider's to decide.
+MUNICIPALITY_DECIDED = "municipality_decided"
 
 
 class MunicipalityMustDecide(Exception):
-    """The provider may not decide this one itself; `reason` is above_limit or yearly_cap_reached."""
+    """The provider may not decide this one itself; `reason` is above_limit, yearly_cap_reached
+    or municipality_decided."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -34,15 +38,19 @@ def self_visit(
     burden_limit: float,
     year_cap: int,
     today: dt.date,
+    *,
+    now: dt.datetime,
 ) -> courses.Course:
     """Grant a course starting `today` (a Copenhagen date) with granted_by "provider", when the
     combined ASI score is at most `burden_limit` and the provider has self-visited fewer than
-    `year_cap` courses in today's calendar year. Check and write happen in one transaction, so two
-    staff cannot both take the last place. Raises `courses.CourseExists` or
-    `MunicipalityMustDecide`."""
+    `year_cap` courses in today's calendar year, the municipality has not decided on the case, and
+    its booked conversation has started by `now`. Check and write happen in one transaction, so two
+    staff cannot both take the last place. Raises `courses.CourseExists`, `MunicipalityMustDecide`
+    or `conversation.ConversationNotHeld`."""
     with transaction(db):
-        if courses.course_for(db, case_id) is not None:
-            raise courses.CourseExists(case_id)
+        refusal = _closed_to_provider(db, case_id, now)
+        if refusal is not None:
+            raise refusal
         if not combined_score <= burden_limit:  # NaN is above too
             raise MunicipalityMustDecide(ABOVE_LIMIT)
         if self_visited_in_year(db, provider_id, today.year) >= year_cap:
@@ -50,6 +58,23 @@ def self_visit(
         course = courses.start_course(db, case_id, provider_id, today, courses.PROVIDER)
         monthly.count_event(db, monthly.SELF_VISITATION, today, provider_id)
         return course
+
+
+def open_to_provider(db, case_id: str, now: dt.datetime) -> bool:
+    """Whether the provider's page offers its own visitation for the case (the score and the
+    yearly cap are checked when it is asked for)."""
+    return _closed_to_provider(db, case_id, now) is None
+
+
+def _closed_to_provider(db, case_id: str, now: dt.datetime) -> Exception | None:
+    """Why the case is not the provider's to decide, whatever its score: already decided by the
+    municipality, already given a course, or its conversation has not started."""
+    if decisions.decision_for(db, case_id) is not None:
+        return MunicipalityMustDecide(MUNICIPALITY_DECIDED)
+    if courses.course_for(db, case_id) is not None:
+        return courses.CourseExists(case_id)
+    opens_at = conversation.decision_opens_at(db, case_id, now)
+    return conversation.ConversationNotHeld(opens_at) if opens_at is not None else None
 
 
 def self_visited_in_year(db, provider_id: str, year: int) -> int:

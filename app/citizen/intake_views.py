@@ -15,6 +15,7 @@ from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 from treatment import courses, decisions
+from treatment.status import conversation_state
 
 CHAT_FLOW = ScreeningFlow(CHAT)
 
@@ -140,15 +141,17 @@ def status():
     db = get_db()
     booking = bookings.latest_booking(db, g.case.id)
     provider = settings().provider(booking.provider_id) if booking else None
+    decision = decisions.decision_for(db, g.case.id)
+    course = courses.current_course(db, g.case.id, today(), settings().course)
     return render_template(
         "status.html",
         case=g.case,
         assessment=g.case.assessment,
         booking=booking,
-        booking_state=booking.state_at(now()) if booking else None,
+        conversation=conversation_state(booking, decision, course, now()),
         provider=provider,
-        decision=decisions.decision_for(db, g.case.id),
-        course=courses.current_course(db, g.case.id, today(), settings().course),
+        decision=decision,
+        course=course,
     )
 
 

@@ -10,12 +10,12 @@ from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth import login_required, record
-from app.context import get_db, settings, today, vault
+from app.context import get_db, now, settings, today, vault
 from app.forms import Form
 from app.provider.blueprint import bp
 from app.words import SELF_VISIT_REFUSALS, SESSION_PROBLEMS
 from intake.cases import case_id_for_referral, load_case
-from treatment import courses, decisions, invoice, referrals, self_visitation
+from treatment import conversation, courses, decisions, invoice, referrals, self_visitation
 
 
 class DayForm(Form):
@@ -45,6 +45,8 @@ def referral(referral_number):
         booking=referrals.provider_booking(db, g.account.provider_id, case.id),
         decision=decisions.decision_for(db, case.id),
         course=_course(case.id),
+        self_visit_offered=self_visitation.open_to_provider(db, case.id, now()),
+        conversation_starts=conversation.decision_opens_at(db, case.id, now()),
         today=today(),
         provider=_provider(),
     )
@@ -59,7 +61,10 @@ def record_session(referral_number):
         return _choose_a_day(referral_number)
     outcome = form.outcome.data or ""
     try:
-        courses.record_session(get_db(), case.id, form.day.data, outcome, today(), settings().course)
+        courses.record_session(get_db(), case.id, g.account.provider_id, form.day.data, outcome, today(),
+                               settings().course)
+    except courses.NotYourCourse:
+        abort(404)
     except courses.InvalidSession as error:
         flash(str(SESSION_PROBLEMS.get(error.reason, error.reason)), "error")
     except (courses.NoCourse, courses.CourseClosed):
@@ -78,7 +83,9 @@ def closing_conversation(referral_number):
     if not form.validate():
         return _choose_a_day(referral_number)
     try:
-        courses.record_closing_conversation(get_db(), case.id, form.day.data)
+        courses.record_closing_conversation(get_db(), case.id, g.account.provider_id, form.day.data)
+    except courses.NotYourCourse:
+        abort(404)
     except courses.CourseError:
         flash(gettext("The closing conversation could not be recorded for that day."), "error")
     else:
@@ -102,7 +109,11 @@ def self_visit(referral_number):
             config.burden_limit,
             config.course.self_visitation_per_year,
             today(),
+            now=now(),
         )
+    except conversation.ConversationNotHeld:
+        flash(gettext("You can grant a course yourselves once the conversation has started."), "error")
+        record("self_visitation_refused", referral_number, "conversation_not_held")
     except self_visitation.MunicipalityMustDecide as refusal:
         flash(str(SELF_VISIT_REFUSALS[refusal.reason]), "error")
         record("self_visitation_refused", referral_number, refusal.reason)
@@ -147,7 +158,8 @@ def _basis(year, month):
 
 
 def _course(case_id):
-    return courses.current_course(get_db(), case_id, today(), settings().course)
+    """The case's course if this provider holds it (another provider's course is not shown)."""
+    return referrals.provider_course(get_db(), g.account.provider_id, case_id, today(), settings().course)
 
 
 def _provider():

@@ -1,7 +1,7 @@
 """The intake queue and the actions on a case. Every view and action is audited."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -14,7 +14,7 @@ from app.words import BOOKING_STATE_FOUND, DECISION_FIELDS, DECLINE_REASONS
 from booking import bookings, for_case, offers
 from booking.queue import intake_queue
 from intake.cases import load_case
-from treatment import decisions
+from treatment import conversation, decisions
 
 
 class BookingActionForm(Form):
@@ -54,6 +54,7 @@ def case(referral_number):
         case=case,
         booking=bookings.latest_booking(get_db(), case.id),
         decision=decisions.decision_for(get_db(), case.id),
+        decision_opens_at=conversation.decision_opens_at(get_db(), case.id, now()),
         providers=for_case.fitting_providers(settings().providers, case) or settings().providers,
         today=today(),
         now=now(),
@@ -124,8 +125,12 @@ def decide(referral_number):
             get_db(), case.id, case.first_contact_day, form.outcome.data or "",
             provider_ids=[p.id for p in config.providers], guarantee_days=config.guarantee_days,
             provider_id=form.provider_id.data or None, start_date=form.start_date.data,
-            reason=form.reason.data or None, today=today(),
+            reason=form.reason.data or None, today=today(), now=now(),
         )
+    except conversation.ConversationNotHeld as early:
+        flash(gettext("The conversation has not started yet. You can record the decision from %(time)s.",
+                      time=format_datetime(early.starts_at, format="EEEE d. MMMM, HH:mm")), "error")
+        return redirect(url_for(".case", referral_number=referral_number))
     except decisions.InvalidDecision as error:
         field = DECISION_FIELDS.get(error.field, error.field)
         flash(gettext("The decision is missing something: %(field)s.", field=field), "error")

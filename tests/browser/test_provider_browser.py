@@ -21,7 +21,7 @@ from test_citizen_browser import (
     serious_violations,
     start_chat,
 )
-from test_staff_browser import QUEUE_ROWS, assert_no_code, queued_referrals, sign_in
+from test_staff_browser import QUEUE_ROWS, assert_no_code, queued_referrals, sign_in, the_conversation_has_started
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +69,9 @@ def citizen_books_first_place(page) -> tuple[str, str, str]:
     return code, place_id, place_name
 
 
-def intake_confirms_and_grants(staff, waiting_before: set[str], place_id: str, start: dt.date) -> str:
-    """On intake's desk: confirm the one new booking, grant a course at `place_id` from `start`.
+def intake_confirms_and_grants(staff, live_server, waiting_before: set[str], place_id: str, start: dt.date) -> str:
+    """On intake's desk: confirm the one new booking, and once the conversation has started grant
+    a course at `place_id` from `start`.
 
     Returns the referral number."""
     staff.reload()
@@ -83,6 +84,7 @@ def intake_confirms_and_grants(staff, waiting_before: set[str], place_id: str, s
     staff.wait_for_url("**/staff/")
     expect(staff.locator("main p.flash.ok")).to_be_visible()
 
+    the_conversation_has_started(live_server, referral)
     staff.goto(case_path)
     expect(staff.locator("main p.state-confirmed")).to_be_visible()
     form = staff.locator("main form.decision-form")
@@ -102,7 +104,7 @@ def provider_row(page, referral: str):
 # ---- the referral through the provider's hands -----------------------------------------------
 
 
-def test_provider_sees_the_confirmed_referral_records_attendance_and_invoices_it(phone, desk):
+def test_provider_sees_the_confirmed_referral_records_attendance_and_invoices_it(phone, desk, live_server):
     staff = desk()
     staff.goto("/staff/")
     sign_in(staff, "intake")
@@ -111,7 +113,7 @@ def test_provider_sees_the_confirmed_referral_records_attendance_and_invoices_it
 
     code, place_id, place_name = citizen_books_first_place(phone())
     start, session_day = today() - dt.timedelta(days=3), today() - dt.timedelta(days=1)
-    referral = intake_confirms_and_grants(staff, waiting_before, place_id, start)
+    referral = intake_confirms_and_grants(staff, live_server, waiting_before, place_id, start)
 
     # A fresh desktop browser: the place's own staff.
     page = desk()

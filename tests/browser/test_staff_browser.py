@@ -4,12 +4,16 @@ decision, and the citizen's status page shows each step. Staff see referral numb
 the citizen's code. Selectors use stable attributes, not visible text.
 """
 
+import contextlib
 import datetime as dt
 import re
+import sqlite3
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+
+from store.times import stamp
 
 from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
 
@@ -39,6 +43,19 @@ def citizen_books(page) -> str:
     return code
 
 
+def the_conversation_has_started(live_server, referral: str) -> None:
+    """Time passes: the server runs on the real clock, and a decision waits for the conversation's
+    start, so the case's confirmed conversation is moved to an hour ago (off the whole hours that
+    slots start on) in the server's database."""
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1, minutes=1, seconds=7)
+    with contextlib.closing(sqlite3.connect(live_server.instance / "indgang.sqlite3")) as db, db:
+        db.execute(
+            "update bookings set starts_at = ?, ends_at = ? where state = 'confirmed'"
+            " and case_id = (select id from cases where referral_number = ?)",
+            [stamp(started), stamp(started + dt.timedelta(hours=1)), referral],
+        )
+
+
 def sign_in(page, username: str, password: str = "demo") -> None:
     """Sign in on /staff/login (the page the staff pages send you to); stays where it lands."""
     page.locator("form.staff-form input[name=username]").fill(username)
@@ -64,7 +81,7 @@ def assert_no_code(page, code: str, where: str) -> None:
 
 
 @STAFF_JAVASCRIPT
-def test_staff_confirm_and_decide_and_the_citizen_sees_both(phone, desk, staff_javascript):
+def test_staff_confirm_and_decide_and_the_citizen_sees_both(phone, desk, staff_javascript, live_server):
     staff = desk(java_script_enabled=staff_javascript)
     staff.goto("/staff/")
     assert urlsplit(staff.url).path == "/staff/login"
@@ -100,6 +117,9 @@ def test_staff_confirm_and_decide_and_the_citizen_sees_both(phone, desk, staff_j
     staff.goto(case_path)
     expect(staff.locator("main p.state-confirmed")).to_be_visible()
     assert_no_code(staff, code, "the case page")
+    expect(staff.locator("main form.decision-form")).to_have_count(0)  # until the conversation starts
+    the_conversation_has_started(live_server, referral)
+    staff.reload()
     form = staff.locator("main form.decision-form")
     form.locator('input[name=outcome][value="granted"]').check()
     place = form.locator("#decision-provider option:not([value=''])").first

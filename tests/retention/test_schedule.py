@@ -56,7 +56,7 @@ def decided(db, outcome: str, day: dt.date, **case_fields) -> str:
     case_id = make_case(db, first_contact_day=(day - dt.timedelta(days=5)).isoformat(), **case_fields)
     decisions.decide(
         db, case_id, day - dt.timedelta(days=5), outcome, provider_ids=["p1"], guarantee_days=14,
-        provider_id="p1", start_date=day, reason="other", today=day)
+        provider_id="p1", start_date=day, reason="other", today=day, now=builders_course.noon(day))
     return case_id
 
 

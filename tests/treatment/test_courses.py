@@ -8,7 +8,7 @@ from booking import bookings
 from treatment import courses, decisions
 from treatment.courses import ATTENDED, CANCELLED_IN_TIME, NO_SHOW
 
-from builders_course import PROVIDER, RULES, granted_course, make_case, sessions
+from builders_course import OTHER_PROVIDER, PROVIDER, RULES, granted_course, make_case, sessions
 
 START = dt.date(2026, 3, 2)
 
@@ -70,20 +70,20 @@ def test_sessions_are_counted_and_the_last_attendance_kept(db):
 def test_a_session_outside_the_course_is_refused(db, session_day, today, reason):
     case_id = granted_course(db, START)
     with pytest.raises(courses.InvalidSession) as error:
-        courses.record_session(db, case_id, session_day, ATTENDED, today, RULES)
+        courses.record_session(db, case_id, PROVIDER, session_day, ATTENDED, today, RULES)
     assert error.value.reason == reason
 
 
 def test_an_unknown_outcome_is_refused(db):
     case_id = granted_course(db, START)
     with pytest.raises(courses.InvalidSession) as error:
-        courses.record_session(db, case_id, START, "late", START, RULES)
+        courses.record_session(db, case_id, PROVIDER, START, "late", START, RULES)
     assert error.value.reason == "outcome"
 
 
 def test_a_session_for_a_case_without_course_is_refused(db):
     with pytest.raises(courses.NoCourse):
-        courses.record_session(db, make_case(db), START, ATTENDED, START, RULES)
+        courses.record_session(db, make_case(db), PROVIDER, START, ATTENDED, START, RULES)
 
 
 def test_a_second_record_for_the_same_day_replaces_the_first(db):
@@ -113,7 +113,7 @@ def test_a_cancellation_in_good_time_does_not_break_the_run(db):
 def test_correcting_a_mistaken_no_show_takes_the_discharge_back(db):
     case_id = granted_course(db, START)
     sessions(db, case_id, (day(0), NO_SHOW), (day(7), NO_SHOW))
-    course = courses.record_session(db, case_id, day(7), ATTENDED, day(8), RULES)
+    course = courses.record_session(db, case_id, PROVIDER, day(7), ATTENDED, day(8), RULES)
     assert (course.state, course.ended_on) == (courses.ACTIVE, None)
 
 
@@ -121,7 +121,7 @@ def test_nothing_is_recorded_after_a_discharge(db):
     case_id = granted_course(db, START)
     sessions(db, case_id, (day(0), NO_SHOW), (day(7), NO_SHOW))
     with pytest.raises(courses.InvalidSession) as error:
-        courses.record_session(db, case_id, day(8), ATTENDED, day(8), RULES)
+        courses.record_session(db, case_id, PROVIDER, day(8), ATTENDED, day(8), RULES)
     assert error.value.reason == "after_end"
 
 
@@ -147,14 +147,14 @@ def test_passivation_counts_from_the_last_attendance_and_a_cancellation_is_no_at
 def test_a_late_recorded_attendance_reopens_a_passive_course(db):
     case_id = granted_course(db, START)
     refresh(db, day(25))
-    course = courses.record_session(db, case_id, day(14), ATTENDED, day(25), RULES)
+    course = courses.record_session(db, case_id, PROVIDER, day(14), ATTENDED, day(25), RULES)
     assert (course.state, course.ended_on) == (courses.ACTIVE, None)
 
 
 def test_a_session_after_passivation_is_refused(db):
     case_id = granted_course(db, START)
     with pytest.raises(courses.InvalidSession) as error:
-        courses.record_session(db, case_id, day(21), ATTENDED, day(21), RULES)
+        courses.record_session(db, case_id, PROVIDER, day(21), ATTENDED, day(21), RULES)
     assert error.value.reason == "after_end"
 
 
@@ -179,7 +179,7 @@ def test_a_completed_course_is_closed_and_counted_once(db):
     refresh(db, day(112))
     refresh(db, day(113))
     with pytest.raises(courses.CourseClosed):
-        courses.record_session(db, case_id, day(100), ATTENDED, day(113), RULES)
+        courses.record_session(db, case_id, PROVIDER, day(100), ATTENDED, day(113), RULES)
     events = list(db.query("select month, provider_id, event from statistics_events where event like 'course%'"))
     assert events == [{"month": "2026-06", "provider_id": PROVIDER, "event": "course_completed"}]
 
@@ -194,8 +194,8 @@ def test_the_earliest_end_wins_and_completion_wins_a_tie():
 def test_the_closing_conversation_is_kept_and_not_before_the_start(db):
     case_id = granted_course(db, START)
     with pytest.raises(courses.InvalidSession):
-        courses.record_closing_conversation(db, case_id, day(-1))
-    assert courses.record_closing_conversation(db, case_id, day(113)).closing_conversation_on == day(113)
+        courses.record_closing_conversation(db, case_id, PROVIDER, day(-1))
+    assert courses.record_closing_conversation(db, case_id, PROVIDER, day(113)).closing_conversation_on == day(113)
 
 
 def test_deleting_the_case_deletes_its_course_and_sessions(db):
@@ -204,3 +204,19 @@ def test_deleting_the_case_deletes_its_course_and_sessions(db):
     db.execute("delete from cases where id = ?", [case_id])
     assert courses.course_for(db, case_id) is None
     assert db.execute("select count(*) from course_sessions").fetchone()[0] == 0
+
+
+def test_a_provider_cannot_write_to_another_providers_course(db):
+    # Given a course the municipality granted at another provider
+    case_id = granted_course(db, START, provider_id=OTHER_PROVIDER)
+
+    # When this provider records attendance or a closing conversation for it, then it is refused
+    with pytest.raises(courses.NotYourCourse):
+        courses.record_session(db, case_id, PROVIDER, day(1), ATTENDED, day(1), RULES)
+    with pytest.raises(courses.NotYourCourse):
+        courses.record_closing_conversation(db, case_id, PROVIDER, day(1))
+
+    # And nothing was written
+    course = courses.course_for(db, case_id)
+    assert course.sessions == () and course.closing_conversation_on is None
+    assert courses.record_session(db, case_id, OTHER_PROVIDER, day(1), ATTENDED, day(1), RULES).attended == 1

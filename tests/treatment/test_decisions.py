@@ -11,20 +11,29 @@ from booking.providers import IN_PERSON
 from stats import monthly
 from store.connection import open_database
 from treatment import courses, decisions
+from treatment.conversation import ConversationNotHeld, decision_opens_at
 
-from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
+from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 PROVIDER = make_provider()
 TODAY = NOW.date()
+#: Noon on TODAY, after the conversation `confirmed_booking` books at 11:00.
+AFTER_THE_CONVERSATION = local(2026, 3, 2, 12)
 
 
-def decide(db, case_id, outcome, today=TODAY, **fields):
-    return decisions.decide(db, case_id, TODAY, outcome, provider_ids=["p1"], guarantee_days=14, today=today, **fields)
+def decide(db, case_id, outcome, today=TODAY, now=AFTER_THE_CONVERSATION, **fields):
+    return decisions.decide(db, case_id, TODAY, outcome, provider_ids=["p1"], guarantee_days=14, today=today,
+                            now=now, **fields)
 
 
-def confirmed_booking(db, case_id, day=5):
-    booking = bookings.book(db, case_id, slot_at(PROVIDER, 2026, 3, day, 9), IN_PERSON, NOW, HOLD_HOURS)
-    return bookings.change_state(db, booking.id, bookings.CONFIRMED, NOW)
+#: Two days before TODAY: a booking's hold ends before the conversation's day begins.
+BOOKED_AT = NOW - dt.timedelta(days=2)
+
+
+def confirmed_booking(db, case_id):
+    """A conversation at 11:00 on TODAY, booked and confirmed two days before."""
+    booking = bookings.book(db, case_id, slot_at(PROVIDER, 2026, 3, 2, 11), IN_PERSON, BOOKED_AT, HOLD_HOURS)
+    return bookings.change_state(db, booking.id, bookings.CONFIRMED, BOOKED_AT)
 
 
 def test_granted_needs_a_provider_and_start_date(db):
@@ -125,7 +134,7 @@ def test_two_staff_deciding_at_once_count_the_conversation_once(db, tmp_path):
         own = open_database(path)
         barrier.wait()
         decisions.decide(own, case_id, TODAY, decisions.GRANTED, provider_ids=["p1"], guarantee_days=14,
-                         provider_id="p1", start_date=TODAY, today=TODAY)
+                         provider_id="p1", start_date=TODAY, today=TODAY, now=AFTER_THE_CONVERSATION)
         own.close()
 
     threads = [threading.Thread(target=staff_decides) for _ in range(2)]
@@ -152,3 +161,44 @@ def test_a_failed_decision_leaves_nothing_behind(db):
     assert bookings.get_booking(db, booking.id).state == bookings.CONFIRMED
     assert db.execute("select count(*) from statistics_events").fetchone()[0] == 0
     assert courses.course_for(db, case_id) is None
+
+
+def test_a_decision_waits_for_the_conversation_to_start(db):
+    # Given a confirmed conversation, decided a minute before it starts
+    case_id = make_case(db)
+    booking = confirmed_booking(db, case_id)
+    early = booking.starts_at - dt.timedelta(minutes=1)
+    with pytest.raises(ConversationNotHeld) as error:
+        decide(db, case_id, decisions.GRANTED, provider_id="p1", start_date=TODAY, now=early)
+
+    # Then nothing is recorded, the booking still waits, and staff are told when they can decide
+    assert error.value.starts_at == booking.starts_at
+    assert decisions.decision_for(db, case_id) is None
+    assert bookings.get_booking(db, booking.id).state == bookings.CONFIRMED
+    assert decision_opens_at(db, case_id, early) == booking.starts_at
+
+    # And from the start of the conversation it can be decided
+    assert decision_opens_at(db, case_id, booking.starts_at) is None
+    decide(db, case_id, decisions.GRANTED, provider_id="p1", start_date=TODAY, now=booking.starts_at)
+    assert bookings.get_booking(db, booking.id).state == bookings.ATTENDED
+
+
+def test_a_pending_time_still_to_come_also_holds_the_decision_back(db):
+    case_id = make_case(db)
+    bookings.book(db, case_id, slot_at(PROVIDER, 2026, 3, 2, 11), IN_PERSON, BOOKED_AT, HOLD_HOURS)
+    with pytest.raises(ConversationNotHeld):
+        decide(db, case_id, decisions.DID_NOT_ATTEND, now=BOOKED_AT + dt.timedelta(hours=1))  # still held
+
+
+def test_a_case_without_a_booking_waiting_may_be_decided_at_once(db):
+    # Given a caller who came without a booking, and one whose booking was cancelled
+    walked_in = make_case(db)
+    cancelled = make_case(db)
+    confirmed_booking(db, cancelled)
+    bookings.cancel(db, cancelled, NOW)
+
+    # Then both may be decided now
+    for case_id in (walked_in, cancelled):
+        assert decision_opens_at(db, case_id, NOW) is None
+        decide(db, case_id, decisions.NOT_GRANTED, reason="other", now=NOW)
+        assert decisions.decision_for(db, case_id).outcome == decisions.NOT_GRANTED

@@ -11,14 +11,21 @@ import pytest
 
 from app.context import get_db
 
-from test_staff_intake import SLOT, only_booking, sign_in
+from test_staff_intake import SLOT, only_booking, sign_in, the_conversation_starts
 
-TODAY = dt.date.today()
+#: The day of the conversation booked in `referral` (the `clock` fixture's Monday).
+TODAY = dt.date(2026, 3, 2)
 
 
 @pytest.fixture
-def referral(app, citizen):
-    """A citizen whose booking at Hvidovre staff have confirmed; returns (referral number, code)."""
+def app(make_app, clock):
+    return make_app(clock=clock)
+
+
+@pytest.fixture
+def referral(app, clock, citizen):
+    """A citizen whose booking at Hvidovre staff have confirmed and whose conversation has just
+    started (a decision waits for it); returns (referral number, code)."""
     citizen.finish_screening()
     code = citizen.get_code()
     citizen.get("/book/laenke-hvidovre")
@@ -26,6 +33,7 @@ def referral(app, citizen):
     booking = only_booking(app)
     intake = sign_in(app)
     intake.post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
     return booking["referral_number"], code
 
 
@@ -142,3 +150,50 @@ def test_statistics_page_suppresses_small_counts_and_draws_svg(app, referral):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["month", "scope", "figure", "value"]
     assert next(r for r in rows if r[1] == "all" and r[2] == "chat_started")[2:] == ["chat_started", "<5"]
+
+
+def test_self_visitation_is_not_offered_once_the_municipality_has_decided(app, referral):
+    # Given the municipality has refused the person a course after the conversation
+    number, _code = referral
+    intake = sign_in(app)
+    intake.get(f"/staff/cases/{number}")
+    intake.post(f"/staff/cases/{number}/decision", {"outcome": "not_granted", "reason": "other"})
+
+    # Then the provider is not offered its own visitation, and asking anyway is refused plainly
+    hvidovre = provider(app)
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Bevilg selv et forløb" not in hvidovre.page
+    hvidovre.post(f"/provider/referrals/{number}/self-visit")
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Kommunen har allerede truffet afgørelse" in hvidovre.page
+    with app.app_context():
+        assert get_db()["courses"].count == 0
+
+
+def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(app, referral):
+    # Given Hvidovre held the conversation, and the municipality granted the course at Lyngby
+    number, _code = referral
+    intake = sign_in(app)
+    intake.get(f"/staff/cases/{number}")
+    intake.post(f"/staff/cases/{number}/decision",
+                {"outcome": "granted", "provider_id": "laenke-lyngby", "start_date": TODAY.isoformat()})
+    lyngby = provider(app, "laenke-lyngby")
+    lyngby.get(f"/provider/referrals/{number}")
+    lyngby.post(f"/provider/referrals/{number}/sessions", {"day": TODAY.isoformat(), "outcome": "attended"})
+
+    # Then Hvidovre sees its referral and booking, but not Lyngby's course or its attendance
+    hvidovre = provider(app)
+    hvidovre.get("/provider/")
+    assert number in hvidovre.page and "Forløbet er i gang" not in hvidovre.page
+    hvidovre.get(f"/provider/referrals/{number}")
+    assert "Afklarende samtale" in hvidovre.page
+    for shown in ("Forløbet er i gang", "Gange mødt op", "Registrér fremmøde", "afsluttende samtale holdt"):
+        assert shown not in hvidovre.page
+
+    # And Hvidovre's writes to Lyngby's course are refused and change nothing
+    day = {"day": TODAY.isoformat(), "outcome": "no_show"}
+    assert hvidovre.post(f"/provider/referrals/{number}/sessions", day).status_code == 404
+    assert hvidovre.post(f"/provider/referrals/{number}/closing", day).status_code == 404
+    with app.app_context():
+        assert [r["outcome"] for r in get_db().query("select outcome from course_sessions")] == ["attended"]
+        assert next(get_db().query("select closing_conversation_on from courses"))["closing_conversation_on"] is None

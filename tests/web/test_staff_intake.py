@@ -9,13 +9,20 @@ import pytest
 
 from app.config import load_settings
 from app.context import get_db
-from common.clock import UTC, FixedClock
+from common.clock import COPENHAGEN, UTC, FixedClock
 from intake.catalogue import load_catalogue
+from store.times import parse_stamp
 
 from builders import FITTING_ANSWERS, visible_text
 from citizen_client import Citizen
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(make_app, clock):
+    """The app on a clock the test moves on: a decision waits for the conversation's start."""
+    return make_app(clock=clock)
 
 
 def sign_in(app, username="intake", password="demo") -> Citizen:
@@ -38,8 +45,14 @@ def booked(citizen):
 
 def only_booking(app):
     with app.app_context():
-        [row] = get_db().query("select b.id, b.state, c.referral_number from bookings b join cases c on c.id = b.case_id")
+        [row] = get_db().query(
+            "select b.id, b.state, b.starts_at, c.referral_number from bookings b join cases c on c.id = b.case_id")
     return row
+
+
+def the_conversation_starts(app, clock) -> None:
+    """Move the clock on to the start of the only booking (staff sign in again after it)."""
+    clock.advance(seconds=(parse_stamp(only_booking(app)["starts_at"]) - clock.now()).total_seconds())
 
 
 def test_queue_shows_the_booking_by_referral_number_never_the_code(app, booked):
@@ -115,11 +128,12 @@ def test_staff_move_uses_the_same_atomic_rules(app, booked):
         ({"outcome": "did_not_attend"}, "Du kom ikke til den afklarende samtale"),
     ],
 )
-def test_decision_is_shown_to_the_citizen_with_no_appeal_note(app, booked, form, citizen_sees):
+def test_decision_is_shown_to_the_citizen_with_no_appeal_note(app, clock, booked, form, citizen_sees):
     citizen, _code = booked
     booking = only_booking(app)
+    sign_in(app).post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
     staff = sign_in(app)
-    staff.post(f"/staff/bookings/{booking['id']}/confirm")
     staff.get(f"/staff/cases/{booking['referral_number']}")
     staff.post(f"/staff/cases/{booking['referral_number']}/decision", form)
     citizen.get("/status")
@@ -196,12 +210,13 @@ def test_a_phone_intake_case_with_no_slot_before_its_deadline_is_at_risk_at_once
     assert "risk" in re.search(r"<tr[^>]*>(?:(?!</tr>).)*" + re.escape(case["referral_number"]), staff.page, re.S).group(0)
 
 
-def test_deciding_changing_and_deciding_again_counts_one_decision(app, booked):
+def test_deciding_changing_and_deciding_again_counts_one_decision(app, clock, booked):
     booking = only_booking(app)
+    sign_in(app).post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
     staff = sign_in(app)
-    staff.post(f"/staff/bookings/{booking['id']}/confirm")
     decision = f"/staff/cases/{booking['referral_number']}/decision"
-    start = dt.date.today().isoformat()
+    start = clock.today().isoformat()
     staff.post(decision, {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start})
     staff.post(decision, {"outcome": "not_granted", "reason": "other"})
     staff.post(decision, {"outcome": "not_granted", "reason": "needs_other_treatment"})
@@ -213,13 +228,15 @@ def test_deciding_changing_and_deciding_again_counts_one_decision(app, booked):
     assert held == 1
 
 
-def test_every_view_and_action_is_audited_without_the_code(app, booked):
+def test_every_view_and_action_is_audited_without_the_code(app, clock, booked):
     _citizen, code = booked
     booking = only_booking(app)
     staff = sign_in(app)
     staff.get("/staff/")
     staff.get(f"/staff/cases/{booking['referral_number']}")
     staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
+    staff = sign_in(app)
     staff.post(f"/staff/cases/{booking['referral_number']}/decision", {"outcome": "did_not_attend"})
     with app.app_context():
         rows = list(get_db().query("select username, action, referral_number from audit"))
@@ -274,3 +291,44 @@ def test_staff_cannot_book_a_caller_after_the_deadline_while_times_within_are_fr
     assert "efter behandlingsgarantien" in visible_text(staff.page)
     with app.app_context():
         assert list(get_db().query("select id from bookings")) == []
+
+
+def test_the_decision_waits_for_the_conversation_and_the_citizen_is_told_what_happened(app, clock, booked):
+    # Given a conversation staff have confirmed for later today
+    citizen, _code = booked
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    number = booking["referral_number"]
+
+    # When staff open the case before it starts, then there is no decision form, only when it comes
+    staff.get(f"/staff/cases/{number}")
+    assert "Registrér afgørelsen" not in staff.page
+    starts = parse_stamp(booking["starts_at"]).astimezone(COPENHAGEN).strftime("%H:%M")
+    assert "fra samtalens start" in visible_text(staff.page) and starts in visible_text(staff.page)
+
+    # And a decision posted anyway is refused, and the citizen is not told they came
+    staff.post(f"/staff/cases/{number}/decision", {"outcome": "granted", "provider_id": "laenke-hvidovre",
+                                                   "start_date": clock.today().isoformat()})
+    staff.get(f"/staff/cases/{number}")
+    assert "Samtalen er ikke begyndt endnu" in staff.page
+    with app.app_context():
+        assert get_db()["decisions"].count == 0
+    assert only_booking(app)["state"] == "confirmed"
+    citizen.get("/status")
+    assert "Du mødte op" not in citizen.page and "Bekræftet" in citizen.page
+
+    # When the conversation has started, the citizen hears the decision comes next, and staff decide
+    the_conversation_starts(app, clock)
+    citizen.get("/status")
+    assert "Kommunen skriver sin afgørelse her" in citizen.page and "Bekræftet. Vi ses" not in citizen.page
+    staff = sign_in(app)
+    staff.get(f"/staff/cases/{number}")
+    assert "Registrér afgørelsen" in staff.page
+    staff.post(f"/staff/cases/{number}/decision", {"outcome": "granted", "provider_id": "laenke-hvidovre",
+                                                   "start_date": clock.today().isoformat()})
+
+    # Then the citizen is told they came, and granted
+    citizen.get("/status")
+    assert "Du mødte op til den afklarende samtale" in citizen.page
+    assert "Du har fået bevilget anonym behandling" in citizen.page
