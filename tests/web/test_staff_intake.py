@@ -9,8 +9,9 @@ import pytest
 
 from app.config import load_settings
 from app.context import get_db
-from common.clock import UTC, FixedClock
+from common.clock import COPENHAGEN, UTC, FixedClock
 from intake.catalogue import load_catalogue
+from store.times import parse_stamp
 
 from builders import FITTING_ANSWERS, visible_text
 from citizen_client import Citizen
@@ -201,10 +202,12 @@ def test_deciding_changing_and_deciding_again_counts_one_decision(app, booked):
     staff = sign_in(app)
     staff.post(f"/staff/bookings/{booking['id']}/confirm")
     decision = f"/staff/cases/{booking['referral_number']}/decision"
-    start = dt.date.today().isoformat()
+    with app.app_context():
+        [row] = get_db().query("select starts_at from bookings")
+    start = parse_stamp(row["starts_at"]).astimezone(COPENHAGEN).date().isoformat()  # the conversation's day
     staff.post(decision, {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start})
-    staff.post(decision, {"outcome": "not_granted", "reason": "other"})
-    staff.post(decision, {"outcome": "not_granted", "reason": "needs_other_treatment"})
+    staff.post(decision, {"outcome": "not_granted", "reason": "other", "change_reason": "New information"})
+    staff.post(decision, {"outcome": "not_granted", "reason": "needs_other_treatment", "change_reason": "Wrong reason"})
     with app.app_context():
         counts = {r["event"]: r["n"] for r in get_db().query(
             "select event, sum(delta) as n from statistics_events where event like 'decision_%' group by event")}
