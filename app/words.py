@@ -97,6 +97,12 @@ DECISION_FIELDS = {
     "provider_id": _l("the place"),
     "start_date": _l("the start date"),
     "reason": _l("the reason"),
+    "change_reason": _l("why the decision is changed"),
+}
+#: Who granted a course, on the invoice basis (the CSV has the code).
+GRANTED_BY = {
+    courses.MUNICIPALITY: _l("The municipality"),
+    courses.PROVIDER: _l("The provider (own visitation)"),
 }
 SESSION_OUTCOMES = {
     courses.ATTENDED: _l("Attended"),
@@ -136,4 +142,5 @@ WORDS = {
     "DECLINE_REASONS": DECLINE_REASONS,
     "NOT_GRANTED_REASONS": NOT_GRANTED_REASONS,
     "COURSE_STATES": COURSE_STATES,
+    "GRANTED_BY": GRANTED_BY,
 }

@@ -110,13 +110,10 @@ def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | N
     )
 
 
-def delete_case(db: sqlite_utils.Database, case_id: str) -> None:
-    """Delete everything about a case ("delete my data now"); related rows cascade."""
-    delete_cases(db, [case_id])
-
-
 def delete_cases(db: sqlite_utils.Database, case_ids: list[str]) -> int:
-    """Delete these cases and, by cascade, everything that belongs to them; returns how many."""
+    """Delete these cases and, by cascade, everything that belongs to them; returns how many.
+    The citizen's deletion and the retention job call it through `treatment.closing`, which
+    first keeps the treated days on the invoice basis."""
     return sum(db.execute("delete from cases where id = ?", [case_id]).rowcount for case_id in case_ids)
 
 

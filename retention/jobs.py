@@ -1,7 +1,7 @@
 """The hourly job, and the claim that lets exactly one worker run it.
 
 `settings` is the app's configuration (`app.config.Settings`), read for its plain fields:
-`course`, `case_retention_days`, `providers`, `guarantee_days` and `booking`.
+`course`, `case_retention_days`, `providers`, `guarantee_days`, `booking` and `rates`.
 """
 
 import datetime as dt
@@ -38,7 +38,7 @@ def run_hourly(db, vault: Vault, now: dt.datetime, settings) -> dict[str, int]:
         courses_ended = courses.refresh_course_states(db, today, settings.course)
         expired = bookings.expire_pending(db, now)
         at_risk = review_waiting_cases(db, vault, now, settings)
-        deleted = schedule.purge_ended_cases(db, today, settings.case_retention_days)
+        deleted = schedule.purge_ended_cases(db, today, settings.case_retention_days, settings.rates, settings.course)
     return {"bookings_expired": expired, "courses_ended": courses_ended, "cases_at_risk": at_risk, "cases": deleted}
 
 

@@ -12,16 +12,17 @@ A case ends:
 A case with a pending or confirmed booking, an active course, or a granted decision whose course
 has not been started has not ended. An ended case is deleted once its end is more than
 `case_days_after_end` days ago (with 180: on day 181 after it). Deleting the case row deletes its
-bookings, decision, course and course sessions with it (foreign keys, `on delete cascade`).
-Statistics events stay: they hold nothing that leads back to a case (`stats.monthly`).
+bookings, decision, course and course sessions with it (foreign keys, `on delete cascade`),
+after its treated days are kept as anonymous invoice lines (`treatment.closing`). Statistics
+events stay: they hold nothing that leads back to a case (`stats.monthly`).
 Abandoned chats are sessions, deleted by the web layer that owns them (`app.sessions`).
 """
 
 import datetime as dt
 
 from booking import bookings
-from intake import cases
-from treatment import decisions
+from treatment import closing, decisions
+from treatment.courses import CourseRules
 
 ABANDONED_AFTER_DAYS = 90
 
@@ -37,9 +38,10 @@ def ended_case_ids(db, today: dt.date, case_days_after_end: int) -> list[str]:
     return [row["id"] for row in rows]
 
 
-def purge_ended_cases(db, today: dt.date, case_days_after_end: int) -> int:
-    """Delete every case past its retention (and, by cascade, all that belongs to it)."""
-    return cases.delete_cases(db, ended_case_ids(db, today, case_days_after_end))
+def purge_ended_cases(db, today: dt.date, case_days_after_end: int, rates, rules: CourseRules) -> int:
+    """Delete every case past its retention (and, by cascade, all that belongs to it), keeping
+    its treated days on the invoice basis (`treatment.closing`)."""
+    return closing.delete_cases(db, ended_case_ids(db, today, case_days_after_end), today, rates, rules)
 
 
 #: Each case's end day as ISO text, or null while it has not ended.

@@ -223,3 +223,55 @@ def add_credentials_version(db: sqlite_utils.Database) -> None:
     """Counts password resets and disablings: a staff session remembers the count it began with
     and ends when it changes (exact, unlike comparing times stored to the second)."""
     db.execute("alter table accounts add column credentials_version integer not null default 0")
+
+
+@migrations()
+def add_decision_changes(db: sqlite_utils.Database) -> None:
+    """A changed decision carries its consequences (`treatment.decisions`): `change_reason` is
+    why staff changed it; `superseded_courses` keeps the days a course ran before a change ended
+    or moved it (they stay billable). Both go with the case."""
+    db.execute("alter table decisions add column change_reason text")
+    db.execute(
+        """
+        create table superseded_courses (
+            id integer primary key,
+            case_id text not null references cases (id) on delete cascade,
+            provider_id text not null,
+            start_date text not null,
+            ended_on text not null,
+            granted_by text not null check (granted_by in ('municipality', 'provider'))
+        )
+        """
+    )
+    db.execute("create index superseded_courses_by_case on superseded_courses (case_id)")
+    db.execute("create index superseded_courses_by_provider on superseded_courses (provider_id, start_date)")
+
+
+@migrations()
+def create_archived_invoice_lines(db: sqlite_utils.Database) -> None:
+    """Treated days of deleted cases, kept for the invoice basis (`treatment.invoice`): provider,
+    month, treatment and who granted it, with the days at each rate. Nothing leads back to a case:
+    no case, no referral number, no day finer than the month."""
+    db.execute(
+        """
+        create table archived_invoice_lines (
+            id integer primary key,
+            provider_id text not null,
+            month text not null,
+            treatment text not null,
+            granted_by text not null check (granted_by in ('municipality', 'provider'))
+        )
+        """
+    )
+    db.execute("create index archived_invoice_lines_by_month on archived_invoice_lines (provider_id, month)")
+    db.execute(
+        """
+        create table archived_invoice_parts (
+            id integer primary key,
+            line_id integer not null references archived_invoice_lines (id),
+            dkk_per_day text not null,
+            days integer not null check (days > 0)
+        )
+        """
+    )
+    db.execute("create index archived_invoice_parts_by_line on archived_invoice_parts (line_id)")

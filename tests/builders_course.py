@@ -19,7 +19,7 @@ def granted_course(db, start: dt.date, provider_id: str = PROVIDER, **case_field
     case_id = make_case(db, **case_fields)
     decisions.decide(
         db, case_id, start, decisions.GRANTED, provider_ids=[provider_id], guarantee_days=14,
-        provider_id=provider_id, start_date=start, today=start, now=noon(start),
+        provider_id=provider_id, start_date=start, rules=RULES, today=start, now=noon(start),
     )
     return case_id
 
@@ -36,6 +36,11 @@ def sessions(db, case_id: str, *days_and_outcomes, today: dt.date | None = None)
         provider_id = courses.course_for(db, case_id).provider_id
         course = courses.record_session(db, case_id, provider_id, day, outcome, today or day, RULES)
     return course
+
+
+def attending(db, case_id: str, *days: dt.date):
+    """Record an attendance on each day (so that the course does not become passive)."""
+    return sessions(db, case_id, *((day, courses.ATTENDED) for day in days))
 
 
 def make_case(db, first_contact_day=TODAY, **overrides) -> str:

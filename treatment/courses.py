@@ -2,10 +2,16 @@
 
 Seed 000: "et 16 ugers gruppeforløb samt en afsluttende samtale". The state follows from the
 recorded sessions and today's date by the rules in `course.rules` (discharge, passivation,
-completion, and what `ended_on` means); it is stored so that lists and the invoice can read it,
-and brought up to date when a session is recorded and by the hourly job (`refresh_course_states`).
-Pages never write: they show `current_course`, the stored course with its state worked out for
-today.
+completion, and what `ended_on` means); it is stored so that lists can read it, and brought up to
+date when a session is recorded and by the hourly job (`refresh_course_states`). Pages never
+write: they show `current_course`, the stored course with its state worked out for today, and the
+invoice works out each course as of the month's end (`treatment_stretches`).
+
+A changed decision ends the course its earlier decision started (`supersede_course`): the days
+before the day of the change stay billable, kept as a *superseded course* (this module owns
+`superseded_courses`), and a course that had not begun by the day of the change is simply
+removed. A new course can then start, from the day of the change at the earliest
+(`treatment.decisions`).
 """
 
 import dataclasses
@@ -35,7 +41,7 @@ __all__ = [
     "ACTIVE", "PASSIVE", "DISCHARGED", "COMPLETED", "ATTENDED", "NO_SHOW", "CANCELLED_IN_TIME", "OUTCOMES",
     "MUNICIPALITY", "PROVIDER", "CourseRules", "Session", "Course", "derive_state", "start_course",
     "record_session", "refresh_course_states", "record_closing_conversation", "course_for", "current_course",
-    "CourseError",
+    "Stretch", "course_as_of", "treatment_stretches", "supersede_course", "has_superseded_course", "CourseError",
     "NoCourse", "CourseExists", "NotGranted", "CourseClosed", "InvalidSession", "NotYourCourse",
 ]
 
@@ -97,6 +103,17 @@ class Course:
     @property
     def last_attendance(self) -> dt.date | None:
         return max((s.day for s in self.sessions if s.outcome == ATTENDED), default=None)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Days a case was in treatment at one provider, first to last, both included."""
+
+    case_id: str
+    provider_id: str
+    granted_by: str
+    first_day: dt.date
+    last_day: dt.date
 
 
 def start_course(db, case_id: str, provider_id: str, start_date: dt.date, granted_by: str = MUNICIPALITY) -> Course:
@@ -170,10 +187,57 @@ def record_closing_conversation(db, case_id: str, provider_id: str, conversation
 def current_course(db, case_id: str, today: dt.date, rules: CourseRules) -> Course | None:
     """The case's course with its state as of `today`, worked out without writing (for pages)."""
     course = course_for(db, case_id)
-    if course is None:
-        return None
-    state, ended_on = derive_state(course.start_date, course.sessions, today, rules)
-    return dataclasses.replace(course, state=state, ended_on=ended_on)
+    return None if course is None else course_as_of(course, today, rules)
+
+
+def course_as_of(course: Course, as_of: dt.date, rules: CourseRules) -> Course:
+    """The course as it stood at the end of `as_of`: its state worked out (never stored) from
+    the sessions up to that day."""
+    sessions = tuple(session for session in course.sessions if session.day <= as_of)
+    state, ended_on = derive_state(course.start_date, sessions, as_of, rules)
+    return dataclasses.replace(course, state=state, ended_on=ended_on, sessions=sessions)
+
+
+def treatment_stretches(db, as_of: dt.date, rules: CourseRules, *, provider_id: str | None = None,
+                        case_id: str | None = None) -> list[Stretch]:
+    """Every stretch of treatment up to `as_of` of one provider or one case: the days of the
+    current courses, worked out as of `as_of` (a course still running counts to `as_of`), and
+    of the courses changed decisions superseded. Reads only."""
+    where, values = ("provider_id = ?", [provider_id]) if case_id is None else ("case_id = ?", [case_id])
+    stretches = []
+    for row in list(db.query(f"select case_id from courses where {where} and start_date <= ?", [*values, day(as_of)])):
+        course = course_as_of(_require(db, row["case_id"]), as_of, rules)
+        stretches.append(Stretch(course.case_id, course.provider_id, course.granted_by, course.start_date,
+                                 course.ended_on or as_of))
+    rows = db.query(f"select * from superseded_courses where {where} and start_date <= ?", [*values, day(as_of)])
+    stretches.extend(
+        Stretch(row["case_id"], row["provider_id"], row["granted_by"], parse_day(row["start_date"]),
+                min(parse_day(row["ended_on"]), as_of))
+        for row in rows
+    )
+    return stretches
+
+
+def supersede_course(db, case_id: str, change_day: dt.date, rules: CourseRules) -> None:
+    """A changed decision ends the case's course: the days it ran before `change_day` are kept
+    as a superseded course (its own end if it had ended, else the day before the change), and
+    the course with its sessions is removed. A course that had not begun leaves nothing. Runs
+    inside the caller's transaction (`treatment.decisions.decide`)."""
+    course = _require(db, case_id)
+    last_day = change_day - dt.timedelta(days=1)
+    if course.start_date <= last_day:
+        ended = course_as_of(course, last_day, rules)
+        db["superseded_courses"].insert({
+            "case_id": case_id, "provider_id": course.provider_id, "start_date": day(course.start_date),
+            "ended_on": day(ended.ended_on or last_day), "granted_by": course.granted_by,
+        })
+    db.execute("delete from course_sessions where case_id = ?", [case_id])
+    db.execute("delete from courses where case_id = ?", [case_id])
+
+
+def has_superseded_course(db, case_id: str) -> bool:
+    """Whether a changed decision has ended a course of this case that had begun."""
+    return db.execute("select 1 from superseded_courses where case_id = ?", [case_id]).fetchone() is not None
 
 
 def course_for(db, case_id: str) -> Course | None:

@@ -3,12 +3,28 @@ follows from it, in one transaction: the conversation's booking is closed (atten
 a granted decision starts the course, and the statistics count the outcome.
 
 The decision cannot be appealed to another authority (§ 101a stk. 6); the citizen is told so.
-A decision may be recorded again (a correction): the statistics then take back the earlier
-outcome and count the new one, so every case counts once, with its current outcome; the
-conversation is counted once, by whichever decision closed its booking.
+
+A course starts no earlier than the clarifying conversation: the day of the case's attended
+booking, or, for a case without one (decided after a phone conversation), the day of the
+decision.
+
+A decision may be changed, with a reason (`change_reason`, which the staff view writes to the
+audit log). Its consequences follow in the same transaction:
+
+- the statistics take back the earlier outcome and count the new one, so every case counts once,
+  with its current outcome; the conversation is counted once, by whichever decision closed it;
+- a course the earlier decision started ends when the new decision does not grant that same
+  place and start: granted → not granted or did not attend, or a change of place or start date.
+  The day of the change is the first day without the old decision, so the days before it stay
+  billable and the change day is not (`treatment.courses.supersede_course`); a course that had
+  not begun is simply replaced;
+- a granted change then starts the new course; when an earlier course had begun, the new one
+  starts no earlier than the day of the change, so no day is billed twice.
+
+Recording the same decision again is no change. A course the provider granted itself (§ 101a
+stk. 5) is left as it is.
 """
 
-import contextlib
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -26,8 +42,6 @@ DID_NOT_ATTEND = "did_not_attend"
 OUTCOMES = (GRANTED, NOT_GRANTED, DID_NOT_ATTEND)
 #: Why a course was not granted; the citizen sees the reason in their language.
 NOT_GRANTED_REASONS = ("other_social_problems", "needs_other_treatment", "not_resident", "other")
-#: How far back a granted course may start.
-START_AT_MOST_DAYS_BACK = 31
 
 
 class InvalidDecision(ValueError):
@@ -38,6 +52,15 @@ class InvalidDecision(ValueError):
         self.field = field
 
 
+class StartTooEarly(InvalidDecision):
+    """The start date comes before `earliest`: the day of the clarifying conversation, or the
+    day of the change when an earlier course had begun."""
+
+    def __init__(self, earliest: dt.date):
+        super().__init__("start_date")
+        self.earliest = earliest
+
+
 @dataclass(frozen=True)
 class Decision:
     case_id: str
@@ -46,6 +69,13 @@ class Decision:
     start_date: dt.date | None
     reason: str | None
     decided_day: dt.date
+    change_reason: str | None = None  # why staff last changed it
+    changed: bool = dataclasses.field(default=False, compare=False)  # `decide` changed an earlier one (not stored)
+
+    def same_as(self, other: "Decision") -> bool:
+        """Whether the two decide the same (outcome, place, start and reason)."""
+        return (self.outcome, self.provider_id, self.start_date, self.reason) == (
+            other.outcome, other.provider_id, other.start_date, other.reason)
 
 
 def decide(
@@ -56,16 +86,19 @@ def decide(
     *,
     provider_ids,
     guarantee_days: int,
+    rules: courses.CourseRules,
     provider_id: str | None = None,
     start_date: dt.date | None = None,
     reason: str | None = None,
+    change_reason: str | None = None,
     today: dt.date,
     now: dt.datetime,
 ) -> Decision:
-    """Record the decision (raises `InvalidDecision`, or `conversation.ConversationNotHeld` while
-    the case's booked conversation is still to come at `now`), close the conversation, start the
-    course if granted (a corrected decision keeps the course it has), and count what changed."""
-    _check(outcome, provider_ids, provider_id, start_date, reason, today)
+    """Record the decision (raises `InvalidDecision`; `StartTooEarly` for a start before the
+    conversation; `conversation.ConversationNotHeld` while the case's booked conversation is still
+    to come at `now`), close the conversation, end or move the course of a changed decision, start
+    the course if granted, and count what changed. A change needs `change_reason`."""
+    _check(outcome, provider_ids, provider_id, start_date, reason)
     decision = Decision(
         case_id=case_id,
         outcome=outcome,
@@ -77,13 +110,10 @@ def decide(
     with transaction(db):
         conversation.require_started(db, case_id, now)
         earlier = decision_for(db, case_id)
-        if earlier is not None and earlier.outcome == outcome:
-            decision = dataclasses.replace(decision, decided_day=earlier.decided_day)  # counted then
+        decision = _as_change_of(earlier, decision, (change_reason or "").strip() or None)
         _store(db, decision)
         held = bookings.close_conversation(db, case_id, attended=outcome != DID_NOT_ATTEND)
-        if outcome == GRANTED:
-            with contextlib.suppress(courses.CourseExists):
-                courses.start_course(db, case_id, provider_id, start_date, courses.MUNICIPALITY)
+        _follow_with_course(db, decision, rules, today)
         _count_outcome(db, earlier, decision)
         if held is not None:
             _count_conversation(db, held, outcome, Guarantee(first_contact_day, guarantee_days))
@@ -101,6 +131,7 @@ def decision_for(db, case_id: str) -> Decision | None:
         start_date=parse_day(row["start_date"]),
         reason=row["reason"],
         decided_day=parse_day(row["decided_day"]),
+        change_reason=row["change_reason"],
     )
 
 
@@ -113,18 +144,56 @@ def _store(db, decision: Decision) -> None:
             "start_date": day(decision.start_date),
             "reason": decision.reason,
             "decided_day": day(decision.decided_day),
+            "change_reason": decision.change_reason,
         },
         pk="case_id",
     )
 
 
-def _check(outcome, provider_ids, provider_id, start_date, reason, today) -> None:
+def _as_change_of(earlier: Decision | None, decision: Decision, change_reason: str | None) -> Decision:
+    """The decision to store: the same one again keeps the earlier as it was (counted then);
+    a change needs its reason, and an unchanged outcome keeps the day it was counted on."""
+    if earlier is None:
+        return decision
+    if earlier.same_as(decision):
+        return earlier
+    if change_reason is None:
+        raise InvalidDecision("change_reason")
+    decided_day = earlier.decided_day if earlier.outcome == decision.outcome else decision.decided_day
+    return dataclasses.replace(decision, decided_day=decided_day, change_reason=change_reason, changed=True)
+
+
+def _follow_with_course(db, decision: Decision, rules: courses.CourseRules, today: dt.date) -> None:
+    """End the course the municipality granted when this decision does not grant it, then
+    start the granted one (a course the provider granted itself stays)."""
+    course = courses.course_for(db, decision.case_id)
+    if course is not None and course.granted_by == courses.MUNICIPALITY and (
+            decision.outcome, decision.provider_id, decision.start_date) != (GRANTED, course.provider_id, course.start_date):
+        courses.supersede_course(db, decision.case_id, today, rules)
+        course = None
+    if decision.outcome != GRANTED or course is not None:
+        return
+    earliest = _earliest_start(db, decision.case_id, today)
+    if decision.start_date < earliest:
+        raise StartTooEarly(earliest)
+    courses.start_course(db, decision.case_id, decision.provider_id, decision.start_date, courses.MUNICIPALITY)
+
+
+def _earliest_start(db, case_id: str, today: dt.date) -> dt.date:
+    """The day of the clarifying conversation (the attended booking's day, else the day of the
+    decision); the day of the change when a changed decision ended a course that had begun."""
+    row = next(db.query("select id from bookings where case_id = ? and state = ? order by starts_at desc limit 1",
+                        [case_id, bookings.ATTENDED]), None)
+    conversation_day = bookings.get_booking(db, row["id"]).local_day if row else today
+    return max(conversation_day, today) if courses.has_superseded_course(db, case_id) else conversation_day
+
+
+def _check(outcome, provider_ids, provider_id, start_date, reason) -> None:
     if outcome not in OUTCOMES:
         raise InvalidDecision("outcome")
     if outcome == GRANTED and provider_id not in provider_ids:
         raise InvalidDecision("provider_id")
-    earliest_start = today - dt.timedelta(days=START_AT_MOST_DAYS_BACK)
-    if outcome == GRANTED and (start_date is None or start_date < earliest_start):
+    if outcome == GRANTED and start_date is None:
         raise InvalidDecision("start_date")
     if outcome == NOT_GRANTED and reason not in NOT_GRANTED_REASONS:
         raise InvalidDecision("reason")

@@ -14,7 +14,7 @@ from app.sessions import forget, rotate
 from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
-from treatment import courses, decisions
+from treatment import closing, courses, decisions
 from treatment.status import conversation_state
 
 CHAT_FLOW = ScreeningFlow(CHAT)
@@ -171,7 +171,8 @@ def confirm_delete():
 @bp.post("/status/delete")
 @case_required
 def delete():
-    cases.delete_case(get_db(), g.case.id)
+    config = settings()
+    closing.delete_case(get_db(), g.case.id, today(), config.rates, config.course)
     forget(session)
     return render_template("deleted.html")
 

@@ -154,7 +154,9 @@ def _choose_a_day(referral_number):
 
 
 def _basis(year, month):
-    return invoice.invoice_basis(get_db(), g.account.provider_id, year, month, settings().rates, _provider().name)
+    config = settings()
+    return invoice.invoice_basis(get_db(), g.account.provider_id, year, month, config.rates, _provider().name,
+                                 config.course)
 
 
 def _course(case_id):

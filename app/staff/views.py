@@ -1,7 +1,7 @@
 """The intake queue and the actions on a case. Every view and action is audited."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_datetime, gettext
+from flask_babel import format_date, format_datetime, gettext
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -33,6 +33,7 @@ class DecisionForm(Form):
     provider_id = StringField(validators=[Optional(), Length(max=40)])
     start_date = DateField(validators=[Optional()])
     reason = StringField(validators=[Optional(), Length(max=40)])
+    change_reason = StringField(validators=[Optional(), Length(max=300)])
 
 
 @bp.get("/")
@@ -125,17 +126,25 @@ def decide(referral_number):
             get_db(), case.id, case.first_contact_day, form.outcome.data or "",
             provider_ids=[p.id for p in config.providers], guarantee_days=config.guarantee_days,
             provider_id=form.provider_id.data or None, start_date=form.start_date.data,
-            reason=form.reason.data or None, today=today(), now=now(),
+            reason=form.reason.data or None, change_reason=form.change_reason.data, rules=config.course, today=today(),
+            now=now(),
         )
     except conversation.ConversationNotHeld as early:
         flash(gettext("The conversation has not started yet. You can record the decision from %(time)s.",
                       time=format_datetime(early.starts_at, format="EEEE d. MMMM, HH:mm")), "error")
+        return redirect(url_for(".case", referral_number=referral_number))
+    except decisions.StartTooEarly as error:
+        flash(gettext("A course starts no earlier than the clarifying conversation, and a changed course no earlier"
+                      " than the day of the change: choose %(day)s or later.",
+                      day=format_date(error.earliest, format="long")), "error")
         return redirect(url_for(".case", referral_number=referral_number))
     except decisions.InvalidDecision as error:
         field = DECISION_FIELDS.get(error.field, error.field)
         flash(gettext("The decision is missing something: %(field)s.", field=field), "error")
         return redirect(url_for(".case", referral_number=referral_number))
     record("decision_recorded", referral_number, decision.outcome)
+    if decision.changed:
+        record("decision_changed", referral_number, decision.change_reason)
     flash(gettext("Decision recorded."), "ok")
     return redirect(url_for(".case", referral_number=referral_number))
 

@@ -4,14 +4,18 @@ place sees the referral by its number only, records attendance and reads the mon
 basis. Selectors use stable attributes; visible words are looked up in the page's own language.
 """
 
+import contextlib
 import datetime as dt
 import gettext
 import re
+import sqlite3
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+
+from store.times import stamp
 
 from test_citizen_browser import (
     PROJECT_ROOT,
@@ -21,7 +25,7 @@ from test_citizen_browser import (
     serious_violations,
     start_chat,
 )
-from test_staff_browser import QUEUE_ROWS, assert_no_code, queued_referrals, sign_in, the_conversation_has_started
+from test_staff_browser import QUEUE_ROWS, assert_no_code, queued_referrals, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -69,11 +73,8 @@ def citizen_books_first_place(page) -> tuple[str, str, str]:
     return code, place_id, place_name
 
 
-def intake_confirms_and_grants(staff, live_server, waiting_before: set[str], place_id: str, start: dt.date) -> str:
-    """On intake's desk: confirm the one new booking, and once the conversation has started grant
-    a course at `place_id` from `start`.
-
-    Returns the referral number."""
+def intake_confirms(staff, waiting_before: set[str]) -> tuple[str, str]:
+    """On intake's desk: confirm the one new booking. Returns its referral number and case page."""
     staff.reload()
     new = [number for number in queued_referrals(staff) if number not in waiting_before]
     assert len(new) == 1, f"expected one new queue row, got {new}"
@@ -83,8 +84,24 @@ def intake_confirms_and_grants(staff, live_server, waiting_before: set[str], pla
     row.locator('form[action$="/confirm"] button.primary').click()
     staff.wait_for_url("**/staff/")
     expect(staff.locator("main p.flash.ok")).to_be_visible()
+    return referral, case_path
 
-    the_conversation_has_started(live_server, referral)
+
+def conversation_held_this_morning(live_server, referral: str) -> dt.date:
+    """Move the confirmed conversation to midnight today and return today: the live server runs
+    on the real clock, and a course starts no earlier than the conversation (which cannot come
+    before today's first contact)."""
+    held_at = dt.datetime.combine(today(), dt.time(0), COPENHAGEN).astimezone(dt.UTC)
+    with contextlib.closing(sqlite3.connect(live_server.instance / "indgang.sqlite3")) as db, db:
+        db.execute(
+            "update bookings set starts_at = ?, ends_at = ? where case_id = (select id from cases where referral_number = ?)",
+            [stamp(held_at), stamp(held_at + dt.timedelta(hours=1)), referral],
+        )
+    return held_at.astimezone(COPENHAGEN).date()
+
+
+def intake_grants(staff, case_path: str, place_id: str, start: dt.date) -> None:
+    """On intake's desk: grant a course at `place_id` from `start`."""
     staff.goto(case_path)
     expect(staff.locator("main p.state-confirmed")).to_be_visible()
     form = staff.locator("main form.decision-form")
@@ -94,7 +111,6 @@ def intake_confirms_and_grants(staff, live_server, waiting_before: set[str], pla
     form.locator("button.primary").click()
     expect(staff.locator("main p.flash.ok")).to_be_visible()
     expect(staff.locator("main p.decision")).to_be_visible()
-    return referral
 
 
 def provider_row(page, referral: str):
@@ -112,8 +128,9 @@ def test_provider_sees_the_confirmed_referral_records_attendance_and_invoices_it
     waiting_before = set(queued_referrals(staff))
 
     code, place_id, place_name = citizen_books_first_place(phone())
-    start, session_day = today() - dt.timedelta(days=3), today() - dt.timedelta(days=1)
-    referral = intake_confirms_and_grants(staff, live_server, waiting_before, place_id, start)
+    referral, case_path = intake_confirms(staff, waiting_before)
+    start = session_day = conversation_held_this_morning(live_server, referral)
+    intake_grants(staff, case_path, place_id, start)
 
     # A fresh desktop browser: the place's own staff.
     page = desk()

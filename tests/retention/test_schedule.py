@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from cryptography.fernet import Fernet
 
+from app.config import Rate
 from booking.rules import BookingRules
 from retention import jobs
 from stats import monthly as statistics
@@ -28,8 +29,8 @@ def days_ago(n: int) -> dt.date:
 
 
 VAULT = Vault(Fernet.generate_key())
-SETTINGS = SimpleNamespace(
-    course=RULES, case_retention_days=KEEP_DAYS, providers=(), guarantee_days=14, booking=BookingRules())
+SETTINGS = SimpleNamespace(course=RULES, case_retention_days=KEEP_DAYS, providers=(), guarantee_days=14,
+                           booking=BookingRules(), rates=(Rate(dt.date(2015, 7, 1), 71.0),))
 
 
 def run(db):
@@ -56,7 +57,7 @@ def decided(db, outcome: str, day: dt.date, **case_fields) -> str:
     case_id = make_case(db, first_contact_day=(day - dt.timedelta(days=5)).isoformat(), **case_fields)
     decisions.decide(
         db, case_id, day - dt.timedelta(days=5), outcome, provider_ids=["p1"], guarantee_days=14,
-        provider_id="p1", start_date=day, reason="other", today=day, now=builders_course.noon(day))
+        provider_id="p1", start_date=day, reason="other", rules=RULES, today=day, now=builders_course.noon(day))
     return case_id
 
 

@@ -14,16 +14,19 @@ from treatment import courses, decisions
 from treatment.conversation import ConversationNotHeld, decision_opens_at
 
 from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
+from builders_course import RULES
 
 PROVIDER = make_provider()
 TODAY = NOW.date()
+#: The day of the conversation `confirmed_booking` books (11:00).
+CONVERSATION_DAY = TODAY
 #: Noon on TODAY, after the conversation `confirmed_booking` books at 11:00.
 AFTER_THE_CONVERSATION = local(2026, 3, 2, 12)
 
 
 def decide(db, case_id, outcome, today=TODAY, now=AFTER_THE_CONVERSATION, **fields):
-    return decisions.decide(db, case_id, TODAY, outcome, provider_ids=["p1"], guarantee_days=14, today=today,
-                            now=now, **fields)
+    return decisions.decide(db, case_id, TODAY, outcome, provider_ids=["p1"], guarantee_days=14, rules=RULES,
+                            change_reason="A correction", today=today, now=now, **fields)
 
 
 #: Two days before TODAY: a booking's hold ends before the conversation's day begins.
@@ -66,7 +69,7 @@ def test_unknown_outcome_is_refused(db):
 def test_deciding_closes_the_confirmed_booking(db, outcome, state):
     case_id = make_case(db)
     booking = confirmed_booking(db, case_id)
-    decide(db, case_id, outcome, provider_id="p1", start_date=TODAY)
+    decide(db, case_id, outcome, provider_id="p1", start_date=CONVERSATION_DAY)
     assert bookings.get_booking(db, booking.id).state == state
 
 
@@ -118,7 +121,7 @@ def test_the_conversation_is_counted_once_however_often_it_is_decided(db):
     case_id = make_case(db)
     confirmed_booking(db, case_id)
     for outcome in (decisions.GRANTED, decisions.GRANTED, decisions.NOT_GRANTED):
-        decide(db, case_id, outcome, provider_id="p1", start_date=TODAY, reason="other")
+        decide(db, case_id, outcome, provider_id="p1", start_date=CONVERSATION_DAY, reason="other")
     held = db.execute("select count(*) from statistics_events where event = 'conversation_held'").fetchone()[0]
     assert held == 1
 
@@ -134,7 +137,8 @@ def test_two_staff_deciding_at_once_count_the_conversation_once(db, tmp_path):
         own = open_database(path)
         barrier.wait()
         decisions.decide(own, case_id, TODAY, decisions.GRANTED, provider_ids=["p1"], guarantee_days=14,
-                         provider_id="p1", start_date=TODAY, today=TODAY, now=AFTER_THE_CONVERSATION)
+                         provider_id="p1", start_date=CONVERSATION_DAY, rules=RULES, today=TODAY,
+                         now=AFTER_THE_CONVERSATION)
         own.close()
 
     threads = [threading.Thread(target=staff_decides) for _ in range(2)]
@@ -156,7 +160,7 @@ def test_a_failed_decision_leaves_nothing_behind(db):
     booking = confirmed_booking(db, case_id)
     db.execute("create trigger fault before insert on statistics_events begin select raise(abort, 'injected fault'); end")
     with pytest.raises(sqlite3.IntegrityError, match="injected fault"):
-        decide(db, case_id, decisions.GRANTED, provider_id="p1", start_date=TODAY)
+        decide(db, case_id, decisions.GRANTED, provider_id="p1", start_date=CONVERSATION_DAY)
     assert decisions.decision_for(db, case_id) is None
     assert bookings.get_booking(db, booking.id).state == bookings.CONFIRMED
     assert db.execute("select count(*) from statistics_events").fetchone()[0] == 0
@@ -202,3 +206,22 @@ def test_a_case_without_a_booking_waiting_may_be_decided_at_once(db):
         assert decision_opens_at(db, case_id, NOW) is None
         decide(db, case_id, decisions.NOT_GRANTED, reason="other", now=NOW)
         assert decisions.decision_for(db, case_id).outcome == decisions.NOT_GRANTED
+
+
+def test_a_course_starts_no_earlier_than_the_clarifying_conversation(db):
+    # Given a conversation held on Monday 2 March and decided the day after
+    case_id = make_case(db)
+    confirmed_booking(db, case_id)
+    with pytest.raises(decisions.StartTooEarly) as error:
+        decide(db, case_id, decisions.GRANTED, today=dt.date(2026, 3, 3), provider_id="p1", start_date=dt.date(2026, 3, 1))
+    assert (error.value.field, error.value.earliest) == ("start_date", dt.date(2026, 3, 2))
+    assert courses.course_for(db, case_id) is None
+    decide(db, case_id, decisions.GRANTED, today=dt.date(2026, 3, 3), provider_id="p1", start_date=dt.date(2026, 3, 2))
+    assert courses.course_for(db, case_id).start_date == dt.date(2026, 3, 2)
+
+
+def test_without_a_conversation_a_course_starts_no_earlier_than_the_decision(db):
+    case_id = make_case(db, first_contact_day=dt.date(2026, 2, 1))
+    with pytest.raises(decisions.StartTooEarly) as error:
+        decide(db, case_id, decisions.GRANTED, provider_id="p1", start_date=TODAY - dt.timedelta(days=1))
+    assert error.value.earliest == TODAY

@@ -14,7 +14,7 @@ from treatment.conversation import ConversationNotHeld
 from treatment.self_visitation import MunicipalityMustDecide, self_visit, self_visited_in_year
 
 from builders_booking import HOLD_HOURS, NOW, make_provider, slot_at
-from builders_course import OTHER_PROVIDER, PROVIDER, granted_course, make_case
+from builders_course import OTHER_PROVIDER, PROVIDER, RULES, granted_course, make_case
 
 LIMIT = 0.30
 CAP = 5
@@ -107,7 +107,7 @@ def test_a_case_the_municipality_has_decided_is_not_the_providers_to_decide(db, 
     # does not let the provider overrule the municipality)
     case_id = make_case(db)
     decisions.decide(db, case_id, TODAY, outcome, provider_ids=[OTHER_PROVIDER], guarantee_days=14,
-                     provider_id=OTHER_PROVIDER, start_date=TODAY, reason="other", today=TODAY, now=NOW)
+                     provider_id=OTHER_PROVIDER, start_date=TODAY, reason="other", rules=RULES, today=TODAY, now=NOW)
 
     # When the provider tries to grant a course itself, then it is refused and nothing is counted
     with pytest.raises(MunicipalityMustDecide) as error:

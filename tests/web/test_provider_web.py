@@ -10,11 +10,20 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from app.context import get_db
+from common.clock import COPENHAGEN
+from store.times import parse_stamp
 
 from test_staff_intake import SLOT, only_booking, sign_in, the_conversation_starts
 
-#: The day of the conversation booked in `referral` (the `clock` fixture's Monday).
-TODAY = dt.date(2026, 3, 2)
+
+def after_the_conversation(app, clock, days) -> dt.date:
+    """Move the clock `days` after the day of the confirmed conversation; returns that day (a
+    course starts no earlier than the conversation)."""
+    with app.app_context():
+        [row] = get_db().query("select starts_at from bookings")
+    conversation_day = parse_stamp(row["starts_at"]).astimezone(COPENHAGEN).date()
+    clock.moment = parse_stamp(row["starts_at"]) + dt.timedelta(days=days, hours=2)
+    return conversation_day
 
 
 @pytest.fixture
@@ -79,22 +88,24 @@ def test_provider_sees_its_referral_by_number_never_the_code(app, referral):
     assert other.get(f"/provider/referrals/{number}").status_code == 404
 
 
-def test_attendance_course_rules_and_citizen_sees_the_course(app, referral, citizen):
-    number, _code = referral
+def test_attendance_course_rules_and_citizen_sees_the_course(app, clock, referral, citizen):
+    number, code = referral
+    start = after_the_conversation(app, clock, days=10)
     intake = sign_in(app)
-    start = TODAY - dt.timedelta(days=10)
     intake.get(f"/staff/cases/{number}")
     intake.post(f"/staff/cases/{number}/decision",
                 {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start.isoformat()})
     hvidovre = provider(app)
     hvidovre.get(f"/provider/referrals/{number}")
-    for days_ago, outcome in ((9, "no_show"), (8, "attended"), (7, "no_show")):
+    for days_after, outcome in ((1, "no_show"), (2, "attended"), (3, "no_show")):
         hvidovre.post(f"/provider/referrals/{number}/sessions",
-                      {"day": (TODAY - dt.timedelta(days=days_ago)).isoformat(), "outcome": outcome})
+                      {"day": (start + dt.timedelta(days=days_after)).isoformat(), "outcome": outcome})
     hvidovre.get(f"/provider/referrals/{number}")
     assert "Forløbet er i gang" in hvidovre.page  # an attendance between the no-shows
     hvidovre.post(f"/provider/referrals/{number}/sessions",
-                  {"day": (TODAY - dt.timedelta(days=6)).isoformat(), "outcome": "no_show"})
+                  {"day": (start + dt.timedelta(days=4)).isoformat(), "outcome": "no_show"})
+    citizen.get("/code")
+    citizen.post("/code", {"code": code})
     citizen.get("/status")
     assert "to udeblivelser i træk" in citizen.page
     response = hvidovre.post(f"/provider/referrals/{number}/sessions", {"day": "not a day", "outcome": "attended"})
@@ -115,23 +126,24 @@ def test_self_visitation_within_the_limit(app, referral):
     assert row == {"granted_by": "provider", "provider_id": "laenke-hvidovre"}
 
 
-def test_invoice_basis_page_and_csv(app, referral):
+def test_invoice_basis_page_and_csv(app, clock, referral):
     number, _code = referral
+    start = after_the_conversation(app, clock, days=0)
     intake = sign_in(app)
-    start = TODAY.replace(day=1)
     intake.get(f"/staff/cases/{number}")
     intake.post(f"/staff/cases/{number}/decision",
                 {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start.isoformat()})
     hvidovre = provider(app)
-    month = f"{TODAY:%Y-%m}"
+    month = f"{start:%Y-%m}"
     hvidovre.get(f"/provider/invoice?month={month}")
     assert number in hvidovre.page and "Sådan tælles dagene" in hvidovre.page
     response = hvidovre.client.get(f"/provider/invoice.csv?month={month}")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     line = next(r for r in rows if number in r)
-    days = (dt.date(TODAY.year, TODAY.month % 12 + 1, 1) if TODAY.month < 12 else dt.date(TODAY.year + 1, 1, 1)) - start
-    assert str(days.days) in line and "71,00" in line
+    month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last_day = min(month_end, start + dt.timedelta(days=20))  # passive from day 21 without attendance
+    assert line[5] == str((last_day - start).days + 1) and "71,00" in line
     hvidovre.get("/provider/invoice?month=2001-01")
     assert "Ingen var i behandling" in hvidovre.page
     assert hvidovre.get("/provider/invoice?month=junk").status_code == 200  # falls back to last month
@@ -170,16 +182,17 @@ def test_self_visitation_is_not_offered_once_the_municipality_has_decided(app, r
         assert get_db()["courses"].count == 0
 
 
-def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(app, referral):
+def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(app, clock, referral):
     # Given Hvidovre held the conversation, and the municipality granted the course at Lyngby
     number, _code = referral
+    today = clock.today()  # the conversation's day: the clock stands at its start
     intake = sign_in(app)
     intake.get(f"/staff/cases/{number}")
     intake.post(f"/staff/cases/{number}/decision",
-                {"outcome": "granted", "provider_id": "laenke-lyngby", "start_date": TODAY.isoformat()})
+                {"outcome": "granted", "provider_id": "laenke-lyngby", "start_date": today.isoformat()})
     lyngby = provider(app, "laenke-lyngby")
     lyngby.get(f"/provider/referrals/{number}")
-    lyngby.post(f"/provider/referrals/{number}/sessions", {"day": TODAY.isoformat(), "outcome": "attended"})
+    lyngby.post(f"/provider/referrals/{number}/sessions", {"day": today.isoformat(), "outcome": "attended"})
 
     # Then Hvidovre sees its referral and booking, but not Lyngby's course or its attendance
     hvidovre = provider(app)
@@ -191,7 +204,7 @@ def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(ap
         assert shown not in hvidovre.page
 
     # And Hvidovre's writes to Lyngby's course are refused and change nothing
-    day = {"day": TODAY.isoformat(), "outcome": "no_show"}
+    day = {"day": today.isoformat(), "outcome": "no_show"}
     assert hvidovre.post(f"/provider/referrals/{number}/sessions", day).status_code == 404
     assert hvidovre.post(f"/provider/referrals/{number}/closing", day).status_code == 404
     with app.app_context():

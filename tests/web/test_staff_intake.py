@@ -216,10 +216,10 @@ def test_deciding_changing_and_deciding_again_counts_one_decision(app, clock, bo
     the_conversation_starts(app, clock)
     staff = sign_in(app)
     decision = f"/staff/cases/{booking['referral_number']}/decision"
-    start = clock.today().isoformat()
+    start = clock.today().isoformat()  # the conversation's day: the clock stands at its start
     staff.post(decision, {"outcome": "granted", "provider_id": "laenke-hvidovre", "start_date": start})
-    staff.post(decision, {"outcome": "not_granted", "reason": "other"})
-    staff.post(decision, {"outcome": "not_granted", "reason": "needs_other_treatment"})
+    staff.post(decision, {"outcome": "not_granted", "reason": "other", "change_reason": "New information"})
+    staff.post(decision, {"outcome": "not_granted", "reason": "needs_other_treatment", "change_reason": "Wrong reason"})
     with app.app_context():
         counts = {r["event"]: r["n"] for r in get_db().query(
             "select event, sum(delta) as n from statistics_events where event like 'decision_%' group by event")}
