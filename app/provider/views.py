@@ -129,10 +129,7 @@ def self_visit(referral_number):
 @login_required("provider")
 def invoice_page():
     year, month = _month()
-    try:
-        basis = _basis(year, month)
-    except invoice.NoRate:
-        abort(404)  # a month before the first rate in the configuration
+    basis = _basis(year, month)
     record("invoice_viewed", detail=f"{year:04d}-{month:02d}")
     return render_template("provider_invoice.html", basis=basis, year=year, month=month, provider=_provider(),
                            month_start=dt.date(year, month, 1))
@@ -144,7 +141,8 @@ def invoice_csv():
     year, month = _month()
     record("invoice_downloaded", detail=f"{year:04d}-{month:02d}")
     name = f"fakturagrundlag-{g.account.provider_id}-{year:04d}-{month:02d}.csv"
-    return Response("\ufeff" + invoice.invoice_csv(_basis(year, month)), mimetype="text/csv",
+    basis = _basis(year, month)
+    return Response("\ufeff" + invoice.invoice_csv(basis), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -154,9 +152,13 @@ def _choose_a_day(referral_number):
 
 
 def _basis(year, month):
+    """The month's basis; 404 for a month before the first rate in the configuration."""
     config = settings()
-    return invoice.invoice_basis(get_db(), g.account.provider_id, year, month, config.rates, _provider().name,
-                                 config.course)
+    try:
+        return invoice.invoice_basis(get_db(), g.account.provider_id, year, month, config.rates, _provider().name,
+                                     config.course)
+    except invoice.NoRate:
+        abort(404)
 
 
 def _course(case_id):

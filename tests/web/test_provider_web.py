@@ -210,3 +210,4 @@ def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(ap
     with app.app_context():
         assert [r["outcome"] for r in get_db().query("select outcome from course_sessions")] == ["attended"]
         assert next(get_db().query("select closing_conversation_on from courses"))["closing_conversation_on"] is None
+
