@@ -12,15 +12,19 @@ A case ends:
 A case with a pending or confirmed booking, an active course, or a granted decision whose course
 has not been started has not ended. An ended case is deleted once its end is more than
 `case_days_after_end` days ago (with 180: on day 181 after it). Deleting the case row deletes its
-bookings, decision, course and course sessions with it (foreign keys, `on delete cascade`).
-Statistics events stay: they hold nothing that leads back to a case (`stats.monthly`).
+bookings, decision, course and course sessions with it (foreign keys, `on delete cascade`), and
+its audit rows lose all that leads back to it (`accounts.audit.forget_referral`), whether the
+purge deletes it or the person ("delete my data now"). Statistics events stay: they hold nothing
+that leads back to a case (`stats.monthly`).
 Abandoned chats are sessions, deleted by the web layer that owns them (`app.sessions`).
 """
 
 import datetime as dt
 
+from accounts import audit
 from booking import bookings
 from intake import cases
+from store.transaction import transaction
 from treatment import decisions
 
 ABANDONED_AFTER_DAYS = 90
@@ -39,7 +43,17 @@ def ended_case_ids(db, today: dt.date, case_days_after_end: int) -> list[str]:
 
 def purge_ended_cases(db, today: dt.date, case_days_after_end: int) -> int:
     """Delete every case past its retention (and, by cascade, all that belongs to it)."""
-    return cases.delete_cases(db, ended_case_ids(db, today, case_days_after_end))
+    return delete_cases(db, ended_case_ids(db, today, case_days_after_end))
+
+
+def delete_cases(db, case_ids: list[str]) -> int:
+    """Delete these cases with all that belongs to them and forget them in the audit log, in one
+    transaction; returns how many were deleted. The one way a case is deleted."""
+    with transaction(db):
+        referral_numbers = cases.delete_cases(db, case_ids)
+        for referral_number in referral_numbers:
+            audit.forget_referral(db, referral_number)
+    return len(referral_numbers)
 
 
 #: Each case's end day as ISO text, or null while it has not ended.

@@ -223,3 +223,10 @@ def add_credentials_version(db: sqlite_utils.Database) -> None:
     """Counts password resets and disablings: a staff session remembers the count it began with
     and ends when it changes (exact, unlike comparing times stored to the second)."""
     db.execute("alter table accounts add column credentials_version integer not null default 0")
+
+
+@migrations()
+def add_audit_case_deleted(db: sqlite_utils.Database) -> None:
+    """`case_deleted`: 1 on the rows of a case that was deleted; they keep who did what kind of
+    action and the day, nothing that leads to the case (`accounts.audit.forget_referral`)."""
+    db.execute("alter table audit add column case_deleted integer not null default 0")

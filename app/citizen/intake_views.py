@@ -14,6 +14,7 @@ from app.sessions import forget
 from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
+from retention import schedule
 from treatment import courses, decisions
 
 CHAT_FLOW = ScreeningFlow(CHAT)
@@ -168,7 +169,7 @@ def confirm_delete():
 @bp.post("/status/delete")
 @case_required
 def delete():
-    cases.delete_case(get_db(), g.case.id)
+    schedule.delete_cases(get_db(), [g.case.id])
     forget(session)
     return render_template("deleted.html")
 
