@@ -3,6 +3,7 @@ boundaries, referrals without codes, attendance, self-visitation, invoice basis 
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 import xml.etree.ElementTree as ElementTree
@@ -10,6 +11,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from app.context import get_db
+from stats import monthly
 
 from test_staff_intake import SLOT, only_booking, sign_in
 
@@ -142,3 +144,28 @@ def test_statistics_page_suppresses_small_counts_and_draws_svg(app, referral):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["month", "scope", "figure", "value"]
     assert next(r for r in rows if r[1] == "all" and r[2] == "chat_started")[2:] == ["chat_started", "<5"]
+
+
+def test_the_statistics_page_shows_what_the_csv_shows_and_nothing_more(app):
+    # Given a month with some counts shown, some hidden and the conversation figures withheld
+    with app.app_context():
+        db = get_db()
+        for event, provider_id, n in ((monthly.CHAT_STARTED, None, 7), (monthly.BOOKING_MADE, "laenke-hvidovre", 6),
+                                      (monthly.BOOKING_MADE, "laenke-lyngby", 3)):
+            for _ in range(n):
+                monthly.count_event(db, event, TODAY, provider_id)
+        for _ in range(6):
+            monthly.count_conversation(db, TODAY, "laenke-hvidovre", 9, within_guarantee=True)
+    admin = sign_in(app, "admin")
+
+    # When the administrator reads the page and downloads the CSV
+    admin.get("/admin/stats")
+    rows = list(csv.reader(io.StringIO(admin.client.get("/admin/stats.csv").get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))[1:]
+
+    # Then the tables show the CSV's values in order, and the charts only counts the CSV shows
+    cells = re.findall(r'<tr><th scope="row">[^<]*</th><td>([^<]*)</td></tr>', admin.page)
+    assert [html.unescape(cell) for cell in cells] == [row[3] for row in rows]
+    assert {row[3] for row in rows if row[2] in monthly.CONVERSATION_FIGURES} == {monthly.WITHHELD}
+    for desc in re.findall(r"<desc>(.*?)</desc>", admin.page):
+        assert {html.unescape(item.rsplit(": ", 1)[1]) for item in desc.split("; ")} <= {row[3] for row in rows}
