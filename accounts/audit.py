@@ -2,7 +2,8 @@
 
 Pure Python, no Flask; this module owns the `audit` table. Rows are written through
 `app.auth.record` (staff), by sign-in events, and by `flask users ...` (as COMMAND_LINE);
-administrators read them at /admin/audit.
+administrators read them at /admin/audit. When a case is deleted, its rows are forgotten
+(`forget_referral`): they keep who did what kind of action on which day, nothing more.
 """
 
 import datetime as dt
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from common.clock import COPENHAGEN
 from store.times import parse_stamp, stamp
 
 #: Who the audit log names for changes made with `flask users ...` (not a valid username).
@@ -30,6 +32,7 @@ class AuditEntry:
     referral_number: str | None
     action: str
     detail: str | None
+    case_deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,26 @@ def audit_page(
         f"select * from audit where {where} order by at desc, id desc limit ? offset ?",
         [*params, per_page, (page - 1) * per_page],
     )
-    entries = [AuditEntry(**{**row, "at": parse_stamp(row["at"])}) for row in rows]
+    entries = [AuditEntry(**{**row, "at": parse_stamp(row["at"]), "case_deleted": bool(row["case_deleted"])}) for row in rows]
     return AuditPage(entries=entries, total=total, page=page, pages=pages)
+
+
+def forget_referral(db: sqlite_utils.Database, referral_number: str) -> int:
+    """After the case with `referral_number` is deleted ("delete my data now" or the retention
+    purge): its rows keep who (username, role) did what kind of action and on which day, and lose
+    all that leads back to the case: the referral number, the detail (an outcome, a slot id) and
+    the time of day, which could be matched against a booking or another log. The instant becomes
+    the start of its day in Copenhagen (the day the administrator filters by), still in the one
+    stamp format, and `case_deleted` marks the row. Returns how many rows were forgotten."""
+    rows = list(db.query("select id, at from audit where referral_number = ?", [referral_number]))
+    for row in rows:
+        db["audit"].update(row["id"], {
+            "referral_number": None, "detail": None, "case_deleted": 1, "at": stamp(_start_of_day(parse_stamp(row["at"])))})
+    return len(rows)
+
+
+def _start_of_day(at: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(at.astimezone(COPENHAGEN).date(), dt.time(), COPENHAGEN)
 
 
 def audit_actions(db: sqlite_utils.Database) -> list[str]:

@@ -17,6 +17,7 @@ from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d")
+MONTH_DAY_PATTERN = re.compile(r"\d\d-\d\d")
 
 
 class InvalidConfig(ValueError):
@@ -223,7 +224,24 @@ def _provider(fields: _Fields, i: int, entry) -> Provider:
         slot_minutes=get("slot_minutes", int, check=lambda v: 15 <= v <= 240, expected="minutes from 15 to 240"),
         closed_dates=tuple(get("closed_dates", list, default=[], check=lambda v: all(isinstance(d, dt.date) for d in v), expected="a list of dates")),
         opening_hours=_opening_hours(get("opening_hours", dict, expected="a table of weekdays"), f"providers[{i}].opening_hours"),
+        closed_yearly=_month_days(get("closed_yearly", list, default=[], expected='a list of month-days such as ["12-24"]'), f"providers[{i}].closed_yearly"),
     )
+
+
+def _month_days(raw: list, name: str) -> tuple[str, ...]:
+    """Days closed every year, as "MM-DD"; 02-29 is allowed (it closes leap years only)."""
+    for j, value in enumerate(raw):
+        if not (isinstance(value, str) and MONTH_DAY_PATTERN.fullmatch(value) and _is_day_of_leap_year(value)):
+            raise InvalidConfig(f"{name}[{j}] is {value!r}: expected a month-day such as 12-24")
+    return tuple(raw)
+
+
+def _is_day_of_leap_year(month_day: str) -> bool:
+    try:
+        dt.date.fromisoformat(f"2000-{month_day}")
+    except ValueError:
+        return False
+    return True
 
 
 def _opening_hours(raw: dict, name: str) -> dict[str, tuple[str, ...]]:

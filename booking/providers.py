@@ -22,6 +22,8 @@ class Provider:
     slot_minutes: int
     closed_dates: tuple[dt.date, ...]
     opening_hours: dict[str, tuple[str, ...]]
+    #: Days closed every year besides the public holidays, as month-day ("12-24").
+    closed_yearly: tuple[str, ...] = ()
 
     def serves(self, age_band: str | None) -> bool:
         return age_band in self.age_bands

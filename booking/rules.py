@@ -11,7 +11,7 @@ the choice to have booked times confirmed at once.
 import datetime as dt
 from dataclasses import dataclass
 
-from booking.slots import closing_days, next_opening_hour
+from booking.slots import next_opening_hour, public_holidays
 from common.clock import COPENHAGEN, day_start
 
 STAFF = "staff"  # intake staff confirm each booking; it is pending and holds its slot until then
@@ -31,8 +31,8 @@ class BookingRules:
 
 
 def is_working_day(day: dt.date) -> bool:
-    """A weekday that is not a closing day (the Danish public holidays, `booking.slots`)."""
-    return day.weekday() < 5 and day not in closing_days(day.year)
+    """A weekday that is not a Danish public holiday (`booking.slots.public_holidays`)."""
+    return day.weekday() < 5 and day not in public_holidays(day.year)
 
 
 def earliest_start(now: dt.datetime, notice_working_days: int) -> dt.datetime:

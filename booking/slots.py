@@ -1,9 +1,13 @@
 """Slots: the times a provider can hold a clarifying conversation.
 
 Opening hours are local (Europe/Copenhagen); slots are stored and compared in UTC, so a slot at
-09:00 stays at 09:00 on the wall clock across the daylight-saving changes. Danish public
-holidays (the `holidays` package, with the customary closing days Constitution Day, Christmas
-Eve and New Year's Eve) and each provider's closed dates give no slots.
+09:00 stays at 09:00 on the wall clock across the daylight-saving changes.
+
+Closing days give no slots. Every provider closes on the law's public holidays (helligdage: the
+`holidays` package's "public" category for Denmark). Days off that are customary but no public
+holiday (Constitution Day, Christmas Eve, New Year's Eve, 1 May) are each provider's own choice:
+its `closed_yearly` month-days (the embedded configuration closes on 5 June, 24 and 31 December)
+and its one-off `closed_dates`.
 """
 
 import datetime as dt
@@ -43,12 +47,17 @@ class Slot:
 
 
 @cache
-def closing_days(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.Denmark(years=year, categories=("public", "optional")))
+def public_holidays(year: int) -> frozenset[dt.date]:
+    """The public holidays (helligdage) of `year` in Denmark."""
+    return frozenset(holidays.Denmark(years=year, categories=("public",)))
 
 
 def is_closed(provider: Provider, day: dt.date) -> bool:
-    return day in provider.closed_dates or day in closing_days(day.year)
+    return (
+        day in public_holidays(day.year)
+        or day.strftime("%m-%d") in provider.closed_yearly
+        or day in provider.closed_dates
+    )
 
 
 def provider_slots(provider: Provider, start: dt.datetime, end: dt.datetime) -> list[Slot]:

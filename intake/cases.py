@@ -18,7 +18,7 @@ from store.sealing import OLD_SEAL_SQL, Vault
 from store.times import day, parse_day
 
 REFERRAL_PREFIX = "R-"
-REFERRAL_LENGTH = 4
+REFERRAL_LENGTH = 8
 WEB = "web"
 PHONE = "phone"
 
@@ -50,8 +50,18 @@ class Case:
 
 
 def new_referral_number() -> str:
-    """A short id for staff and providers (`R-4KQ7`); it never reveals the citizen's code."""
-    return REFERRAL_PREFIX + "".join(secrets.choice(codes.CROCKFORD) for _ in range(REFERRAL_LENGTH))
+    """A random id for staff and providers (`R-4KQ7-M2XD`); it never reveals the citizen's code.
+
+    A deleted case frees its number, and a number on a provider's note must never come to mean
+    another person, so it is long enough that no number is ever drawn twice: 8 Crockford
+    characters are 32**8 ≈ 1.1e12 numbers. Among n numbers ever drawn, the chance that any two
+    are equal is about n²/(2 · 32**8): 5e-5 for 10,000 cases (decades of a municipality), 5e-3
+    for 100,000. A live number is never drawn twice (the unique index; `create_case` draws
+    again). Numbers of the earlier form (`R-4KQ7`) keep working. No digest of deleted numbers is
+    kept: it would itself be a trace of the deleted case, against odds this small.
+    """
+    characters = "".join(secrets.choice(codes.CROCKFORD) for _ in range(REFERRAL_LENGTH))
+    return REFERRAL_PREFIX + codes.grouped(characters)
 
 
 def create_case(
@@ -110,11 +120,14 @@ def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | N
     )
 
 
-def delete_cases(db: sqlite_utils.Database, case_ids: list[str]) -> int:
-    """Delete these cases and, by cascade, everything that belongs to them; returns how many.
-    The citizen's deletion and the retention job call it through `treatment.closing`, which
-    first keeps the treated days on the invoice basis."""
-    return sum(db.execute("delete from cases where id = ?", [case_id]).rowcount for case_id in case_ids)
+def delete_cases(db: sqlite_utils.Database, case_ids: list[str]) -> list[str]:
+    """Delete these cases and, by cascade, everything that belongs to them; returns the referral
+    numbers of those that existed. The citizen's deletion and the retention job call it through
+    `retention.schedule.delete_cases`, which first keeps the treated days on the invoice basis
+    (`treatment.closing`) and afterwards forgets the cases in the audit log."""
+    deleted = (db.execute("delete from cases where id = ? returning referral_number", [case_id]).fetchone()
+               for case_id in case_ids)
+    return [row[0] for row in deleted if row is not None]
 
 
 def case_id_for_referral(db: sqlite_utils.Database, referral_number: str) -> str | None:

@@ -13,14 +13,18 @@ A case with a pending or confirmed booking, an active course, or a granted decis
 has not been started has not ended. An ended case is deleted once its end is more than
 `case_days_after_end` days ago (with 180: on day 181 after it). Deleting the case row deletes its
 bookings, decision, course and course sessions with it (foreign keys, `on delete cascade`),
-after its treated days are kept as anonymous invoice lines (`treatment.closing`). Statistics
-events stay: they hold nothing that leads back to a case (`stats.monthly`).
+after its treated days are kept as anonymous invoice lines (`treatment.closing`), and its audit
+rows lose all that leads back to it (`accounts.audit.forget_referral`), whether the purge deletes
+it or the person ("delete my data now"). Statistics events stay: they hold nothing that leads
+back to a case (`stats.monthly`).
 Abandoned chats are sessions, deleted by the web layer that owns them (`app.sessions`).
 """
 
 import datetime as dt
 
+from accounts import audit
 from booking import bookings
+from store.transaction import transaction
 from treatment import closing, decisions
 from treatment.courses import CourseRules
 
@@ -39,9 +43,19 @@ def ended_case_ids(db, today: dt.date, case_days_after_end: int) -> list[str]:
 
 
 def purge_ended_cases(db, today: dt.date, case_days_after_end: int, rates, rules: CourseRules) -> int:
-    """Delete every case past its retention (and, by cascade, all that belongs to it), keeping
-    its treated days on the invoice basis (`treatment.closing`)."""
-    return closing.delete_cases(db, ended_case_ids(db, today, case_days_after_end), today, rates, rules)
+    """Delete every case past its retention (and, by cascade, all that belongs to it)."""
+    return delete_cases(db, ended_case_ids(db, today, case_days_after_end), today, rates, rules)
+
+
+def delete_cases(db, case_ids: list[str], today: dt.date, rates, rules: CourseRules) -> int:
+    """The one way a case is deleted: its treated days are kept as anonymous invoice lines, the
+    case goes with all that belongs to it, and the audit log forgets it, in one transaction;
+    returns how many were deleted."""
+    with transaction(db):
+        referral_numbers = closing.delete_cases(db, case_ids, today, rates, rules)
+        for referral_number in referral_numbers:
+            audit.forget_referral(db, referral_number)
+    return len(referral_numbers)
 
 
 #: Each case's end day as ISO text, or null while it has not ended.

@@ -14,7 +14,17 @@ What is shown (DESIGN.md, "Statistics never show a count below 5"):
   one or two people; every category is always listed, zero or not;
 - a total is withheld ("–") when any of its parts is shown as "<5", so a hidden count cannot be
   worked out by subtracting the others from the total;
-- a share or a median is shown only when the count it is taken over is 5 or more.
+- a figure derived from counts (a median, a share) is withheld ("–") unless every count it rests
+  on is 5 or more: for a share its part and the rest of its whole too (100 % shows a zero).
+
+The conversation figures (median days, share within the guarantee, no-show rate), for each
+provider and for all, rest on the same counts: the month's decisions (granted, not granted, did
+not attend) and, at every provider, the conversations held within and after the guarantee and
+the no-shows. The decisions are the conversations' outcomes (`treatment.decisions.decide` counts
+both), so they are totals across providers: one provider's shares beside the decision counts
+would let a small count at another provider, or a small decision count, be worked out. So the
+conversation figures are shown all together or not at all. tests/stats/
+test_no_hidden_count_solvable.py tries to solve every hidden count from what is shown.
 """
 
 import csv
@@ -38,6 +48,8 @@ SELF_VISITATION = "self_visitation"
 MUNICIPALITY_EVENTS = (CHAT_STARTED, *SCREENING_EVENTS.values(), *DECISION_EVENTS.values())
 #: Events that happen at one provider.
 PROVIDER_EVENTS = (BOOKING_MADE, CONVERSATION_HELD, CONVERSATION_WITHIN_GUARANTEE, NO_SHOW, COURSE_COMPLETED, SELF_VISITATION)
+#: Figures derived from the conversations, shown all together or not at all.
+CONVERSATION_FIGURES = ("median_days_to_conversation", "share_within_guarantee", "no_show_rate")
 THRESHOLD = 5
 SUPPRESSED = "<5"
 WITHHELD = "–"
@@ -137,9 +149,15 @@ def month_statistics(db, year: int, month: int, provider_ids) -> MonthStatistics
     rows = list(db.query(
         "select provider_id, event, value, delta from statistics_events where month = ?", [f"{year:04d}-{month:02d}"]
     ))
+    return statistics_of_events(year, month, rows, provider_ids)
+
+
+def statistics_of_events(year: int, month: int, rows: list[dict], provider_ids) -> MonthStatistics:
+    """The figures of one month's event rows (`provider_id`, `event`, `value`, `delta`)."""
     providers = list(dict.fromkeys([*provider_ids, *(r["provider_id"] for r in rows if r["provider_id"])]))
-    by_provider = tuple((p, _provider_figures([r for r in rows if r["provider_id"] == p])) for p in providers)
-    return MonthStatistics(year, month, _overall_figures(rows, providers), by_provider)
+    shown = _conversations_shown(rows, providers)
+    by_provider = tuple((p, _provider_figures([r for r in rows if r["provider_id"] == p], shown)) for p in providers)
+    return MonthStatistics(year, month, _overall_figures(rows, providers, shown), by_provider)
 
 
 def statistics_csv(report: MonthStatistics) -> str:
@@ -154,7 +172,20 @@ def statistics_csv(report: MonthStatistics) -> str:
     return out.getvalue()
 
 
-def _overall_figures(rows, providers) -> tuple[Figure, ...]:
+def _conversations_shown(rows, providers) -> bool:
+    """Whether every count the conversation figures rest on is 5 or more (see the module's doc)."""
+    decisions = [_tally(rows, event) for event in DECISION_EVENTS.values()]
+    at_providers = [count for p in providers for count in _conversation_counts([r for r in rows if r["provider_id"] == p])]
+    return all(count >= THRESHOLD for count in decisions + at_providers)
+
+
+def _conversation_counts(rows) -> tuple[int, int, int]:
+    """(held within the guarantee, held after it, not attended)."""
+    within = _tally(rows, CONVERSATION_WITHIN_GUARANTEE)
+    return within, _tally(rows, CONVERSATION_HELD) - within, _tally(rows, NO_SHOW)
+
+
+def _overall_figures(rows, providers, conversations_shown: bool) -> tuple[Figure, ...]:
     def per_provider(event):
         return [_tally([r for r in rows if r["provider_id"] == p], event) for p in providers]
 
@@ -163,31 +194,31 @@ def _overall_figures(rows, providers) -> tuple[Figure, ...]:
         _total("screenings_completed", [_tally(rows, event) for event in SCREENING_EVENTS.values()]),
         *(_count(rows, event) for event in SCREENING_EVENTS.values()),
         _total(BOOKING_MADE, per_provider(BOOKING_MADE)),
-        *_conversation_figures(rows),
+        *_conversation_figures(rows, conversations_shown),
         *(_count(rows, event) for event in DECISION_EVENTS.values()),
         _total(COURSE_COMPLETED, per_provider(COURSE_COMPLETED)),
         _total(SELF_VISITATION, per_provider(SELF_VISITATION)),
     )
 
 
-def _provider_figures(rows) -> tuple[Figure, ...]:
+def _provider_figures(rows, conversations_shown: bool) -> tuple[Figure, ...]:
     return (
         _count(rows, BOOKING_MADE),
-        *_conversation_figures(rows),
+        *_conversation_figures(rows, conversations_shown),
         _count(rows, COURSE_COMPLETED),
         _count(rows, SELF_VISITATION),
     )
 
 
-def _conversation_figures(rows) -> tuple[Figure, ...]:
-    days = [r["value"] for r in rows if r["event"] == CONVERSATION_HELD]
-    within = _tally(rows, CONVERSATION_WITHIN_GUARANTEE)
-    no_shows = _tally(rows, NO_SHOW)
-    median = stats.median(days) if len(days) >= THRESHOLD else None
+def _conversation_figures(rows, shown: bool) -> tuple[Figure, ...]:
+    if not shown:
+        return tuple(_figure(key, None, WITHHELD) for key in CONVERSATION_FIGURES)
+    within, late, no_shows = _conversation_counts(rows)
+    median = stats.median(r["value"] for r in rows if r["event"] == CONVERSATION_HELD)
     return (
-        _figure("median_days_to_conversation", median, _decimal(median)),
-        _share("share_within_guarantee", within, len(days)),
-        _share("no_show_rate", no_shows, len(days) + no_shows),
+        _figure("median_days_to_conversation", median, f"{median:g}".replace(".", ",")),
+        _share("share_within_guarantee", within, within + late),
+        _share("no_show_rate", no_shows, within + late + no_shows),
     )
 
 
@@ -209,15 +240,9 @@ def _total(key: str, parts: list[int]) -> Figure:
 
 
 def _share(key: str, part: int, whole: int) -> Figure:
-    if whole < THRESHOLD:
-        return _figure(key, None, WITHHELD)
     share = part / whole
     return _figure(key, share, f"{round(share * 100)} %")
 
 
 def _figure(key: str, value, shown: str) -> Figure:
     return Figure(key, LABELS[key], value, shown)
-
-
-def _decimal(number) -> str:
-    return WITHHELD if number is None else f"{number:g}".replace(".", ",")

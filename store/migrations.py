@@ -275,3 +275,10 @@ def create_archived_invoice_lines(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("create index archived_invoice_parts_by_line on archived_invoice_parts (line_id)")
+
+
+@migrations()
+def add_audit_case_deleted(db: sqlite_utils.Database) -> None:
+    """`case_deleted`: 1 on the rows of a case that was deleted; they keep who did what kind of
+    action and the day, nothing that leads to the case (`accounts.audit.forget_referral`)."""
+    db.execute("alter table audit add column case_deleted integer not null default 0")

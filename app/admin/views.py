@@ -84,9 +84,6 @@ def _describe(audit_filter: audit_log.AuditFilter) -> str | None:
     return " ".join(part for part in parts if part) or None
 
 
-#: Figures that are not counts (a median, shares): shown in the table, not in the bar chart.
-NOT_COUNTS = ("median_days_to_conversation", "share_within_guarantee", "no_show_rate")
-
 
 @bp.get("/stats")
 @login_required("admin")
@@ -130,5 +127,5 @@ def _provider_name(provider_id: str) -> str:
 
 
 def _chart(figures, title: str) -> str:
-    pairs = [(gettext(f.label), f.value) for f in figures if f.key not in NOT_COUNTS and f.shown != monthly.WITHHELD]
+    pairs = [(gettext(f.label), f.value) for f in figures if f.key not in monthly.CONVERSATION_FIGURES and f.shown != monthly.WITHHELD]
     return chart.bar_chart_svg(pairs, title)

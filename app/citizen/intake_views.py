@@ -14,7 +14,8 @@ from app.sessions import forget, rotate
 from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
-from treatment import closing, courses, decisions
+from retention import schedule
+from treatment import courses, decisions
 from treatment.status import conversation_state
 
 CHAT_FLOW = ScreeningFlow(CHAT)
@@ -172,7 +173,7 @@ def confirm_delete():
 @case_required
 def delete():
     config = settings()
-    closing.delete_case(get_db(), g.case.id, today(), config.rates, config.course)
+    schedule.delete_cases(get_db(), [g.case.id], today(), config.rates, config.course)
     forget(session)
     return render_template("deleted.html")
 

@@ -30,3 +30,33 @@ def test_audit_page_filters_and_pages_newest_first(db):
     window = audit.AuditFilter(since=T0 + dt.timedelta(minutes=10), before=T0 + dt.timedelta(minutes=20))
     assert audit.audit_page(db, window).total == 10
     assert audit.audit_page(db, audit.AuditFilter(), page=99).page == 3
+
+
+def test_forgetting_a_deleted_case_keeps_who_did_what_kind_of_action_and_the_day(db):
+    # Given two rows about one case (the first at 00:30 in Copenhagen, still the previous day in
+    # UTC) and one row about another case
+    after_midnight = dt.datetime(2026, 3, 2, 23, 30, 12, tzinfo=dt.UTC)
+    audit.write_audit(db, at=after_midnight, username="anna", role="intake", action="case_viewed",
+                      referral_number="R-AAAA-AAAA")
+    audit.write_audit(db, at=T0, username="pia", role="provider", action="attendance_recorded",
+                      referral_number="R-AAAA-AAAA", detail="no_show")
+    audit.write_audit(db, at=T0, username="bo", role="intake", action="case_viewed",
+                      referral_number="R-BBBB-BBBB", detail="kept")
+
+    # When the first case is deleted
+    assert audit.forget_referral(db, "R-AAAA-AAAA") == 2
+
+    # Then its rows say who did what kind of action on which Copenhagen day, and nothing more
+    rows = list(db.query("select username, role, action, referral_number, detail, at, case_deleted from audit order by id"))
+    assert rows[:2] == [
+        {"username": "anna", "role": "intake", "action": "case_viewed", "referral_number": None, "detail": None,
+         "at": "2026-03-02T23:00:00Z", "case_deleted": 1},  # 3 March in Copenhagen
+        {"username": "pia", "role": "provider", "action": "attendance_recorded", "referral_number": None,
+         "detail": None, "at": "2025-03-02T23:00:00Z", "case_deleted": 1},  # 3 March 2025
+    ]
+    assert "R-AAAA" not in repr(list(db.query("select * from audit")))
+    # and the other case's row is untouched
+    assert rows[2] == {"username": "bo", "role": "intake", "action": "case_viewed", "referral_number": "R-BBBB-BBBB",
+                       "detail": "kept", "at": "2025-03-03T09:00:00Z", "case_deleted": 0}
+    entry = audit.audit_page(db, audit.AuditFilter(username="anna")).entries[0]
+    assert entry.case_deleted and entry.at == dt.datetime(2026, 3, 2, 23, 0, tzinfo=dt.UTC)

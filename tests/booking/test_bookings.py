@@ -515,7 +515,7 @@ def test_chosen_slot_accepts_a_slot_after_the_deadline_that_may_be_offered(day):
         "p1@20260305T0830Z",  # 09:30: inside a slot, not its start
         "p1@20260305T1200Z",  # 13:00: after closing
         "p1@20260307T0800Z",  # a Saturday
-        "p1@20261224T0800Z",  # Christmas Eve
+        "p1@20261225T0800Z",  # Christmas Day
     ],
 )
 def test_chosen_slot_refuses_a_slot_that_does_not_exist(slot_id):

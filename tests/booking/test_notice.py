@@ -36,10 +36,10 @@ def test_the_default_rules_hold_for_48_hours_give_one_working_days_notice_and_le
         (dt.date(2026, 3, 8), False),  # Sunday
         (dt.date(2026, 4, 2), False),  # Maundy Thursday
         (dt.date(2026, 4, 6), False),  # Easter Monday
-        (dt.date(2026, 12, 24), False),  # Christmas Eve (customary closing day)
+        (dt.date(2026, 12, 24), True),  # Christmas Eve: no public holiday by law (providers close it: closed_yearly)
     ],
 )
-def test_a_working_day_is_a_weekday_that_is_not_a_closing_day(day, working):
+def test_a_working_day_is_a_weekday_that_is_not_a_public_holiday(day, working):
     assert is_working_day(day) is working
 
 

@@ -92,21 +92,51 @@ def test_provider_slots_are_those_starting_in_the_half_open_range_in_time_order(
 @pytest.mark.parametrize(
     "day",
     [
-        dt.date(2026, 12, 24),  # Christmas Eve (customary, "optional" category)
         dt.date(2026, 12, 25),  # Christmas Day
         dt.date(2026, 12, 26),  # Second Day of Christmas
-        dt.date(2026, 12, 31),  # New Year's Eve (customary)
         dt.date(2027, 1, 1),  # New Year's Day
         dt.date(2027, 3, 25),  # Maundy Thursday
         dt.date(2027, 3, 26),  # Good Friday
+        dt.date(2027, 3, 28),  # Easter Sunday
         dt.date(2027, 3, 29),  # Easter Monday
         dt.date(2026, 5, 14),  # Ascension Day
+        dt.date(2026, 5, 24),  # Whit Sunday
         dt.date(2026, 5, 25),  # Whit Monday
-        dt.date(2026, 6, 5),  # Constitution Day (customary)
     ],
 )
-def test_danish_holidays_give_no_slots(day):
+def test_the_laws_public_holidays_give_no_slots(day):
     assert slots_on(make_provider(opening_hours=EVERY_DAY_9_TO_12), day) == []
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2026, 5, 1),  # Workers' Day: no public holiday (the holidays package's "optional")
+        dt.date(2026, 6, 5),  # Constitution Day
+        dt.date(2026, 12, 24),  # Christmas Eve
+        dt.date(2026, 12, 31),  # New Year's Eve
+    ],
+)
+def test_customary_days_off_are_open_unless_the_provider_closes_on_them(day):
+    assert len(slots_on(make_provider(opening_hours=EVERY_DAY_9_TO_12), day)) == 3
+
+
+def test_a_providers_yearly_closing_days_close_every_year():
+    # Given a provider that closes on 1 May and Christmas Eve every year
+    provider = make_provider(opening_hours=EVERY_DAY_9_TO_12, closed_yearly=("05-01", "12-24"))
+
+    # Then it has no slots on those days, year after year, and slots the day after
+    for year in (2026, 2027, 2028):
+        assert slots_on(provider, dt.date(year, 5, 1)) == []
+        assert slots_on(provider, dt.date(year, 12, 24)) == []
+        assert len(slots_on(provider, dt.date(year, 5, 2))) == 3
+
+
+def test_a_yearly_closing_day_on_29_february_closes_only_leap_years():
+    provider = make_provider(opening_hours=EVERY_DAY_9_TO_12, closed_yearly=("02-29",))
+
+    assert slots_on(provider, dt.date(2028, 2, 29)) == []
+    assert len(slots_on(provider, dt.date(2027, 2, 28))) == 3
 
 
 def test_an_ordinary_day_next_to_the_holidays_is_open():
@@ -251,7 +281,7 @@ def test_slot_of_finds_the_providers_slot():
         local(2026, 3, 2, 9, 30),  # inside a slot, not at its start
         local(2026, 3, 2, 12),  # at closing
         local(2026, 3, 7, 10),  # a Saturday
-        local(2026, 12, 24, 10),  # Christmas Eve, a Thursday
+        local(2026, 12, 25, 10),  # Christmas Day, a Friday
         local(2027, 3, 25, 10),  # Maundy Thursday
     ],
 )

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from cryptography.fernet import Fernet
 
+from accounts import audit
 from app.config import Rate
 from booking.rules import BookingRules
 from retention import jobs
@@ -47,8 +48,8 @@ def remaining(db) -> set[str]:
     return {row["id"] for row in db.query("select id from cases")}
 
 
-def discharged_on(db, day: dt.date) -> str:
-    case_id = granted_course(db, day - dt.timedelta(days=7))
+def discharged_on(db, day: dt.date, **case_fields) -> str:
+    case_id = granted_course(db, day - dt.timedelta(days=7), **case_fields)
     sessions(db, case_id, (day - dt.timedelta(days=1), NO_SHOW), (day, NO_SHOW))
     return case_id
 
@@ -147,3 +148,22 @@ def test_statistics_survive_the_purge(db):
     assert remaining(db) == set()
     assert statistics.month_statistics(db, month.year, month.month, ["p1"]) == before
     assert dict(before.providers)["p1"][0].shown == "5"
+
+
+def test_the_purge_forgets_a_deleted_case_in_the_audit_log(db):
+    # Given staff worked on a case that is now past its retention, and on one that is kept
+    discharged_on(db, days_ago(KEEP_DAYS + 1), referral_number="R-GONE-0001")
+    granted_course(db, days_ago(7), referral_number="R-KEPT-0001")
+    for referral_number in ("R-GONE-0001", "R-KEPT-0001"):
+        audit.write_audit(db, at=NOW - dt.timedelta(days=200, seconds=17), username="pia", role="provider",
+                          action="attendance_recorded", referral_number=referral_number, detail="no_show")
+
+    # When the hourly job purges it
+    run(db)
+
+    # Then the audit log keeps the action and its day, but nothing that leads to the case
+    rows = list(db.query("select * from audit order by referral_number"))
+    assert [(r["username"], r["action"], r["referral_number"], r["detail"]) for r in rows] == [
+        ("pia", "attendance_recorded", None, None), ("pia", "attendance_recorded", "R-KEPT-0001", "no_show")]
+    assert rows[0]["at"] == "2026-02-12T23:00:00Z"  # the start of 13 February in Copenhagen
+    assert "R-GONE" not in repr(rows)

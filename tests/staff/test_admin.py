@@ -97,3 +97,21 @@ def test_filter_dates_at_the_edges_of_the_calendar_are_explained_not_a_500(app):
         response = staff.get(f"/admin/audit?{query}")
         assert response.status_code == 200, query
         assert len(shown_rows(staff.page)) >= 1, query
+
+
+def test_a_deleted_cases_audit_rows_show_the_day_and_no_referral_number(app):
+    # Given a row about a case that was then deleted, and one about a live case
+    staff = signed_in_admin(app)
+    write(app, 1, dt.datetime(2025, 1, 6, 8, 17, 45, tzinfo=dt.UTC), referral_number="R-GONE-0001", detail="x")
+    write(app, 1, dt.datetime(2025, 1, 6, 8, 18, 0, tzinfo=dt.UTC), referral_number="R-KEPT-0001")
+    with app.app_context():
+        audit.forget_referral(get_db(), "R-GONE-0001")
+
+    # When the administrator reads the log
+    staff.get("/admin/audit?username=anna")
+
+    # Then the deleted case's row shows its day and says the case was deleted, nothing more
+    rows = shown_rows(staff.page)
+    assert rows[0][0] == "2025-01-06 09:18:00" and rows[0][3] == "R-KEPT-0001"
+    assert rows[1][0] == "2025-01-06" and rows[1][3] == "(slettet sag)" and rows[1][5] == ""
+    assert "R-GONE" not in staff.page

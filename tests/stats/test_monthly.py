@@ -11,6 +11,7 @@ from stats.monthly import (
     BOOKING_MADE,
     CHAT_STARTED,
     COURSE_COMPLETED,
+    DECISION_EVENTS,
     NO_SHOW,
     SCREENING_EVENTS,
     InvalidEvent,
@@ -92,18 +93,55 @@ def test_a_provider_outside_the_list_is_still_shown(db):
     assert [provider for provider, _f in march(db).providers] == ["p1", "p2", "old-provider"]
 
 
-def test_median_and_shares_need_five_to_be_shown(db):
-    for days in (2, 5, 9, 12):
-        count_conversation(db, MARCH, "p1", days, within_guarantee=days <= 14)
-    times(db, 1, NO_SHOW, "p1")
-    overall = shown(march(db).overall)
-    assert overall["median_days_to_conversation"] == overall["share_within_guarantee"] == statistics.WITHHELD
-    assert overall["no_show_rate"] == "20 %"
-    count_conversation(db, MARCH, "p1", 20, within_guarantee=False)
-    overall = shown(march(db).overall)
-    assert (overall["median_days_to_conversation"], overall["share_within_guarantee"]) == ("9", "80 %")
-    count_conversation(db, MARCH, "p1", 10, within_guarantee=True)
-    assert shown(march(db).overall)["median_days_to_conversation"] == "9,5"
+def conversations(db, provider_id, within, late, no_shows):
+    for _ in range(within):
+        count_conversation(db, MARCH, provider_id, 9, within_guarantee=True)
+    for _ in range(late):
+        count_conversation(db, MARCH, provider_id, 20, within_guarantee=False)
+    times(db, no_shows, NO_SHOW, provider_id)
+
+
+def decisions(db, granted, not_granted, did_not_attend):
+    for event, n in zip(DECISION_EVENTS.values(), (granted, not_granted, did_not_attend), strict=True):
+        times(db, n, event)
+
+
+def conversation_figures(figures) -> tuple[str, str, str]:
+    return tuple(shown(figures)[key] for key in statistics.CONVERSATION_FIGURES)
+
+
+def test_conversation_figures_are_shown_when_every_count_they_rest_on_is_five_or_more(db):
+    # Given 6 conversations within the guarantee, 5 after it and 5 no-shows at each provider,
+    # and the decisions they led to
+    for provider_id in PROVIDERS:
+        conversations(db, provider_id, within=6, late=5, no_shows=5)
+    decisions(db, granted=17, not_granted=5, did_not_attend=10)
+
+    # Then the median, the share within the guarantee and the no-show rate are shown
+    result = march(db)
+    assert conversation_figures(result.overall) == ("9", "55 %", "31 %")
+    assert [conversation_figures(figures) for _p, figures in result.providers] == [("9", "55 %", "31 %")] * 2
+
+
+@pytest.mark.parametrize(
+    "p2, decided",
+    [
+        ((6, 4, 5), (16, 5, 10)),  # 4 after the guarantee at p2: a share of 100 % would show a zero
+        ((4, 5, 5), (16, 5, 10)),  # 4 within the guarantee
+        ((6, 5, 4), (17, 5, 9)),  # 4 no-shows: the overall rate would give them away
+        ((6, 5, 5), (18, 4, 10)),  # 4 not granted: the conversations held are granted + not granted
+        ((0, 0, 0), (6, 5, 5)),  # a provider without conversations
+    ],
+)
+def test_one_count_below_five_withholds_every_conversation_figure(db, p2, decided):
+    conversations(db, "p1", within=6, late=5, no_shows=5)
+    conversations(db, "p2", *p2)
+    decisions(db, *decided)
+
+    result = march(db)
+    withheld = (statistics.WITHHELD,) * 3
+    assert conversation_figures(result.overall) == withheld
+    assert [conversation_figures(figures) for _p, figures in result.providers] == [withheld] * 2
 
 
 @pytest.mark.parametrize(

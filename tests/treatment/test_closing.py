@@ -43,7 +43,7 @@ def test_march_prints_the_same_after_its_cases_are_deleted_and_purged(db):
 
     # When the person on the running course deletes their data on 6 April, and the hourly job
     # deletes the other two half a year after they ended
-    closing.delete_case(db, running, dt.date(2026, 4, 6), RATES, RULES)
+    closing.delete_cases(db, [running], dt.date(2026, 4, 6), RATES, RULES)
     courses.refresh_course_states(db, dt.date(2026, 11, 1), RULES)
     assert schedule.purge_ended_cases(db, dt.date(2026, 11, 1), KEEP_DAYS, RATES, RULES) == 2
     assert db["cases"].count == 0
@@ -58,7 +58,7 @@ def test_march_prints_the_same_after_its_cases_are_deleted_and_purged(db):
 def test_the_day_of_deletion_is_the_last_day_billed(db):
     running = granted_course(db, dt.date(2026, 2, 20))
     attending(db, running, dt.date(2026, 3, 10), dt.date(2026, 3, 25))
-    closing.delete_case(db, running, dt.date(2026, 4, 6), RATES, RULES)
+    closing.delete_cases(db, [running], dt.date(2026, 4, 6), RATES, RULES)
     april, _rows = printed(db, 2026, 4)
     assert (april.citizens, april.days) == (1, 6)
     assert printed(db, 2026, 2)[0].days == 9
@@ -67,12 +67,12 @@ def test_the_day_of_deletion_is_the_last_day_billed(db):
 
 def test_a_case_deleted_before_its_course_starts_leaves_nothing_to_bill(db):
     later = granted_course(db, dt.date(2026, 4, 10))
-    closing.delete_case(db, later, dt.date(2026, 4, 6), RATES, RULES)
+    closing.delete_cases(db, [later], dt.date(2026, 4, 6), RATES, RULES)
     assert printed(db, 2026, 4)[0].lines == ()
 
 
 def test_the_kept_lines_hold_no_referral_number_and_no_day(db):
-    closing.delete_case(db, granted_course(db, dt.date(2026, 2, 20)), dt.date(2026, 4, 6), RATES, RULES)
+    closing.delete_cases(db, [granted_course(db, dt.date(2026, 2, 20))], dt.date(2026, 4, 6), RATES, RULES)
     kept = [*db["archived_invoice_lines"].rows, *db["archived_invoice_parts"].rows]
     text = " ".join(str(value) for row in kept for value in row.values())
     assert "R-" not in text and "2026-02-20" not in text and "2026-04-06" not in text

@@ -1,7 +1,9 @@
 """The citizen's way through, with Flask's client: landing, chat, result, code, status, deletion."""
 
+import datetime as dt
 import re
 
+from accounts import audit
 from app.context import get_db
 
 from builders import visible_text
@@ -92,6 +94,27 @@ def test_delete_my_data_after_confirmation(citizen, app):
             assert set(vault.open(row["data"])) <= {"csrf_token"}
     citizen.get("/code")
     assert citizen.post("/code", {"code": code}).status_code == 400
+
+
+def test_deleting_my_data_leaves_nothing_in_the_audit_log_that_leads_to_the_case(citizen, app):
+    # Given staff viewed the person's case and recorded a decision
+    citizen.finish_screening()
+    citizen.get_code()
+    with app.app_context():
+        referral = next(get_db().query("select referral_number from cases"))["referral_number"]
+        for action, detail in (("case_viewed", None), ("decision_recorded", "not_granted")):
+            audit.write_audit(get_db(), at=dt.datetime(2026, 3, 2, 9, 15, 31, tzinfo=dt.UTC), username="anna",
+                              role="intake", action=action, referral_number=referral, detail=detail)
+
+    # When the person deletes their data
+    assert citizen.post("/status/delete").status_code == 200
+
+    # Then the log says who did which kind of action on that day, and no more
+    with app.app_context():
+        rows = list(get_db().query("select username, action, referral_number, detail, at from audit order by id"))
+    assert rows == [
+        {"username": "anna", "action": action, "referral_number": None, "detail": None, "at": "2026-03-01T23:00:00Z"}
+        for action in ("case_viewed", "decision_recorded")]
 
 
 def test_back_lets_the_person_change_an_answer(citizen):

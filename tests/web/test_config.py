@@ -9,6 +9,7 @@ import tomli_w
 
 from app.config import DEFAULT_CONFIG_PATH, InvalidConfig, load_settings, settings_from_dict
 from booking.rules import BookingRules
+from booking.slots import is_closed
 
 
 @pytest.fixture
@@ -27,6 +28,28 @@ def test_embedded_default_is_seed_000():
     assert settings.rates[0].valid_from == dt.date(2015, 7, 1) and settings.rates[0].dkk_per_day == 71
     assert settings.provider("stofraadgivningen").age_bands == ("18_24",)
     assert "Pitstop" in settings.ordinary_offer.name and "Pitstop" in settings.youth_offer.name
+
+
+@pytest.mark.parametrize("month_day", ["06-05", "12-24", "12-31"])
+def test_the_embedded_default_closes_every_provider_on_the_customary_days_off(month_day):
+    # Constitution Day, Christmas Eve and New Year's Eve are no public holidays in law, but the
+    # providers close on them; 1 May is an ordinary working day unless a provider says otherwise.
+    settings = load_settings(DEFAULT_CONFIG_PATH)
+    for provider in settings.providers:
+        assert month_day in provider.closed_yearly and "05-01" not in provider.closed_yearly
+        assert is_closed(provider, dt.date.fromisoformat(f"2026-{month_day}"))
+        assert not is_closed(provider, dt.date(2026, 5, 1))
+
+
+def test_closed_yearly_is_optional(default):
+    del default["providers"][0]["closed_yearly"]
+    assert settings_from_dict(default).providers[0].closed_yearly == ()
+
+
+def test_a_bad_yearly_closing_day_names_itself_and_an_example(default):
+    default["providers"][0]["closed_yearly"] = ["06-05", "13-01"]
+    with pytest.raises(InvalidConfig, match=r"^providers\[0\]\.closed_yearly\[1\] is '13-01': expected a month-day such as 12-24"):
+        settings_from_dict(default)
 
 
 def test_environment_variable_replaces_the_default(tmp_path, monkeypatch, default):
@@ -77,6 +100,11 @@ def test_no_provider_outside_is_refused(default):
         (lambda c: c["booking"].update(minimum_notice_working_days=11), "booking.minimum_notice_working_days"),
         (lambda c: c["booking"].update(confirmation="maybe"), "booking.confirmation"),
         (lambda c: c["booking"].update(minimum_notice_working_days=0), "booking.minimum_notice_working_days"),
+        (lambda c: c["providers"][0].update(closed_yearly=["12-24", "13-01"]), "providers[0].closed_yearly[1]"),
+        (lambda c: c["providers"][1].update(closed_yearly=["02-30"]), "providers[1].closed_yearly[0]"),
+        (lambda c: c["providers"][1].update(closed_yearly=["24-12"]), "providers[1].closed_yearly[0]"),
+        (lambda c: c["providers"][2].update(closed_yearly=[dt.date(2026, 12, 24)]), "providers[2].closed_yearly[0]"),
+        (lambda c: c["providers"][2].update(closed_yearly="12-24"), "providers[2].closed_yearly"),
     ],
 )
 def test_bad_field_is_refused_by_name(default, change, field):

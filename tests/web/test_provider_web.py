@@ -3,6 +3,7 @@ boundaries, referrals without codes, attendance, self-visitation, invoice basis 
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 import xml.etree.ElementTree as ElementTree
@@ -11,6 +12,7 @@ import pytest
 
 from app.context import get_db
 from common.clock import COPENHAGEN
+from stats import monthly
 from store.times import parse_stamp
 
 from test_staff_intake import SLOT, only_booking, sign_in, the_conversation_starts
@@ -211,3 +213,28 @@ def test_a_provider_neither_sees_nor_writes_a_course_held_at_another_provider(ap
         assert [r["outcome"] for r in get_db().query("select outcome from course_sessions")] == ["attended"]
         assert next(get_db().query("select closing_conversation_on from courses"))["closing_conversation_on"] is None
 
+
+def test_the_statistics_page_shows_what_the_csv_shows_and_nothing_more(app, clock):
+    # Given a month with some counts shown, some hidden and the conversation figures withheld
+    today = clock.today()  # the page shows this month
+    with app.app_context():
+        db = get_db()
+        for event, provider_id, n in ((monthly.CHAT_STARTED, None, 7), (monthly.BOOKING_MADE, "laenke-hvidovre", 6),
+                                      (monthly.BOOKING_MADE, "laenke-lyngby", 3)):
+            for _ in range(n):
+                monthly.count_event(db, event, today, provider_id)
+        for _ in range(6):
+            monthly.count_conversation(db, today, "laenke-hvidovre", 9, within_guarantee=True)
+    admin = sign_in(app, "admin")
+
+    # When the administrator reads the page and downloads the CSV
+    admin.get("/admin/stats")
+    rows = list(csv.reader(io.StringIO(admin.client.get("/admin/stats.csv").get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))[1:]
+
+    # Then the tables show the CSV's values in order, and the charts only counts the CSV shows
+    cells = re.findall(r'<tr><th scope="row">[^<]*</th><td>([^<]*)</td></tr>', admin.page)
+    assert [html.unescape(cell) for cell in cells] == [row[3] for row in rows]
+    assert {row[3] for row in rows if row[2] in monthly.CONVERSATION_FIGURES} == {monthly.WITHHELD}
+    for desc in re.findall(r"<desc>(.*?)</desc>", admin.page):
+        assert {html.unescape(item.rsplit(": ", 1)[1]) for item in desc.split("; ")} <= {row[3] for row in rows}
