@@ -3,6 +3,7 @@
 A case is anything with `id`, `first_contact_day` and `age_band` (an `intake.cases.Case`).
 """
 
+import dataclasses
 import datetime as dt
 
 from booking import bookings, guarantee, offers
@@ -23,12 +24,23 @@ def fitting_providers(providers, case) -> list:
 
 
 def case_offers(db, case, providers, now: dt.datetime, guarantee_days: int, rules: BookingRules) -> list[offers.Offer]:
-    """Each fitting provider's free slots up to the case's deadline (or the earliest after it)."""
+    """Each fitting provider's free slots up to the case's deadline. The earliest slots after it
+    are offered only when no fitting provider has one in time: while one has, a provider with
+    none in time offers nothing (`elsewhere`), since such a slot would be refused
+    (`check_guarantee`)."""
     deadline = case_guarantee(case, guarantee_days).deadline
-    return [
+    found = [
         offers.offer(db, provider, deadline, now, rules.minimum_notice_working_days)
         for provider in fitting_providers(providers, case)
     ]
+    if guarantee.at_risk(found):
+        return found
+    return [offer if offer.within_guarantee else dataclasses.replace(offer, slots=(), elsewhere=True) for offer in found]
+
+
+def case_offer(db, case, provider_id: str, providers, now: dt.datetime, guarantee_days: int, rules: BookingRules):
+    """The case's offer at one fitting provider, or None when that provider does not fit."""
+    return next((o for o in case_offers(db, case, providers, now, guarantee_days, rules) if o.provider.id == provider_id), None)
 
 
 def chosen_slot(providers, case, slot_id: str, mode: str, now: dt.datetime, guarantee_days: int, rules: BookingRules):

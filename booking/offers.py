@@ -33,6 +33,7 @@ class Offer:
     slots: tuple[Slot, ...]
     deadline: dt.datetime
     within_guarantee: bool  # False: no free slot before the deadline; these are the earliest after
+    elsewhere: bool = False  # True: none here in time, while another fitting provider has one (no slots)
 
 
 def free_slots(db, provider: Provider, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Slot]:

@@ -92,8 +92,7 @@ def _render_providers(message=None, status=200):
 
 def _render_slots(provider, message=None, status=200, wanted=None):
     config = settings()
-    deadline = for_case.case_guarantee(g.case, config.guarantee_days).deadline
-    offer = offers.offer(get_db(), provider, deadline, now(), config.booking.minimum_notice_working_days)
+    offer = for_case.case_offer(get_db(), g.case, provider.id, config.providers, now(), config.guarantee_days, config.booking)
     nearest = _nearest(offer.slots, wanted) if wanted else ()
     return render_template(
         "book_slots.html",

@@ -170,3 +170,17 @@ def test_with_staff_confirmation_a_booking_waits_for_staff(db):
     booking = book_for(db, person(db), slot_at(OPEN, 2026, 3, 5, 9), [OPEN])
 
     assert (booking.state, booking.hold_until) == (PENDING, NOW + dt.timedelta(hours=HOLD_HOURS))
+
+
+def test_a_provider_with_no_time_in_the_guarantee_offers_none_while_another_has_one(db):
+    # Given one place closed until past the deadline and one with times inside it
+    case = person(db)
+
+    # Then the closed place offers no later times (they would be refused), the open one its own
+    closed, open_ = for_case.case_offers(db, case, [CLOSED, OPEN], NOW, 14, RULES)
+    assert (closed.slots, closed.within_guarantee, closed.elsewhere) == ((), False, True)
+    assert open_.within_guarantee and open_.slots and not open_.elsewhere
+
+    # And with no place in time, the closed place offers its earliest times after the deadline
+    [alone] = for_case.case_offers(db, case, [CLOSED], NOW, 14, RULES)
+    assert alone.slots and not alone.within_guarantee and not alone.elsewhere
