@@ -31,3 +31,11 @@ def staff_slot_error(error: Exception) -> str:
     `bookings.SlotTaken` or an `offers.SlotNotOffered` (by its reason)."""
     reason = "taken" if isinstance(error, bookings.SlotTaken) else error.reason
     return str(STAFF_SLOT_ERRORS.get(reason, STAFF_SLOT_ERRORS["other"]))
+
+
+def slots_by_day(slots) -> dict:
+    """Slots grouped by their Copenhagen day, in order, for a page that lists times day by day."""
+    days = {}
+    for slot in slots:
+        days.setdefault(slot.local_start.date(), []).append(slot)
+    return days

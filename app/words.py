@@ -4,6 +4,7 @@
 from flask_babel import lazy_gettext as _l
 
 from accounts import accounts
+from booking import queue
 from treatment import courses, self_visitation, status
 
 AREA_NAMES = {
@@ -125,6 +126,51 @@ ROLE_NAMES = {
     accounts.PROVIDER: _l("Provider"),
     accounts.ADMIN: _l("Administrator"),
 }
+#: The intake queue's lists of open cases (`booking.queue.OPEN_STATES`).
+OPEN_STATE_NAMES = {
+    queue.AT_RISK: _l("Guarantee at risk, no time booked"),
+    queue.AWAITING_CONFIRMATION: _l("Awaiting confirmation"),
+    queue.AWAITING_CONVERSATION: _l("Awaiting the conversation"),
+    queue.AWAITING_DECISION: _l("Awaiting a decision"),
+    queue.IN_COURSE: _l("In a course"),
+}
+#: Every action the code writes to the audit log (`record`, `record_for`, the CLI's `_audit`), in
+#: words; the audit page shows an unknown code as it is.
+AUDIT_ACTIONS = {
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "sign_in_refused": _l("Sign-in refused"),
+    "account_locked": _l("Account locked"),
+    "sign_out": _l("Signed out"),
+    "signed_out_idle": _l("Signed out after being idle"),
+    "totp_enabled": _l("Two-step sign-in turned on"),
+    "account_created": _l("Account created"),
+    "account_disabled": _l("Account disabled"),
+    "account_enabled": _l("Account enabled"),
+    "password_reset": _l("Password reset"),
+    "queue_viewed": _l("Viewed the queue"),
+    "open_cases_viewed": _l("Viewed a list of open cases"),
+    "case_viewed": _l("Viewed a case"),
+    "booking_confirmed": _l("Confirmed a booking"),
+    "booking_confirmed_refused": _l("Confirming a booking was refused"),
+    "booking_declined": _l("Declined a booking"),
+    "booking_declined_refused": _l("Declining a booking was refused"),
+    "booking_moved": _l("Moved a booking"),
+    "booking_made_for_caller": _l("Booked a time for a caller"),
+    "phone_case_created": _l("Created a case by phone"),
+    "decision_recorded": _l("Recorded a decision"),
+    "decision_changed": _l("Changed a decision"),
+    "referrals_viewed": _l("Viewed the referrals"),
+    "attendance_recorded": _l("Recorded attendance"),
+    "closing_conversation_recorded": _l("Recorded the closing conversation"),
+    "self_visitation": _l("Granted a course (own visitation)"),
+    "self_visitation_refused": _l("Own visitation refused"),
+    "invoice_viewed": _l("Viewed the invoice basis"),
+    "invoice_downloaded": _l("Downloaded the invoice basis"),
+    "audit_viewed": _l("Viewed the audit log"),
+    "statistics_viewed": _l("Viewed the statistics"),
+    "statistics_downloaded": _l("Downloaded the statistics"),
+}
 
 #: The words templates use, as Jinja globals.
 WORDS = {
@@ -143,4 +189,6 @@ WORDS = {
     "NOT_GRANTED_REASONS": NOT_GRANTED_REASONS,
     "COURSE_STATES": COURSE_STATES,
     "GRANTED_BY": GRANTED_BY,
+    "OPEN_STATE_NAMES": OPEN_STATE_NAMES,
+    "AUDIT_ACTIONS": AUDIT_ACTIONS,
 }

@@ -16,6 +16,7 @@ from app.admin.blueprint import bp
 from app.auth import login_required, record
 from app.context import get_db, settings, today
 from app.forms import Form
+from app.words import AUDIT_ACTIONS
 from common.clock import COPENHAGEN
 from stats import monthly
 
@@ -47,7 +48,8 @@ def home():
 def audit():
     db = get_db()
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", gettext("Any action"))] + [(action, action) for action in audit_log.audit_actions(db)]
+    form.action.choices = [("", gettext("Any action"))] + [(action, AUDIT_ACTIONS.get(action, action))
+                                                         for action in audit_log.audit_actions(db)]
     form.validate()
     audit_filter = _audit_filter(form)
     page = audit_log.audit_page(db, audit_filter, page=_valid(form.page) or 1)

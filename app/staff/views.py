@@ -1,19 +1,25 @@
 """The intake queue and the actions on a case. Every view and action is audited."""
 
-from flask import abort, flash, redirect, render_template, url_for
+import datetime as dt
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, gettext
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
 
 from app.auth import login_required, record
 from app.context import get_db, now, settings, today, vault
 from app.forms import Form
-from app.slot_form import SlotForm, staff_slot_error
+from app.slot_form import SlotForm, slots_by_day, staff_slot_error
 from app.staff.blueprint import bp, case_or_404
 from app.words import BOOKING_STATE_FOUND, DECISION_FIELDS, DECLINE_REASONS
 from booking import bookings, for_case, offers
-from booking.queue import intake_queue
-from intake.cases import load_case
+from booking import queue as intake
+from common.clock import COPENHAGEN
+from intake.cases import REFERRAL_PREFIX, case_id_for_referral, load_case
+from intake.codes import CONFUSABLE, GROUP, grouped
+from retention.schedule import ABANDONED_AFTER_DAYS
 from treatment import conversation, decisions
 
 
@@ -36,13 +42,69 @@ class DecisionForm(Form):
     change_reason = StringField(validators=[Optional(), Length(max=300)])
 
 
+bp.add_app_template_filter(slots_by_day, "by_day")
+
+
+@bp.app_template_filter("confirm_by")
+def confirm_by(instant: dt.datetime) -> str:
+    """When a hold ends, in Copenhagen time; a hold ending at midnight (the latest a hold may
+    run, `booking.bookings.hold_until`) reads as 24:00 on the day before, the day staff have."""
+    local = instant.astimezone(COPENHAGEN)
+    if local.time() == dt.time(0):
+        return gettext("%(day)s 24:00", day=format_date(local.date() - dt.timedelta(days=1), format="EEE d. MMM"))
+    return format_datetime(instant, format="EEE d. MMM HH:mm")
+
+
+class FindForm(Form):
+    """The search by referral number, read from the query string."""
+
+    referral = StringField(validators=[Optional(), Length(max=40)])
+
+    @property
+    def referral_number(self) -> str:
+        """As staff may type it: any case, with or without dashes, spaces and the "R-", O for 0
+        and I or L for 1 (Crockford's reading, as for the citizen's code)."""
+        characters = re.sub(r"[^0-9A-Z]", "", (self.referral.data or "").upper().translate(CONFUSABLE))
+        if len(characters) % GROUP == 1 and characters.startswith(REFERRAL_PREFIX[0]):
+            characters = characters[1:]
+        return REFERRAL_PREFIX + grouped(characters)
+
+
+class PageForm(Form):
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+
 @bp.get("/")
 @login_required("intake")
 def queue():
-    entries = intake_queue(get_db(), today(), now(), settings().guarantee_days)
-    screenings = {e.case_id: load_case(get_db(), vault(), e.case_id) for e in entries}
+    shown = intake.intake_queue(get_db(), today(), now(), guarantee_days=settings().guarantee_days,
+                                open_days=ABANDONED_AFTER_DAYS)
     record("queue_viewed")
-    return render_template("staff_queue.html", entries=entries, screenings=screenings)
+    return render_template("staff_queue.html", queue=shown, find=FindForm(request.args))
+
+
+@bp.get("/open/<state>")
+@login_required("intake")
+def open_cases(state):
+    if state not in intake.OPEN_STATES:
+        abort(404)
+    form = PageForm(request.args)
+    page = form.page.data if form.validate() and form.page.data else 1
+    listing = intake.open_cases(get_db(), state, now(), today(), guarantee_days=settings().guarantee_days,
+                                open_days=ABANDONED_AFTER_DAYS, page=page)
+    record("open_cases_viewed", detail=f"{state} page={page}")
+    return render_template("staff_open.html", state=state, listing=listing, find=FindForm())
+
+
+@bp.get("/find")
+@login_required("intake")
+def find():
+    """A referral number typed by staff: its case page, or a plain "not found" with the form again."""
+    form = FindForm(request.args)
+    number = form.referral_number if form.validate() and form.referral.data else None
+    if number and case_id_for_referral(get_db(), number):
+        return redirect(url_for(".case", referral_number=number))
+    return render_template("staff_find.html", find=form, typed=form.referral.data or ""), 404
 
 
 @bp.get("/cases/<referral_number>")

@@ -11,8 +11,10 @@ import sqlite3
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from common.clock import COPENHAGEN, day_start
 from store.times import stamp
 
 from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
@@ -20,6 +22,10 @@ from test_citizen_browser import book_first_free_slot, finish_chat, get_code, se
 pytestmark = pytest.mark.browser
 
 QUEUE_ROWS = "main table.queue tbody tr"
+TODAY_ROWS = "main section.today table.queue tbody tr"
+#: A laptop's screen, and a tablet held upright (issue 12: staff work on both).
+LAPTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 768, "height": 1024}
 STAFF_JAVASCRIPT = pytest.mark.parametrize("staff_javascript", [True, False], ids=["staff-js", "staff-no-js"])
 
 
@@ -174,4 +180,101 @@ def test_staff_pages_pass_automated_accessibility_check(phone, desk):
     page.locator(f"{QUEUE_ROWS} th[scope=row] a").first.click()
     page.wait_for_url("**/staff/cases/*")
     problems += serious_violations(page, "case")
+    assert problems == [], "\n".join(problems)
+
+
+# ---- the queue: today first, fits a laptop and a tablet --------------------------------------
+
+
+def the_hold_ends_tonight(live_server, referral: str) -> None:
+    """The pending booking's hold is set to end at midnight tonight (Copenhagen), as a booking
+    for tomorrow's first time has it, whatever day the tests run on."""
+    tonight = day_start(dt.datetime.now(COPENHAGEN).date() + dt.timedelta(days=1))
+    with contextlib.closing(sqlite3.connect(live_server.instance / "indgang.sqlite3")) as db, db:
+        db.execute(
+            "update bookings set hold_until = ? where state = 'pending'"
+            " and case_id = (select id from cases where referral_number = ?)",
+            [stamp(tonight), referral],
+        )
+
+
+def new_referral(staff, waiting_before: set[str]) -> str:
+    staff.reload()
+    [referral] = [number for number in queued_referrals(staff) if number not in waiting_before]
+    return referral
+
+
+def test_the_queue_shows_today_with_its_count_and_fits_a_laptop_and_a_tablet(phone, desk, live_server):
+    staff = desk()
+    staff.set_viewport_size(LAPTOP)
+    staff.goto("/staff/login")
+    sign_in(staff, "intake")
+    waiting_before = set(queued_referrals(staff))
+    citizen_books(phone())
+    referral = new_referral(staff, waiting_before)
+    # Given the new booking's hold ends tonight
+    the_hold_ends_tonight(live_server, referral)
+    staff.reload()
+    # Then the today group lists it, and its count is the number of today's rows
+    today_rows = staff.locator(TODAY_ROWS)
+    expect(today_rows.filter(has=staff.locator(f'th[scope=row] a:text-is("{referral}")'))).to_have_count(1)
+    assert int(staff.locator("#today-title .count").text_content()) == today_rows.count()
+    row = today_rows.filter(has=staff.locator(f'th[scope=row] a:text-is("{referral}")'))
+    expect(row.locator("td.confirm-by")).to_contain_text("24")
+    # and on the laptop at least ten rows fit on the first screen, with no sideways scrolling
+    box = row.bounding_box()
+    assert staff.locator(QUEUE_ROWS).first.bounding_box()["y"] + 10 * box["height"] <= LAPTOP["height"], box
+    for viewport in (LAPTOP, TABLET):
+        staff.set_viewport_size(viewport)
+        overflow = staff.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the queue scrolls sideways by {overflow} px at {viewport['width']} px"
+
+
+# ---- accessibility: every impact, laptop and tablet ----------------------------------------
+
+
+def every_violation(page, name: str) -> list[str]:
+    """axe-core's violations of any impact (minor included)."""
+    results = Axe().run(page)
+    return [
+        f"{name}: {violation['id']} ({violation['impact']}) at "
+        + "; ".join(", ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+    ]
+
+
+def at_size(page, viewport):
+    page.set_viewport_size(viewport)
+    return page
+
+
+def visit(page, path: str, name: str, problems: list[str]) -> None:
+    page.goto(path)
+    problems += every_violation(page, name)
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, TABLET], ids=["laptop", "tablet"])
+def test_staff_provider_and_admin_pages_have_no_accessibility_violation(phone, desk, viewport):
+    citizen_books(phone())
+    page = at_size(desk(), viewport)
+    problems = []
+    visit(page, "/staff/login", "sign-in", problems)
+    sign_in(page, "intake")
+    visit(page, "/staff/", "queue", problems)
+    case_path = urlsplit(page.locator(f"{QUEUE_ROWS} th[scope=row] a").first.get_attribute("href")).path
+    visit(page, case_path, "case", problems)
+    move = page.locator('main a[href$="/move"]')
+    if move.count():
+        visit(page, urlsplit(move.first.get_attribute("href")).path, "move the booking", problems)
+    for state in ("awaiting_confirmation", "awaiting_conversation", "in_course"):
+        visit(page, f"/staff/open/{state}", state, problems)
+    visit(page, "/staff/find?referral=R-ZZZZ-ZZZZ", "not found", problems)
+    visit(page, "/staff/phone", "phone intake", problems)
+    for role, paths in (("provider-laenke-hvidovre", ("/provider/", "/provider/invoice")),
+                        ("admin", ("/admin/", "/admin/audit", "/admin/audit?since=nonsense", "/admin/stats"))):
+        page = at_size(desk(), viewport)
+        page.goto("/staff/login")
+        sign_in(page, role)
+        for path in paths:
+            visit(page, path, path, problems)
     assert problems == [], "\n".join(problems)

@@ -2,9 +2,11 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from accounts import audit
 from app.context import get_db
+from app.words import AUDIT_ACTIONS
 from common.clock import COPENHAGEN
 
 from staff_helpers import add_account, audit_rows, new_staff
@@ -44,7 +46,7 @@ def test_audit_log_is_newest_first_100_a_page(app):
     staff.get("/admin/audit")
     rows = shown_rows(staff.page)
     assert len(rows) == 100
-    assert rows[0][4] == "<code>sign_in</code>"  # the admin's own sign-in is the newest
+    assert rows[0][4] == "Loggede ind"  # the admin's own sign-in is the newest, in words
     assert rows[1][0] == (start + dt.timedelta(minutes=149)).astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M:%S")
     assert 'href="/admin/audit?page=2"' in staff.page
     staff.get("/admin/audit?page=2")
@@ -115,3 +117,42 @@ def test_a_deleted_cases_audit_rows_show_the_day_and_no_referral_number(app):
     assert rows[0][0] == "2025-01-06 09:18:00" and rows[0][3] == "R-KEPT-0001"
     assert rows[1][0] == "2025-01-06" and rows[1][3] == "(slettet sag)" and rows[1][5] == ""
     assert "R-GONE" not in staff.page
+
+
+#: How the code names an audit action: record("x", record_for(who, "x", _audit("x", and the
+#: staff's booking transitions, f"booking_{target}" and f"booking_{target}_refused".
+RECORDED = re.compile(r'\b(?:record|_audit)\(\s*f?"([a-z_{}]+)"|\brecord_for\([^,]+,\s*"([a-z_]+)"')
+STAFF_TARGETS = ("confirmed", "declined")
+
+
+def recorded_actions() -> set[str]:
+    root = Path(__file__).parents[2]
+    found = set()
+    for path in [*root.glob("app/**/*.py"), *root.glob("accounts/**/*.py")]:
+        for plain, early in RECORDED.findall(path.read_text()):
+            found.add(plain or early)
+    templated = {action for action in found if "{" in action}
+    assert templated <= {"booking_{target}", "booking_{target}_refused"}, templated
+    return (found - templated) | {pattern.format(target=target) for pattern in templated for target in STAFF_TARGETS}
+
+
+def test_every_audited_action_has_words():
+    actions = recorded_actions()
+    assert {"sign_in", "case_viewed", "booking_confirmed", "account_created"} <= actions
+    assert sorted(actions - set(AUDIT_ACTIONS)) == []
+
+
+def test_the_audit_log_shows_actions_in_words_and_an_unknown_code_as_it_is(app):
+    staff = signed_in_admin(app)
+    write(app, 1, dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC), action="decision_recorded")
+    write(app, 1, dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC), action="something_new")
+    staff.get("/admin/audit?lang=en")
+    actions = [row[4] for row in shown_rows(staff.page)]
+    assert "Recorded a decision" in actions and "something_new" in actions
+    assert '<option value="decision_recorded">Recorded a decision</option>' in staff.page
+
+
+def test_a_bad_date_in_the_filter_is_explained_in_danish(app):
+    staff = signed_in_admin(app)
+    staff.get("/admin/audit?since=31.12.2025")
+    assert "Det er ikke en dato" in staff.page and "Not a valid date value" not in staff.page

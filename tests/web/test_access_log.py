@@ -36,7 +36,7 @@ def test_access_log_holds_no_client_address(live_server):
     assert [line for line in requests if IPV4.search(line)] == []
 
 
-def wait_for_log_line(log_path, needle: str, seconds: float = 5) -> list[str]:
+def wait_for_log_line(log_path, needle: str, seconds: float = 20) -> list[str]:
     """gunicorn writes an access line after the response: poll the log until `needle` is in."""
     deadline = time.monotonic() + seconds
     while True:

@@ -45,3 +45,17 @@ def test_labels_and_title_are_escaped():
 
 def test_an_empty_chart_is_still_valid():
     assert ET.fromstring(bar_chart_svg([], "Nothing yet")).findall(SVG + "rect") == []
+
+
+def test_every_label_stands_above_its_bar_and_fits_the_chart():
+    # Given labels as long as a translation may make them
+    long_label = "Samtaler, hvor borgeren ikke mødte op og ikke meldte afbud"
+    root = ET.fromstring(chart([(long_label, 30), ("Fits", 3), ("Ordinary", None)]))
+    width = int(root.get("width"))
+    labels = root.findall(SVG + "text")[1::2]  # after the title: a label and a value per row
+    for label, rect in zip(labels, root.findall(SVG + "rect"), strict=True):
+        # Then each label's baseline is above its bar's top, and no bar starts left of the label
+        assert float(label.get("y")) <= float(rect.get("y")) - 2
+        assert float(rect.get("x")) >= float(label.get("x"))
+    # and the chart is wide enough for the longest label at a generous width per character
+    assert width >= len(long_label) * 14 * 0.6

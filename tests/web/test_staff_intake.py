@@ -4,6 +4,7 @@ citizen sees, phone intake, and the audit trail."""
 import dataclasses
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -63,8 +64,80 @@ def test_queue_shows_the_booking_by_referral_number_never_the_code(app, booked):
     assert row["referral_number"] in staff.page
     assert code not in staff.page and code.replace("-", "") not in staff.page
     text = visible_text(staff.page)
-    assert "Lænke-ambulatoriet Hvidovre" in text and "25 år eller ældre" in text
-    assert text.count("0,") >= 7  # the seven composites
+    assert "Lænke-ambulatoriet Hvidovre" in text
+    # the screening is on the case page only: no scores per queue row
+    assert "composites" not in staff.page and "Samlet score" not in text
+    staff.get(f"/staff/cases/{row['referral_number']}")
+    text = visible_text(staff.page)
+    assert "25 år eller ældre" in text and text.count("0,") >= 7  # the seven composites
+
+
+def queue_section(page: str, title_id: str) -> str:
+    """The HTML of the queue's section headed by `title_id` ("" when it is not shown)."""
+    found = re.search(rf'<section[^>]*aria-labelledby="{title_id}".*?</section>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_a_hold_ending_tonight_is_in_the_today_group_with_its_confirm_by_time(app, clock, citizen):
+    # Given a citizen who books Hvidovre's first time tomorrow (the hold ends at midnight tonight)
+    citizen.finish_screening()
+    citizen.get_code()
+    citizen.get("/book/laenke-hvidovre")
+    tomorrow = [slot for slot in SLOT.findall(citizen.page) if slot.split("@")[1].startswith("20260303")][0]
+    citizen.post("/book", {"slot": tomorrow, "mode": "in_person"})
+    booking = only_booking(app)
+    # When staff open the queue
+    staff = sign_in(app)
+    staff.get("/staff/")
+    # Then the today group counts it and lists it, to be confirmed by 24:00 today (Copenhagen)
+    today = queue_section(staff.page, "today-title")
+    assert re.search(r'id="today-title">\s*I dag\s*<span class="count">1</span>', today)
+    assert booking["referral_number"] in today
+    assert "man. 2. mar. kl. 24" in visible_text(today)
+    assert booking["referral_number"] not in queue_section(staff.page, "later-title")
+
+
+def test_a_confirmed_case_is_found_by_state_and_by_referral_number(app, clock, booked):
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    # The confirmed case has left the queue's lists but waits for its conversation
+    staff.get("/staff/open/awaiting_conversation")
+    assert booking["referral_number"] in staff.page
+    the_conversation_starts(app, clock)
+    staff = sign_in(app)
+    staff.get("/staff/open/awaiting_decision")
+    assert booking["referral_number"] in staff.page
+    assert staff.get("/staff/open/nonsense").status_code == 404
+    # and its number, typed loosely, leads to its page
+    typed = booking["referral_number"].lower().replace("-", " ").replace("0", "o")
+    response = staff.get("/staff/find?" + urlencode({"referral": typed}))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/cases/{booking['referral_number']}")
+
+
+def test_an_unknown_referral_number_gets_a_plain_not_found_page(app):
+    staff = sign_in(app)
+    response = staff.get("/staff/find?referral=R-ZZZZ-ZZZZ")
+    assert response.status_code == 404
+    assert "R-ZZZZ-ZZZZ" in visible_text(staff.page) and 'name="referral"' in staff.page
+
+
+def test_the_staff_slot_picker_groups_by_day_offers_only_the_places_modes_and_speaks_to_staff(app, booked):
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get(f"/staff/bookings/{booking['id']}/move")
+    section = re.search(r'<section class="provider staff-slots" aria-labelledby="provider-laenke-hvidovre">.*?</section>',
+                        staff.page, re.S).group(0)
+    days = re.findall(r'<fieldset class="day">\s*<legend>([^<]+)</legend>', section)
+    assert days[0].startswith("tirsdag 3. marts") and len(days) == len(set(days)) > 1
+    modes = set(re.findall(r'name="mode" value="([^"]+)"', section))
+    assert modes == set(settings_of(app).provider("laenke-hvidovre").meeting_modes)
+    assert "min booking" not in staff.page and "Flyt bookingen" in staff.page
+
+
+def settings_of(app):
+    return app.extensions["indgang.settings"]
 
 
 def test_confirm_then_confirm_again_says_what_happened(app, booked):
