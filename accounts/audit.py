@@ -3,7 +3,8 @@
 Pure Python, no Flask; this module owns the `audit` table. Rows are written through
 `app.auth.record` (staff), by sign-in events, and by `flask users ...` (as COMMAND_LINE);
 administrators read them at /admin/audit. When a case is deleted, its rows are forgotten
-(`forget_referral`): they keep who did what kind of action on which day, nothing more.
+(`forget_referral`): they keep who did what kind of action on which day, nothing more. Failed sign-ins by unknown names, and attempts at an
+account that refuses them, are counted a day at a time (`count_attempt`).
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ import sqlite_utils
 
 from common.clock import COPENHAGEN
 from store.times import parse_stamp, stamp
+from store.transaction import transaction
 
 #: Who the audit log names for changes made with `flask users ...` (not a valid username).
 COMMAND_LINE = "(command line)"
@@ -78,6 +80,22 @@ def write_audit(
         {"at": stamp(at), "username": username, "role": role, "action": _redact(action),
          "referral_number": _redact(referral_number), "detail": _redact(detail)}
     )
+
+
+def count_attempt(
+    db: sqlite_utils.Database, *, at: dt.datetime, action: str, username: str = "", role: str | None = None
+) -> None:
+    """Count one more `action` by `username` today in one row a day (at midnight UTC, the count in
+    `detail`), updated in place: attempts by strangers or at an account that refuses them then
+    cannot grow the log, however many there are."""
+    day = stamp(dt.datetime.combine(at.astimezone(dt.UTC).date(), dt.time(), tzinfo=dt.UTC))
+    with transaction(db):
+        updated = db.execute(
+            "update audit set detail = cast(detail as integer) + 1 where at = ? and action = ? and username = ?",
+            [day, action, username],
+        ).rowcount
+        if not updated:
+            db["audit"].insert({"at": day, "username": username, "role": role, "action": action, "detail": "1"})
 
 
 def audit_page(
