@@ -64,7 +64,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     migrate(app.config["DATABASE"])
     reseal_old_values(app)
     app.teardown_appcontext(close_db)
-    install_security(app)
+    install_security(app, app.extensions["indgang.settings"])
     install_i18n(app)
     load_catalogue()
     for blueprint in (citizen, auth, admin, staff, provider):
