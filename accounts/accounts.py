@@ -17,7 +17,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from store.sealing import OLD_SEAL_SQL, Vault
+from store.sealing import Vault, to_reseal
 from store.times import parse_stamp, stamp
 from store.transaction import transaction
 
@@ -341,12 +341,13 @@ def enable_totp(
     _update(db, username, {"totp_secret": vault.seal(secret), "totp_last_step": step})
 
 
-def reseal_totp_secrets(db: sqlite_utils.Database, vault: Vault) -> int:
-    """Re-seal TOTP secrets sealed by an earlier version; returns how many."""
-    rows = list(db.query(f"select username, totp_secret from accounts where {OLD_SEAL_SQL.format(column='totp_secret')}"))
+def reseal_totp_secrets(db: sqlite_utils.Database, old: Vault, new: Vault) -> int:
+    """Re-seal TOTP secrets, opened with `old` and sealed with `new` (`store.sealing.to_reseal`:
+    at start-up those of an earlier version, under a new key all); returns how many."""
+    rows = list(db.query(f"select username, totp_secret from accounts where {to_reseal('totp_secret', old, new)}"))
     for row in rows:
         db.execute("update accounts set totp_secret = ? where username = ?",
-                   [vault.seal(vault.open(row["totp_secret"])), row["username"]])
+                   [new.seal(old.open(row["totp_secret"])), row["username"]])
     return len(rows)
 
 

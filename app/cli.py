@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 from accounts import accounts
 from accounts import audit as audit_log
 from app.context import get_db, now, passwords
-from app.maintenance import run_hourly
+from app.keys import KeyInEnvironment
+from app.maintenance import rotate_data_key, run_hourly
 from store import backup as backups
 from store.connection import migrate as migrate_database
 
@@ -56,6 +57,20 @@ def install_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         _audit("database_restored", None)
         click.echo(f"Restored from {path}.")
+
+
+    @app.cli.command("rotate-keys")
+    def rotate_keys():
+        """Re-seal every sealed value (answers, sessions, two-step secrets) under a new data key,
+        which replaces the old one once all is done. Stop the service first; backups made
+        before need the old key. The code key cannot be rotated: codes are kept only as HMACs."""
+        try:
+            counts = rotate_data_key(current_app)
+        except KeyInEnvironment as error:
+            raise click.ClickException(str(error)) from None
+        detail = ", ".join(f"{name}: {count}" for name, count in counts.items())
+        _audit("data_key_rotated", detail)
+        click.echo(f"New data key in place; re-sealed {detail}.")
 
 
 users = AppGroup("users", help="Staff accounts: create, disable, enable, reset-password, list.")
