@@ -9,6 +9,7 @@ from flask import Flask
 from accounts import accounts
 from app import keys, sessions
 from app.context import get_db, now, settings, vault
+from booking import bookings
 from intake import cases
 from retention import jobs
 from store.connection import open_database
@@ -52,6 +53,7 @@ def reseal_everything(db, old: Vault, new: Vault) -> dict[str, int]:
             "cases": cases.reseal(db, old, new),
             "accounts": accounts.reseal_totp_secrets(db, old, new),
             "sessions": sessions.reseal(db, old, new),
+            "bookings": bookings.reseal_decline_notes(db, old, new),
         }
 
 

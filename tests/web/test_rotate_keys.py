@@ -20,7 +20,7 @@ from builders import FITTING_ANSWERS
 from citizen_client import Citizen
 
 #: Every sealed column: (table, column).
-SEALED = (("cases", "screening"), ("sessions", "data"), ("accounts", "totp_secret"))
+SEALED = (("cases", "screening"), ("sessions", "data"), ("accounts", "totp_secret"), ("bookings", "decline_note"))
 
 
 def sealed_values(path) -> list[str]:
