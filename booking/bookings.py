@@ -113,8 +113,10 @@ def hold_until(slot: Slot, now: dt.datetime, hold_hours: int) -> dt.datetime:
     """When a pending booking made at `now` lets go of `slot`: after `hold_hours`, and at the
     latest at midnight before the conversation's day, so that a booking staff have not
     confirmed is released while the person can still see it on their status page before
-    setting out (`booking.rules`)."""
-    return min(now + dt.timedelta(hours=hold_hours), day_start(slot.local_start.date()))
+    setting out (`booking.rules`). Rounded down to the whole hour, so the stored hold does not
+    tell the minute the person booked (DESIGN.md: a citizen's times are coarse)."""
+    held = (now + dt.timedelta(hours=hold_hours)).replace(minute=0, second=0, microsecond=0)
+    return min(held, day_start(slot.local_start.date()))
 
 
 def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int, *,
