@@ -56,9 +56,9 @@ PRECISION = {
 
 
 def audit_precision(row: dict):
-    """A row written during a citizen's call keeps the day; one naming a referral number the
-    minute; the others (staff's own doings) the second."""
-    if row["action"] in CALL_ACTIONS:
+    """A row written during a citizen's call, or about a deleted case, keeps the day; one naming a
+    referral number the minute; the others (staff's own doings) the second."""
+    if row["action"] in CALL_ACTIONS or row["case_deleted"]:
         return LOCAL_DAY
     return MINUTE if row["referral_number"] else SECOND
 
