@@ -17,7 +17,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from store.sealing import OLD_SEAL_SQL, Vault
+from store.sealing import Vault, to_reseal
 from store.times import parse_stamp, stamp
 from store.transaction import transaction
 
@@ -37,7 +37,9 @@ LOCK_DURATION = dt.timedelta(minutes=15)
 TOTP_ISSUER = "Indgang"
 TOTP_DRIFT_STEPS = 1  # also accept the code of the 30 seconds before and after
 TOTP_CODE = re.compile(r"\d{6}")
-
+#: The columns counting wrong passwords and wrong codes, and how long each refuses attempts.
+PASSWORD_COUNT = ("failed_attempts", "locked_until")
+CODE_COUNT = ("code_failed_attempts", "code_locked_until")
 
 
 class AccountError(ValueError):
@@ -65,17 +67,20 @@ class WrongCredentials(AccountError):
     disabled account, so the person cannot tell them apart.
 
     `username` is the account's name when it exists (for the audit log), else None;
-    `locked_until` is set when this failure locked the account.
+    `locked_until` is set when this failure locked the account; `refused` when the account was
+    refusing attempts, so this one was not counted.
     """
 
-    def __init__(self, username: str | None = None, locked_until: dt.datetime | None = None):
+    def __init__(self, username: str | None = None, locked_until: dt.datetime | None = None, refused: bool = False):
         super().__init__("wrong username or password")
         self.username = username
         self.locked_until = locked_until
+        self.refused = refused
 
 
 class AccountLocked(AccountError):
-    """The account refuses attempts until `retry_at`; the password was not even checked."""
+    """After wrong two-step codes the account refuses codes until `retry_at`; the code was not
+    checked. (Only someone who knows the password learns this.)"""
 
     def __init__(self, username: str, retry_at: dt.datetime):
         super().__init__(f"{username} is locked until {retry_at.isoformat()}")
@@ -121,8 +126,9 @@ class Passwords:
     def needs_rehash(self, password_hash: str) -> bool:
         return self.hasher.check_needs_rehash(password_hash)
 
-    def spend_time(self, password: str) -> None:
-        self.verify(_hash_once(*self.params, "not a password of anyone"), password)
+    def dummy_hash(self) -> str:
+        """What an unknown or unusable name is checked against, so it costs what a name costs."""
+        return _hash_once(*self.params, "not a password of anyone")
 
     def demo_hash(self) -> str:
         """One hash of "demo", shared by the demo accounts (the password is public anyway)."""
@@ -235,7 +241,7 @@ def reset_password(
     """A new password; clears any lockout and ends the account's open sessions."""
     _check_password(password)
     changes = {"password_hash": passwords.hash(password), "failed_attempts": 0, "locked_until": None,
-               "credentials_changed_at": stamp(now)}
+               "code_failed_attempts": 0, "code_locked_until": None, "credentials_changed_at": stamp(now)}
     if clear_totp:
         changes.update(totp_secret=None, totp_last_step=None)
     with transaction(db):
@@ -248,30 +254,39 @@ def reset_password(
 
 def sign_in(
     db: sqlite_utils.Database, passwords: Passwords, username: str, password: str, *, now: dt.datetime,
-    demo_allowed: bool,
+    demo_allowed: bool, code: str | None = None, vault: Vault | None = None,
 ) -> Account:
-    """Check a username and password.
+    """Check a username and password, and the two-step `code` when one is given.
 
-    The attempt is counted as a failure *before* the (slow) check, inside one write
-    transaction, so parallel guesses meet the delay as well. A right password clears the count,
-    except that with two-step sign-in the count goes back to what it was and `check_totp`
-    clears it. Attempts while the account refuses them are not checked and not counted.
+    Every attempt costs one argon2 check, whether the name exists or not and whether the account
+    is refusing attempts, and every failure raises the same `WrongCredentials`: the answer tells
+    nobody which names exist. A failure is counted *before* the (slow) check, inside one write
+    transaction, so parallel guesses meet the delay as well. While the account refuses attempts
+    (`refusal_after`) nothing is counted and a right password alone is refused, but a right
+    password together with a current code still signs in: guessing is slowed, and nobody who
+    knows only the name can keep the owner out. A right password clears the count; the code's
+    own count (`check_totp`) is apart. Returns the account: with two-step sign-in and no `code`,
+    the caller asks for the code next.
     """
     username = normalise_username(username)
     with transaction(db):
         row = _row(db, username)
         usable = row is not None and _account(row).may_sign_in(demo_allowed)
-        if usable:
-            _refuse_if_locked(row, now)
-            locked_until = _count_failure(db, row, now)
-    if not usable:
-        passwords.spend_time(password)
-        raise WrongCredentials(row["username"] if row else None)
-    if not passwords.verify(row["password_hash"], password):
-        raise WrongCredentials(username, locked_until)
+        refusing = usable and _refuses(row["locked_until"], now)
+        locked_until = _count_failure(db, row, now) if usable and not refusing else None
+    right = passwords.verify(row["password_hash"] if usable else passwords.dummy_hash(), password)
+    failure = WrongCredentials(row["username"] if row else None, locked_until, refused=refusing)
+    if not right:
+        raise failure
+    with_code = bool(row["totp_secret"]) and bool(code)
+    if refusing and not with_code:
+        raise failure  # nothing changes, so a later attempt cannot tell whether this password was right
+    if with_code:
+        try:
+            check_totp(db, username, code, now=now, demo_allowed=demo_allowed, vault=vault)
+        except (WrongCredentials, AccountLocked):
+            raise failure from None
     changes = {"failed_attempts": 0, "locked_until": None}
-    if row["totp_secret"]:
-        changes = {"failed_attempts": row["failed_attempts"], "locked_until": row["locked_until"]}
     if passwords.needs_rehash(row["password_hash"]):
         changes["password_hash"] = passwords.hash(password)
     db["accounts"].update(username, changes)
@@ -281,20 +296,23 @@ def sign_in(
 def check_totp(
     db: sqlite_utils.Database, username: str, code: str, *, now: dt.datetime, demo_allowed: bool, vault: Vault
 ) -> Account:
-    """The second step of signing in: a current code, not used before. A wrong code counts as
-    a failed attempt on the account, like a wrong password. The secret is stored sealed with
+    """The second step of signing in: a current code, not used before. Wrong codes are counted
+    on their own (only someone who knows the password gets this far) with the same schedule as
+    passwords; while that count refuses, no code is checked. The secret is stored sealed with
     `vault`, so a copy of the database alone cannot produce codes."""
     username = normalise_username(username)
     with transaction(db):
         row = _row(db, username)
         if row is None or not row["totp_secret"] or not _account(row).may_sign_in(demo_allowed):
             raise WrongCredentials(row["username"] if row else None)
-        _refuse_if_locked(row, now)
+        if _refuses(row["code_locked_until"], now):
+            raise AccountLocked(row["username"], parse_stamp(row["code_locked_until"]))
         step = _matching_step(vault.open(row["totp_secret"]), code, now, after=row["totp_last_step"])
         if step is None:
-            locked_until = _count_failure(db, row, now)
+            locked_until = _count_failure(db, row, now, CODE_COUNT)
         else:
-            db["accounts"].update(username, {"failed_attempts": 0, "locked_until": None, "totp_last_step": step})
+            db["accounts"].update(username, {"code_failed_attempts": 0, "code_locked_until": None,
+                                             "totp_last_step": step})
     if step is None:
         raise WrongCredentials(username, locked_until)
     return get_account(db, username)
@@ -323,12 +341,13 @@ def enable_totp(
     _update(db, username, {"totp_secret": vault.seal(secret), "totp_last_step": step})
 
 
-def reseal_totp_secrets(db: sqlite_utils.Database, vault: Vault) -> int:
-    """Re-seal TOTP secrets sealed by an earlier version; returns how many."""
-    rows = list(db.query(f"select username, totp_secret from accounts where {OLD_SEAL_SQL.format(column='totp_secret')}"))
+def reseal_totp_secrets(db: sqlite_utils.Database, old: Vault, new: Vault) -> int:
+    """Re-seal TOTP secrets, opened with `old` and sealed with `new` (`store.sealing.to_reseal`:
+    at start-up those of an earlier version, under a new key all); returns how many."""
+    rows = list(db.query(f"select username, totp_secret from accounts where {to_reseal('totp_secret', old, new)}"))
     for row in rows:
         db.execute("update accounts set totp_secret = ? where username = ?",
-                   [vault.seal(vault.open(row["totp_secret"])), row["username"]])
+                   [new.seal(old.open(row["totp_secret"])), row["username"]])
     return len(rows)
 
 
@@ -372,18 +391,20 @@ def _check_password(password: str) -> None:
         raise InvalidAccount(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def _refuse_if_locked(row: dict, now: dt.datetime) -> None:
-    locked_until = parse_stamp(row["locked_until"])
-    if locked_until is not None and locked_until > now:
-        raise AccountLocked(row["username"], locked_until)
+def _refuses(locked_until: str | None, now: dt.datetime) -> bool:
+    return locked_until is not None and parse_stamp(locked_until) > now
 
 
-def _count_failure(db: sqlite_utils.Database, row: dict, now: dt.datetime) -> dt.datetime | None:
-    """Count one more failure; returns the end of the 15-minute lock if this one caused it."""
-    failures = (row["failed_attempts"] or 0) + 1
+def _count_failure(
+    db: sqlite_utils.Database, row: dict, now: dt.datetime, columns: tuple[str, str] = PASSWORD_COUNT
+) -> dt.datetime | None:
+    """Count one more failure in `columns` (count, refusing until); returns the end of the
+    15-minute lock if this one caused it."""
+    count, until_column = columns
+    failures = (row[count] or 0) + 1
     wait = refusal_after(failures)
     until = _whole_second_after(now + wait) if wait else None
-    db["accounts"].update(row["username"], {"failed_attempts": failures, "locked_until": stamp(until) if until else None})
+    db["accounts"].update(row["username"], {count: failures, until_column: stamp(until) if until else None})
     return until if wait == LOCK_DURATION else None
 
 

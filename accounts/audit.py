@@ -3,7 +3,9 @@
 Pure Python, no Flask; this module owns the `audit` table. Rows are written through
 `app.auth.record` (staff), by sign-in events, and by `flask users ...` (as COMMAND_LINE);
 administrators read them at /admin/audit. When a case is deleted, its rows are forgotten
-(`forget_referral`): they keep who did what kind of action on which day, nothing more.
+(`forget_referral`): they keep who did what kind of action on which day, nothing more. Failed
+sign-ins by unknown names, and attempts at an account that refuses them, are counted a day at a
+time (`count_attempt`).
 """
 
 import datetime as dt
@@ -12,8 +14,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from common.clock import COPENHAGEN
+from common.clock import COPENHAGEN, day_start
 from store.times import parse_stamp, stamp
+from store.transaction import transaction
+
+#: Actions done while a citizen is on the phone (`app/staff/phone.py`): their time is the time
+#: of the person's call, which the municipality's phone system logs with the caller's number, so
+#: these rows keep only the day (its start in Copenhagen), like the case's first contact.
+CALL_ACTIONS = frozenset({"phone_case_created", "booking_made_for_caller"})
 
 #: Who the audit log names for changes made with `flask users ...` (not a valid username).
 COMMAND_LINE = "(command line)"
@@ -72,12 +80,31 @@ def write_audit(
 ) -> None:
     """One audit row: who, what, which referral number, when (UTC, to the second).
 
-    Defence in depth: anything shaped like a citizen's code is replaced before it is stored.
+    A row that names a referral number is about a citizen, so it keeps the minute at most, and a
+    row written during the citizen's phone call (`CALL_ACTIONS`) only the day: nothing in the log
+    can be matched against another log to the second. Defence in depth: anything shaped like a
+    citizen's code is replaced before it is stored.
     """
     db["audit"].insert(
-        {"at": stamp(at), "username": username, "role": role, "action": _redact(action),
+        {"at": stamp(_coarse(at, action, referral_number)), "username": username, "role": role, "action": _redact(action),
          "referral_number": _redact(referral_number), "detail": _redact(detail)}
     )
+
+
+def count_attempt(
+    db: sqlite_utils.Database, *, at: dt.datetime, action: str, username: str = "", role: str | None = None
+) -> None:
+    """Count one more `action` by `username` today in one row a day (at midnight UTC, the count in
+    `detail`), updated in place: attempts by strangers or at an account that refuses them then
+    cannot grow the log, however many there are."""
+    day = stamp(dt.datetime.combine(at.astimezone(dt.UTC).date(), dt.time(), tzinfo=dt.UTC))
+    with transaction(db):
+        updated = db.execute(
+            "update audit set detail = cast(detail as integer) + 1 where at = ? and action = ? and username = ?",
+            [day, action, username],
+        ).rowcount
+        if not updated:
+            db["audit"].insert({"at": day, "username": username, "role": role, "action": action, "detail": "1"})
 
 
 def audit_page(
@@ -116,6 +143,14 @@ def _start_of_day(at: dt.datetime) -> dt.datetime:
 
 def audit_actions(db: sqlite_utils.Database) -> list[str]:
     return [row["action"] for row in db.query("select distinct action from audit order by action")]
+
+
+def _coarse(at: dt.datetime, action: str, referral_number: str | None) -> dt.datetime:
+    if action in CALL_ACTIONS:
+        return day_start(at.astimezone(COPENHAGEN).date())
+    if referral_number:
+        return at.replace(second=0, microsecond=0)
+    return at
 
 
 def _redact(text: str | None) -> str | None:

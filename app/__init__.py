@@ -19,7 +19,7 @@ from app.cli import install_cli
 from app.config import Settings, load_settings
 from app.context import close_db
 from app.i18n import install_i18n
-from app.keys import load_key
+from app.keys import load_key, pending_key
 from app.maintenance import install_maintenance, reseal_old_values
 from app.provider import bp as provider
 from app.security import install_security
@@ -64,7 +64,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     migrate(app.config["DATABASE"])
     reseal_old_values(app)
     app.teardown_appcontext(close_db)
-    install_security(app)
+    install_security(app, app.extensions["indgang.settings"])
     install_i18n(app)
     load_catalogue()
     for blueprint in (citizen, auth, admin, staff, provider):
@@ -80,7 +80,8 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
 def _install_keys(app: Flask) -> None:
     settings = app.extensions["indgang.settings"]
     app.secret_key = load_key("session", app.instance_path)
-    vault = Vault(load_key("data", app.instance_path))
+    rotating = pending_key("data", app.instance_path)  # an unfinished `flask rotate-keys`
+    vault = Vault(load_key("data", app.instance_path), also_opens=(rotating,) if rotating else ())
     app.extensions["indgang.vault"] = vault
     app.extensions["indgang.code_key"] = load_key("code", app.instance_path).encode()
     app.config["SESSION_COOKIE_SECURE"] = settings.secure_cookies

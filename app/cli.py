@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 from accounts import accounts
 from accounts import audit as audit_log
 from app.context import get_db, now, passwords
-from app.maintenance import run_hourly
+from app.keys import KeyInEnvironment
+from app.maintenance import rotate_data_key, run_hourly
+from store import backup as backups
 from store.connection import migrate as migrate_database
 
 
@@ -28,6 +30,47 @@ def install_cli(app: Flask) -> None:
         release expired holds, end courses whose time is up, recheck the treatment guarantee."""
         changed = run_hourly(get_db())
         click.echo(", ".join(f"{name}: {count}" for name, count in changed.items()))
+
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup(path):
+        """Copy the database to PATH (a new file), consistent while the site serves. The copy
+        holds sealed answers and hashed codes but no key: keep the key files (or the
+        INDGANG_*_KEY variables) somewhere else, for without them the copy opens nothing."""
+        try:
+            backups.backup(current_app.config["DATABASE"], path)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        _audit("database_backed_up", None)
+        click.echo(f"Backed up to {path}. The keys are not in it: keep them apart, and safe.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, exists=True))
+    @click.option("--force", is_flag=True, help="Replace a database that holds data (all written since the backup is lost).")
+    def restore(path, force):
+        """Replace the database with the backup at PATH. Needs the keys the backup was made
+        with. Refuses a database that holds data unless --force."""
+        try:
+            backups.restore(path, current_app.config["DATABASE"], force=force)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        _audit("database_restored", None)
+        click.echo(f"Restored from {path}.")
+
+
+    @app.cli.command("rotate-keys")
+    def rotate_keys():
+        """Re-seal every sealed value (answers, sessions, two-step secrets) under a new data key,
+        which replaces the old one once all is done. Stop the service first; backups made
+        before need the old key. The code key cannot be rotated: codes are kept only as HMACs."""
+        try:
+            counts = rotate_data_key(current_app)
+        except KeyInEnvironment as error:
+            raise click.ClickException(str(error)) from None
+        detail = ", ".join(f"{name}: {count}" for name, count in counts.items())
+        _audit("data_key_rotated", detail)
+        click.echo(f"New data key in place; re-sealed {detail}.")
 
 
 users = AppGroup("users", help="Staff accounts: create, disable, enable, reset-password, list.")
@@ -121,7 +164,7 @@ def _change(change) -> None:
         raise click.ClickException(str(error)) from None
 
 
-def _audit(action: str, detail: str) -> None:
+def _audit(action: str, detail: str | None) -> None:
     """Changes made on the server are audited too, as made from the command line."""
     audit_log.write_audit(get_db(), at=now(), username=audit_log.COMMAND_LINE, role=None,
                          action=action, detail=detail)

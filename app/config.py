@@ -16,6 +16,7 @@ from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOST_PATTERN = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 HOURS_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d")
 MONTH_DAY_PATTERN = re.compile(r"\d\d-\d\d")
 
@@ -43,6 +44,16 @@ class StaffSettings:
 
     require_totp: bool = False
     idle_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the site is reached: `proxies` reverse proxies in front of it, whose X-Forwarded-Proto,
+    -Host and -Port are trusted (0: none, headers ignored), and the host names it answers to
+    (`hosts`; empty: any, for development)."""
+
+    proxies: int = 0
+    hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ class Settings:
     youth_offer: Contact
     providers: tuple[Provider, ...]
     staff: StaffSettings = StaffSettings()
+    server: ServerSettings = ServerSettings()
     course: CourseSettings = CourseSettings()
     booking: BookingRules = BookingRules()
 
@@ -117,6 +129,10 @@ def settings_from_dict(data: dict) -> Settings:
         staff=StaffSettings(
             require_totp=fields.get("staff.require_totp", bool, default=False),
             idle_minutes=fields.get("staff.idle_minutes", int, default=30, check=lambda v: 5 <= v <= 480, expected="minutes from 5 to 480"),
+        ),
+        server=ServerSettings(
+            proxies=fields.get("server.proxies", int, default=0, check=lambda v: 0 <= v <= 5, expected="a number of proxies from 0 to 5"),
+            hosts=tuple(fields.get("server.hosts", list, default=[], check=_host_names, expected="a list of host names, e.g. [\"indgang.example.dk\"]")),
         ),
         course=CourseSettings(
             weeks=fields.get("course.weeks", int, default=16, check=lambda v: 1 <= v <= 52, expected="weeks from 1 to 52"),
@@ -166,6 +182,10 @@ def _is_https(value: str) -> bool:
 
 def _non_empty_strings(value: list) -> bool:
     return bool(value) and all(isinstance(item, str) and item.strip() for item in value)
+
+
+def _host_names(value: list) -> bool:
+    return all(isinstance(v, str) and HOST_PATTERN.fullmatch(v) for v in value)
 
 
 def _strings_from(allowed):

@@ -1,10 +1,13 @@
-"""Security defaults applied in the factory: headers, no client addresses, CSRF, safe redirects.
+"""Security defaults applied in the factory: headers, no client addresses, CSRF, safe redirects,
+and what serving behind a TLS reverse proxy needs (trusted proxy headers and host names, HSTS).
 
-CSRF: every POST from a browser that has a session carries that session's token (Flask-WTF).
-A POST from a browser without a session needs none, because there is nothing to ride on: it can
-only start a new, empty session (reading a page starts none, `app.sessions`, so pages shown
-before the first act carry no token). Such a POST must still come from our own pages where the
-browser says where it comes from (`Sec-Fetch-Site`, `Origin`).
+CSRF: every POST must come from our own pages where the browser says where it comes from
+(`Sec-Fetch-Site`, `Origin`), and a POST from a browser that has a session also carries that
+session's token (Flask-WTF). A POST from a browser without a session needs no token, because
+there is nothing to ride on: it can only start a new, empty session (reading a page starts none,
+`app.sessions`, so pages shown before the first act carry no token). Flask-WTF's https check of
+the Referer is off: our pages send none (`Referrer-Policy: no-referrer`), so it would refuse
+every POST over https; the browser's own `Sec-Fetch-Site`/`Origin` say the same, better.
 """
 
 from urllib.parse import urlsplit
@@ -13,6 +16,9 @@ from flask import Flask, render_template, request, session
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from markupsafe import Markup, escape
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import Settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,6 +41,9 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+#: Sent when the site is served over TLS: browsers use https only, for a year.
+HSTS = "max-age=31536000"
 
 #: WSGI keys that carry the client's address; the app never gets to see them.
 CLIENT_ADDRESS_KEYS = ("REMOTE_ADDR", "REMOTE_PORT", "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
@@ -78,26 +87,33 @@ def _from_another_site() -> bool:
     return origin not in (None, "null") and urlsplit(origin).netloc != request.host
 
 
-def install_security(app: Flask) -> None:
-    app.wsgi_app = ForgetClientAddress(app.wsgi_app)
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+def install_security(app: Flask, settings: Settings) -> None:
+    """`settings.server.proxies` proxies' forwarded headers are believed; with
+    `settings.server.hosts` any other host name gets 400; `secure_cookies` adds HSTS."""
+    proxies = settings.server.proxies
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=proxies, x_host=proxies, x_port=proxies)
+    app.wsgi_app = ForgetClientAddress(app.wsgi_app)  # outermost: ProxyFix never keeps an address
+    app.config["TRUSTED_HOSTS"] = list(settings.server.hosts) or None
+    app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_SSL_STRICT=False)
     csrf = CSRFProtect(app)
     app.jinja_env.globals["csrf_field"] = csrf_field
+    headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if settings.secure_cookies else {})}
 
     @app.before_request
     def check_csrf():
         if request.method != "POST" or app.config.get("WTF_CSRF_ENABLED") is False:
             return
+        if _from_another_site():
+            raise CSRFError("The form came from another site.")
         if getattr(session, "stored", False):
             csrf.protect()
-        elif _from_another_site():
-            raise CSRFError("The form came from another site.")
         else:
             generate_csrf()  # the new session starts with its token, so reading pages later writes nothing
 
     @app.after_request
     def add_headers(response):
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if response.mimetype == "text/html" or not response.headers.get("Cache-Control"):
             response.headers["Cache-Control"] = "no-store"

@@ -19,7 +19,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from app.context import get_db, now
-from store.sealing import OLD_SEAL_SQL, InvalidToken
+from store.sealing import InvalidToken, to_reseal
 from store.times import stamp
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -119,13 +119,14 @@ def forget(session: ServerSession) -> None:
     session.clear()
 
 
-def reseal(db, vault) -> int:
-    """Re-seal sessions sealed by an earlier version (whose tokens told the second of the last
-    request); returns how many."""
-    rows = list(db.query(f"select id_digest, data from sessions where {OLD_SEAL_SQL.format(column='data')}"))
+def reseal(db, old, new) -> int:
+    """Re-seal sessions, opened with `old` and sealed with `new` (`store.sealing.to_reseal`: at
+    start-up those of an earlier version, whose tokens told the second of the last request;
+    under a new key all). One that no key opens is deleted. Returns how many."""
+    rows = list(db.query(f"select id_digest, data from sessions where {to_reseal('data', old, new)}"))
     for row in rows:
         try:
-            data = vault.seal(vault.open(row["data"]))
+            data = new.seal(old.open(row["data"]))
         except InvalidToken:
             db.execute("delete from sessions where id_digest = ?", [row["id_digest"]])
             continue

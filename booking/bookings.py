@@ -5,6 +5,10 @@ start time, and one per case (unique partial indexes), and every check-then-writ
 one `BEGIN IMMEDIATE` transaction. A pending booking holds its slot until staff act on it or it
 expires (never past the start of the conversation's day). With automatic confirmation
 (`booking.rules`) a booking is confirmed as it is made, and holds nothing.
+
+Staff's decline note is sealed like the answers (`store.sealing`): it is free text about a
+person, so a copy of the file alone must not show it. It is opened only where a vault is passed
+(the staff case page); every other reader gets no note.
 """
 
 import datetime as dt
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 
 from booking.slots import Slot
 from common.clock import COPENHAGEN, day_start
+from store.sealing import Vault, needs_resealing, to_reseal
 from store.times import parse_stamp, stamp
 from store.transaction import transaction
 
@@ -108,8 +113,10 @@ def hold_until(slot: Slot, now: dt.datetime, hold_hours: int) -> dt.datetime:
     """When a pending booking made at `now` lets go of `slot`: after `hold_hours`, and at the
     latest at midnight before the conversation's day, so that a booking staff have not
     confirmed is released while the person can still see it on their status page before
-    setting out (`booking.rules`)."""
-    return min(now + dt.timedelta(hours=hold_hours), day_start(slot.local_start.date()))
+    setting out (`booking.rules`). Rounded down to the whole hour, so the stored hold does not
+    tell the minute the person booked (DESIGN.md: a citizen's times are coarse)."""
+    held = (now + dt.timedelta(hours=hold_hours)).replace(minute=0, second=0, microsecond=0)
+    return min(held, day_start(slot.local_start.date()))
 
 
 def book(db, case_id: str, slot: Slot, mode: str, now: dt.datetime, hold_hours: int, *,
@@ -158,9 +165,11 @@ def cancel(db, case_id: str, now: dt.datetime) -> Booking:
 
 
 def change_state(
-    db, booking_id: str, target: str, now: dt.datetime, reason: str | None = None, note: str | None = None
+    db, booking_id: str, target: str, now: dt.datetime, reason: str | None = None, note: str | None = None,
+    vault: Vault | None = None,
 ) -> Booking:
     """Staff's actions (confirm, decline, attended, no-show): allowed only from the right state.
+    A decline `note` is stored sealed with `vault`.
 
     Two staff confirming at once: one wins, the other gets `InvalidTransition` naming the state
     it found. A citizen's cancel that commits first makes a confirmation fail the same way; a
@@ -173,7 +182,7 @@ def change_state(
         if row is None:
             raise UnknownBooking(booking_id)
         check_transition(row["state"], target)
-        _set_state(db, booking_id, target, reason, note)
+        _set_state(db, booking_id, target, reason, _sealed(note, vault))
         return get_booking(db, booking_id)
 
 
@@ -199,13 +208,25 @@ def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
     return _booking(row)
 
 
-def latest_booking(db, case_id: str) -> Booking | None:
-    """The case's most recent booking in any state (what the status page reports)."""
+def latest_booking(db, case_id: str, vault: Vault | None = None) -> Booking | None:
+    """The case's most recent booking in any state (what the status page reports); with
+    `vault`, its decline note opened (for staff)."""
     row = next(
         db.query("select * from bookings where case_id = ? order by rowid desc limit 1", [case_id]),
         None,
     )
-    return _booking(row) if row else None
+    return _booking(row, vault) if row else None
+
+
+def reseal_decline_notes(db, old: Vault, new: Vault) -> int:
+    """Re-seal decline notes, opened with `old` and sealed with `new` (`store.sealing.to_reseal`).
+    A note written before notes were sealed is plain text: it is sealed as it is."""
+    rows = list(db.query(f"select id, decline_note from bookings where {to_reseal('decline_note', old, new)}"))
+    for row in rows:
+        note = row["decline_note"]
+        db.execute("update bookings set decline_note = ? where id = ?",
+                   [new.seal(note if needs_resealing(note) else old.open(note)), row["id"]])
+    return len(rows)
 
 
 def taken_starts(db, provider_id: str, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> set:
@@ -282,6 +303,14 @@ def _set_state(db, booking_id: str, state: str, reason: str | None = None, note:
     )
 
 
+def _sealed(note: str | None, vault: Vault | None) -> str | None:
+    if note is None:
+        return None
+    if vault is None:
+        raise ValueError("a decline note is stored sealed: pass the vault")
+    return vault.seal(note)
+
+
 def _active_row(db, case_id: str):
     return next(
         db.query(
@@ -291,7 +320,7 @@ def _active_row(db, case_id: str):
     )
 
 
-def _booking(row: dict) -> Booking:
+def _booking(row: dict, vault: Vault | None = None) -> Booking:
     return Booking(
         id=row["id"],
         case_id=row["case_id"],
@@ -303,5 +332,5 @@ def _booking(row: dict) -> Booking:
         hold_until=parse_stamp(row["hold_until"]),
         moved_from=row["moved_from"],
         decline_reason=row["decline_reason"],
-        decline_note=row.get("decline_note"),
+        decline_note=vault.open(row["decline_note"]) if vault and row["decline_note"] else None,
     )

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from intake import codes
 from intake.eligibility import Assessment
-from store.sealing import OLD_SEAL_SQL, Vault
+from store.sealing import Vault, to_reseal
 from store.times import day, parse_day
 
 REFERRAL_PREFIX = "R-"
@@ -136,10 +136,11 @@ def case_id_for_referral(db: sqlite_utils.Database, referral_number: str) -> str
     return row["id"] if row else None
 
 
-def reseal(db: sqlite_utils.Database, vault: Vault) -> int:
-    """Re-seal screenings sealed by an earlier version (their tokens told the second they were
-    written); returns how many."""
-    rows = list(db.query(f"select id, screening from cases where {OLD_SEAL_SQL.format(column='screening')}"))
+def reseal(db: sqlite_utils.Database, old: Vault, new: Vault) -> int:
+    """Re-seal screenings, opened with `old` and sealed with `new`: at start-up (`old is new`)
+    those sealed by an earlier version, whose tokens told the second they were written; under a
+    new data key, every one. Returns how many."""
+    rows = list(db.query(f"select id, screening from cases where {to_reseal('screening', old, new)}"))
     for row in rows:
-        db.execute("update cases set screening = ? where id = ?", [vault.seal(vault.open(row["screening"])), row["id"]])
+        db.execute("update cases set screening = ? where id = ?", [new.seal(old.open(row["screening"])), row["id"]])
     return len(rows)

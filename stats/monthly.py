@@ -27,12 +27,11 @@ conversation figures are shown all together or not at all. tests/stats/
 test_no_hidden_count_solvable.py tries to solve every hidden count from what is shown.
 """
 
-import csv
 import datetime as dt
-import io
 import statistics as stats
 from dataclasses import dataclass
 
+from common.spreadsheet import SpreadsheetCsv
 from common.text import N_
 
 CHAT_STARTED = "chat_started"
@@ -163,13 +162,12 @@ def statistics_of_events(year: int, month: int, rows: list[dict], provider_ids) 
 def statistics_csv(report: MonthStatistics) -> str:
     """Semicolon-separated with decimal commas (what Danish spreadsheets open as they are):
     month; scope ("all" or a provider id); figure key; the value as shown."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = SpreadsheetCsv()
     writer.writerow(["month", "scope", "figure", "value"])
     month = f"{report.year:04d}-{report.month:02d}"
     for scope, figures in (("all", report.overall), *report.providers):
         writer.writerows([month, scope, figure.key, figure.shown] for figure in figures)
-    return out.getvalue()
+    return writer.text()
 
 
 def _conversations_shown(rows, providers) -> bool:

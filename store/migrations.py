@@ -282,3 +282,12 @@ def add_audit_case_deleted(db: sqlite_utils.Database) -> None:
     """`case_deleted`: 1 on the rows of a case that was deleted; they keep who did what kind of
     action and the day, nothing that leads to the case (`accounts.audit.forget_referral`)."""
     db.execute("alter table audit add column case_deleted integer not null default 0")
+
+
+@migrations()
+def add_code_lockout(db: sqlite_utils.Database) -> None:
+    """Wrong two-step codes are counted apart from wrong passwords (`accounts.accounts`): guessing
+    a password slows only password attempts, so the owner with the right password and a current
+    code still gets in, while guessing codes (which needs the password) slows the code."""
+    db.execute("alter table accounts add column code_failed_attempts integer not null default 0")
+    db.execute("alter table accounts add column code_locked_until text")

@@ -24,13 +24,18 @@ NONCE_BYTES = 12
 
 
 class Vault:
-    """Seals plain data (JSON-able) into a text token and opens it again; the key never leaves."""
+    """Seals plain data (JSON-able) into a text token and opens it again; the key never leaves.
 
-    def __init__(self, key: str | bytes):
+    `also_opens`: more keys whose values this vault opens (never seals with), while a key
+    rotation is under way (`app.maintenance.rotate_data_key`).
+    """
+
+    def __init__(self, key: str | bytes, also_opens: tuple[str | bytes, ...] = ()):
         self._fernet = Fernet(key)  # opens values sealed before v2
         raw = base64.urlsafe_b64decode(key)
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"indgang sealing v2").derive(raw)
         self._aead = AESGCM(derived)
+        self._others = tuple(Vault(other) for other in also_opens)
 
     def seal(self, data) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -40,6 +45,17 @@ class Vault:
     def open(self, token: str):
         """The data sealed in `token`; raises `InvalidToken` when it was sealed with another key
         or altered."""
+        try:
+            return self._open_own(token)
+        except InvalidToken:
+            for other in self._others:
+                try:
+                    return other.open(token)
+                except InvalidToken:
+                    continue
+            raise
+
+    def _open_own(self, token: str):
         if not token.startswith(VERSION):
             return json.loads(self._fernet.decrypt(token.encode()))
         try:
@@ -58,4 +74,12 @@ def needs_resealing(token: str | None) -> bool:
 #: SQL condition for a column holding a value of an earlier version.
 OLD_SEAL_SQL = "{column} is not null and {column} not like 'v2.%'"
 
-__all__ = ["Vault", "InvalidToken", "needs_resealing", "OLD_SEAL_SQL"]
+
+def to_reseal(column: str, old: Vault, new: Vault) -> str:
+    """SQL condition for the values of `column` that an owner's `reseal(db, old, new)` re-seals:
+    under a new key every value; with one vault (`old is new`, at start-up) only the values
+    sealed by an earlier version."""
+    return OLD_SEAL_SQL.format(column=column) if old is new else f"{column} is not null"
+
+
+__all__ = ["Vault", "InvalidToken", "needs_resealing", "OLD_SEAL_SQL", "to_reseal"]

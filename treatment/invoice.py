@@ -29,12 +29,11 @@ empty.
 """
 
 import calendar
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.spreadsheet import SpreadsheetCsv
 from common.text import N_
 from treatment import courses
 
@@ -144,8 +143,7 @@ def invoice_csv(basis: InvoiceBasis) -> str:
     per line and rate (a line whose rate changed has a row for each; `citizens` is 1 on a line's
     first row and 0 on the others, so every column but the rate adds up), then a totals row
     whose first cell is "total". `granted_by` is "municipality" or "provider"."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = SpreadsheetCsv()
     writer.writerow(["referral_number", "treatment", "unit", "granted_by", "citizens", "days", "dkk_per_day", "amount"])
     for line in basis.lines:
         writer.writerows(
@@ -154,7 +152,7 @@ def invoice_csv(basis: InvoiceBasis) -> str:
             for index, part in enumerate(line.parts)
         )
     writer.writerow(["total", "", "", "", basis.citizens, basis.days, "", _kroner(basis.amount)])
-    return out.getvalue()
+    return writer.text()
 
 
 def _parts_by_line(stretches, first: dt.date, last: dt.date, rates, key=lambda s: (s.case_id, s.granted_by)) -> dict:

@@ -9,6 +9,7 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from accounts import accounts
+from accounts import audit as audit_log
 from accounts.accounts import ROLES, Account
 from app.auth.blueprint import bp
 from app.auth.guard import LANDING, guard, record, record_for, restart_session, signed_in_account
@@ -32,6 +33,7 @@ TOTP_PENDING_FOR = dt.timedelta(minutes=5)
 class SignInForm(Form):
     username = StringField(_l("Username"), validators=[InputRequired(_l("Enter your username.")), Length(max=100)])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=1000)])
+    code = StringField(_l("Code from your authenticator app, if you use two-step sign-in"), validators=[Length(max=20)])
     next = HiddenField()
 
 
@@ -51,13 +53,10 @@ def login():
         return render_template("staff_login.html", form=form), 400 if form.is_submitted() else 200
     try:
         account = accounts.sign_in(get_db(), passwords(), form.username.data, form.password.data,
-                                   now=now(), demo_allowed=settings().demo)
-    except accounts.AccountLocked as refusal:
-        record_for(refusal.username, "sign_in_refused", detail="locked")
-        return render_template("staff_login.html", form=form, error=_wait_message(refusal.retry_at)), 429
+                                   now=now(), demo_allowed=settings().demo, code=form.code.data, vault=vault())
     except accounts.WrongCredentials as failure:
         return _failed(form, failure)
-    if account.totp_enabled:
+    if account.totp_enabled and not form.code.data:
         restart_session()
         session[TOTP_PENDING] = {"username": account.username, "since": stamp(now()),
                                  "next": local_path(form.next.data)}
@@ -135,14 +134,21 @@ def _complete_sign_in(account: Account, next_path: str | None):
 
 
 def _failed(form: Form, failure: accounts.WrongCredentials, step: str = "password"):
-    record_for(failure.username, "sign_in_failed", detail="code" if step == "code" else None)
+    """The same answer, in the same words, for an unknown name, a wrong password and an account
+    that refuses attempts; the audit log counts strangers and refused attempts a day at a time."""
+    db, moment = get_db(), now()
+    account = accounts.get_account(db, failure.username) if failure.username else None
+    if account is None:
+        audit_log.count_attempt(db, at=moment, action="sign_in_failed_unknown")
+    elif failure.refused:
+        audit_log.count_attempt(db, at=moment, action="sign_in_refused", username=account.username, role=account.role)
+    else:
+        record_for(account.username, "sign_in_failed", detail="code" if step == "code" else None)
     if failure.locked_until is not None:
         record_for(failure.username, "account_locked", detail=f"until {stamp(failure.locked_until)}")
-        error = _wait_message(failure.locked_until)
-    elif step == "code":
-        error = _wrong_code_message()
-    else:
-        error = gettext("Wrong username or password.")
+    error = _wrong_code_message() if step == "code" else gettext(
+        "Wrong username or password, or too many attempts: wait a minute and try again. "
+        "If you use two-step sign-in, type the code from your app too, and you get in at once.")
     return render_template("staff_login.html", form=form, step=step, error=error), 401
 
 

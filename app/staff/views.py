@@ -115,7 +115,7 @@ def case(referral_number):
     return render_template(
         "staff_case.html",
         case=case,
-        booking=bookings.latest_booking(get_db(), case.id),
+        booking=bookings.latest_booking(get_db(), case.id, vault()),
         decision=decisions.decision_for(get_db(), case.id),
         decision_opens_at=conversation.decision_opens_at(get_db(), case.id, now()),
         providers=for_case.fitting_providers(settings().providers, case) or settings().providers,
@@ -215,7 +215,7 @@ def _staff_transition(booking_id, target, success, reason=None, note=None):
     """Move a booking to `target` (audited as booking_<target>), or say what happened first."""
     _booking, case = _booking_and_case(booking_id)
     try:
-        bookings.change_state(get_db(), booking_id, target, now(), reason, note)
+        bookings.change_state(get_db(), booking_id, target, now(), reason, note, vault())
     except bookings.InvalidTransition as error:
         found = BOOKING_STATE_FOUND.get(error.current, error.current)
         flash(gettext("Nothing changed: %(what)s", what=found), "error")

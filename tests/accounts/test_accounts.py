@@ -7,7 +7,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from accounts import accounts
-from accounts.accounts import AccountLocked, Passwords, WrongCredentials
+from accounts.accounts import Passwords, WrongCredentials
 from store.sealing import Vault
 
 PROVIDERS = ("stofraadgivningen", "laenke-hvidovre")
@@ -129,12 +129,12 @@ def test_third_failure_refuses_attempts_for_a_second(db, passwords):
     with pytest.raises(WrongCredentials) as third:
         sign_in(db, passwords, "wrong password", at=at)
     assert third.value.locked_until is None  # slowed down, not locked
-    # Then even the right password is refused for one second, unchecked
+    # Then even the right password is refused for one second, like a wrong one (one check all the same)
     checks = passwords.verified
-    with pytest.raises(AccountLocked) as refused:
+    with pytest.raises(WrongCredentials) as refused:
         sign_in(db, passwords, at=at + dt.timedelta(milliseconds=500))
-    assert refused.value.retry_at == at + dt.timedelta(seconds=1)
-    assert passwords.verified == checks
+    assert refused.value.refused
+    assert passwords.verified == checks + 1
     # And after the second it works
     assert sign_in(db, passwords, at=at + dt.timedelta(seconds=1)).username == "anna"
 
@@ -153,7 +153,7 @@ def test_tenth_failure_locks_the_account_for_fifteen_minutes(db, passwords):
     with pytest.raises(WrongCredentials) as tenth:
         sign_in(db, passwords, "wrong password", at=at)
     assert tenth.value.locked_until == at + dt.timedelta(minutes=15)
-    with pytest.raises(AccountLocked):
+    with pytest.raises(WrongCredentials):
         sign_in(db, passwords, at=at + dt.timedelta(minutes=14, seconds=59))  # right password, still locked
     assert sign_in(db, passwords, at=at + dt.timedelta(minutes=15)).failed_attempts == 0
 
@@ -170,7 +170,7 @@ def test_attempts_while_locked_are_not_counted(db, passwords):
     make_account(db, passwords)
     fail(db, passwords, 3)
     locked_until = accounts.get_account(db, "anna").locked_until
-    with pytest.raises(AccountLocked):
+    with pytest.raises(WrongCredentials):
         sign_in(db, passwords, "wrong password", at=locked_until - dt.timedelta(milliseconds=1))
     assert accounts.get_account(db, "anna").failed_attempts == 3
 
@@ -189,7 +189,7 @@ def test_one_accounts_lockout_leaves_another_alone(db, passwords):
     at = fail(db, passwords, 9, username="anna")
     with pytest.raises(WrongCredentials):
         sign_in(db, passwords, "wrong password", username="anna", at=at)
-    with pytest.raises(AccountLocked):
+    with pytest.raises(WrongCredentials):
         sign_in(db, passwords, username="anna", at=at)
     assert sign_in(db, passwords, username="bo", at=at).failed_attempts == 0
 
@@ -269,17 +269,21 @@ def test_totp_code_is_checked_once_and_only_when_current(db, passwords):
         accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False, vault=VAULT)  # replayed
 
 
-def test_with_totp_a_right_password_does_not_clear_the_count_but_a_right_code_does(db, passwords):
+def test_with_totp_wrong_codes_are_counted_apart_and_a_right_code_clears_them(db, passwords):
     totp = with_totp(db, passwords)
     at = fail(db, passwords, 2)
     sign_in(db, passwords, at=at)
-    assert accounts.get_account(db, "anna").failed_attempts == 2
+    assert accounts.get_account(db, "anna").failed_attempts == 0  # the right password
     with pytest.raises(WrongCredentials):
         accounts.check_totp(db, "anna", "000000" if totp.at(at) != "000000" else "111111", now=at, demo_allowed=False, vault=VAULT)
-    assert accounts.get_account(db, "anna").failed_attempts == 3  # a wrong code counts
+    assert account_row(db)["code_failed_attempts"] == 1  # a wrong code counts, on its own
     later = at + dt.timedelta(seconds=61)
     accounts.check_totp(db, "anna", totp.at(later), now=later, demo_allowed=False, vault=VAULT)
-    assert accounts.get_account(db, "anna").failed_attempts == 0
+    assert account_row(db)["code_failed_attempts"] == 0
+
+
+def account_row(db, username="anna"):
+    return next(db.query("select * from accounts where username = ?", [username]))
 
 
 def test_secret_is_shown_grouped_and_as_an_otpauth_uri():

@@ -104,7 +104,7 @@ def test_booking_creates_a_pending_booking_that_holds_the_slot_for_48_hours(db):
     assert booking.state == PENDING
     assert (booking.case_id, booking.provider_id, booking.mode) == (case_id, "p1", PHONE_IN)
     assert (booking.starts_at, booking.ends_at) == (slot.starts_at, slot.ends_at)
-    assert booking.hold_until == NOW + dt.timedelta(hours=48)
+    assert booking.hold_until == (NOW + dt.timedelta(hours=48)).replace(minute=0)  # to the whole hour
     assert booking.moved_from is None
     assert active_booking(db, case_id, NOW) == booking
 
@@ -320,7 +320,7 @@ def test_moving_a_pending_booking_keeps_its_id_and_frees_the_old_slot(db):
 
     assert (moved.id, moved.state, moved.moved_from) == (booking.id, PENDING, None)
     assert (moved.starts_at, moved.ends_at, moved.mode) == (new_slot.starts_at, new_slot.ends_at, PHONE_IN)
-    assert moved.hold_until == LATER + dt.timedelta(hours=HOLD_HOURS)
+    assert moved.hold_until == (LATER + dt.timedelta(hours=HOLD_HOURS)).replace(minute=0)
     assert taken_starts(db, "p1", NOW, DEADLINE, LATER) == {new_slot.starts_at}
     assert book(db, make_case(db), old_slot, IN_PERSON, LATER, HOLD_HOURS).state == PENDING
 

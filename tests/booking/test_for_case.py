@@ -169,7 +169,7 @@ def test_with_automatic_confirmation_a_move_is_confirmed_at_once(db, state):
 def test_with_staff_confirmation_a_booking_waits_for_staff(db):
     booking = book_for(db, person(db), slot_at(OPEN, 2026, 3, 5, 9), [OPEN])
 
-    assert (booking.state, booking.hold_until) == (PENDING, NOW + dt.timedelta(hours=HOLD_HOURS))
+    assert (booking.state, booking.hold_until) == (PENDING, (NOW + dt.timedelta(hours=HOLD_HOURS)).replace(minute=0))
 
 
 def test_a_provider_with_no_time_in_the_guarantee_offers_none_while_another_has_one(db):

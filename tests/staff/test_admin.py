@@ -89,7 +89,7 @@ def test_viewing_the_audit_log_is_itself_audited(app):
 def test_unknown_usernames_show_as_unknown(app):
     staff = signed_in_admin(app)
     new_staff(app).sign_in("nobody", "whatever")
-    staff.get("/admin/audit?action=sign_in_failed")
+    staff.get("/admin/audit?action=sign_in_failed_unknown")
     assert shown_rows(staff.page)[0][1] == "(ukendt brugernavn)"
 
 
