@@ -31,6 +31,15 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class MunicipalityContact:
+    """How a person reaches the municipality's intake staff (visitationen): shown wherever a
+    page tells them to call, since the service cannot contact them (they are anonymous)."""
+
+    phone: str
+    opening_hours: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Rate:
     valid_from: dt.date
     dkk_per_day: float
@@ -72,6 +81,7 @@ class Settings:
     ordinary_offer: Contact
     youth_offer: Contact
     providers: tuple[Provider, ...]
+    municipality_contact: MunicipalityContact = MunicipalityContact(phone="", opening_hours={})
     staff: StaffSettings = StaffSettings()
     course: CourseSettings = CourseSettings()
     booking: BookingRules = BookingRules()
@@ -113,6 +123,10 @@ def settings_from_dict(data: dict) -> Settings:
         ordinary_offer=_contact(fields, "ordinary_offer"),
         youth_offer=_contact(fields, "youth_offer"),
         providers=_providers(fields),
+        municipality_contact=MunicipalityContact(
+            phone=fields.get("municipality.phone", str, check=str.strip, expected="a phone number"),
+            opening_hours=_opening_hours(fields.get("municipality.opening_hours", dict, expected="a table of weekdays"), "municipality.opening_hours"),
+        ),
         staff=StaffSettings(
             require_totp=fields.get("staff.require_totp", bool, default=False),
             idle_minutes=fields.get("staff.idle_minutes", int, default=30, check=lambda v: 5 <= v <= 480, expected="minutes from 5 to 480"),

@@ -1,9 +1,13 @@
 """Every word shown for a domain code, and every message for a domain refusal, in one place
 (translated lazily, in the person's language when shown)."""
 
+import datetime as dt
+
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from accounts import accounts
+from app.config import WEEKDAYS
 from treatment import courses, self_visitation, status
 
 AREA_NAMES = {
@@ -126,6 +130,15 @@ ROLE_NAMES = {
     accounts.ADMIN: _l("Administrator"),
 }
 
+#: A Monday, to name the weekdays of opening hours in the page's language.
+A_MONDAY = dt.date(2024, 1, 1)
+
+
+def weekday_name(key: str) -> str:
+    """"mon" as "mandag" or "Monday"."""
+    return format_date(A_MONDAY + dt.timedelta(days=WEEKDAYS.index(key)), format="EEEE")
+
+
 #: The words templates use, as Jinja globals.
 WORDS = {
     "MEETING_MODES": MEETING_MODES,
@@ -143,4 +156,5 @@ WORDS = {
     "NOT_GRANTED_REASONS": NOT_GRANTED_REASONS,
     "COURSE_STATES": COURSE_STATES,
     "GRANTED_BY": GRANTED_BY,
+    "weekday_name": weekday_name,
 }
