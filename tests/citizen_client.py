@@ -80,10 +80,17 @@ class Citizen:
         raise AssertionError("the screening did not finish")
 
     def get_code(self) -> str:
-        """Finish the result step: create the case, read the code, type back its end."""
+        """Finish the result step: create the case, read the code, and on the next screen (where
+        it is no longer shown) type the whole code back. Returns the code as written down."""
         self.post("/code/new")
         self.get("/code/new")
-        code = re.search(r'<p class="code"><span aria-hidden="true">([^<]+)</span>', self.page).group(1)
-        response = self.post("/code/confirm", {"last_four": code[-4:]})
-        assert response.headers["Location"].endswith("/book")
+        code = "-".join(shown_code_groups(self.page))
+        self.get("/code/check")
+        response = self.post("/code/confirm", {"code": code})
+        assert response.headers["Location"].endswith("/book"), self.page[-1500:]
         return code
+
+
+def shown_code_groups(page: str) -> list[str]:
+    """The groups of the code as the page shows them."""
+    return re.findall(r'<span class="code-group">([^<]+)</span>', page)

@@ -1,7 +1,8 @@
 """The citizen's pages from landing to code and status (booking is in booking_views)."""
 
+from babel.lists import format_list
 from flask import Response, g, redirect, render_template, session, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from wtforms import StringField
 from wtforms.validators import Length
 
@@ -22,10 +23,6 @@ CHAT_FLOW = ScreeningFlow(CHAT)
 
 class CodeForm(Form):
     code = StringField(validators=[Length(max=64)])
-
-
-class LastFourForm(Form):
-    last_four = StringField(validators=[Length(max=20)])
 
 
 @bp.get("/")
@@ -97,7 +94,15 @@ def create_code():
 def show_new_code():
     if NEW_CODE not in session:
         return redirect(url_for(".enter_code"))
-    return render_template("code_new.html", code=codes.grouped(session[NEW_CODE]["code"]))
+    return render_template("code_new.html", groups=codes.groups(session[NEW_CODE]["code"]))
+
+
+@bp.get("/code/check")
+def check_new_code():
+    """The next screen: the person types the whole code back, with the code no longer shown."""
+    if NEW_CODE not in session:
+        return redirect(url_for(".enter_code"))
+    return render_template("code_check.html")
 
 
 @bp.post("/code/confirm")
@@ -105,10 +110,15 @@ def confirm_code():
     new = session.get(NEW_CODE)
     if new is None:
         return redirect(url_for(".enter_code"))
-    form = LastFourForm()
-    if not form.validate() or not codes.last_four_match(new["code"], form.last_four.data or ""):
-        error = gettext("Those are not the last four characters of your code. Look again.")
-        return render_template("code_new.html", code=codes.grouped(new["code"]), error=error), 400
+    form = CodeForm()
+    try:
+        if not form.validate():
+            raise codes.MalformedCode(form.code.data)
+        wrong = codes.differing_groups(new["code"], form.code.data or "")
+        if wrong:
+            raise codes.MistypedCode(form.code.data, wrong)
+    except codes.MalformedCode as error:
+        return render_template("code_check.html", error=_code_problem(error), typed=form.code.data), 400
     session.pop(NEW_CODE)
     _open_case(new["case_id"])
     return redirect(url_for(".choose_provider"))
@@ -126,13 +136,20 @@ def look_up_code():
         if not form.validate():
             raise codes.MalformedCode(form.code.data)
         _open_case(cases.find_case_id(get_db(), code_key(), form.code.data or ""))
-    except codes.MalformedCode:
-        error = gettext("A code has 16 letters and digits, like K7QF-M2XD-9TRA-B3HN.")
-        return render_template("code_enter.html", error=error), 400
+    except codes.MalformedCode as error:
+        return render_template("code_enter.html", error=_code_problem(error), typed=form.code.data), 400
     except cases.UnknownCode:
         error = gettext("We found no case with that code. Check each character and try again.")
-        return render_template("code_enter.html", error=error), 400
+        return render_template("code_enter.html", error=error, typed=form.code.data), 400
     return redirect(url_for(".status"))
+
+
+def _code_problem(error: codes.MalformedCode) -> str:
+    """Which group to look at when a check character does not fit, else what a code looks like."""
+    if isinstance(error, codes.MistypedCode):
+        groups = format_list([str(number) for number in error.groups], locale=get_locale())
+        return gettext("There is a mistake in group %(groups)s. Check those characters and try again.", groups=groups)
+    return gettext("A code has 20 letters and digits in four groups, like %(example)s.", example=codes.example())
 
 
 @bp.get("/status")

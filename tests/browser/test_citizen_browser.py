@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 QUESTION = "form.answer input[name=question]"
 GET_CODE = 'form[action$="/code/new"] button'
-CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
+CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$")
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 MAX_STEPS = 60
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -106,10 +106,19 @@ def start_chat(page) -> None:
 
 
 def get_code(page) -> str:
-    """From the result page: ask for a code and read it as shown."""
+    """From the result page: ask for a code and read it as shown (groups joined by dashes)."""
     page.locator(GET_CODE).click()
     page.wait_for_url("**/code/new")
-    return page.locator("p.code span[aria-hidden=true]").text_content().strip()
+    return "-".join(group.strip() for group in page.locator("p.code .code-group").all_text_contents())
+
+
+def confirm_code(page, code: str) -> None:
+    """On the code page: go on, type the whole code where it is no longer shown, reach booking."""
+    page.locator("main a[data-code-written]").click()
+    page.wait_for_url("**/code/check")
+    page.locator("#code").fill(code)
+    page.locator("main form:has(#code) button.primary").click()
+    page.wait_for_url("**/book")
 
 
 def book_first_free_slot(page) -> None:
@@ -163,9 +172,7 @@ def test_chat_from_landing_page_to_a_booked_slot_and_status(phone, javascript):
     assert {"municipality", "substances", "D10", "family_problems", "P14"} <= set(asked)
     code = get_code(page)
     assert CODE.fullmatch(code), code
-    page.locator("#last-four").fill(code[-4:])
-    page.locator("main form:has(#last-four) button.primary").click()
-    page.wait_for_url("**/book")
+    confirm_code(page, code)
     book_first_free_slot(page)
     expect(page.locator("main .booking-status .when")).to_be_visible()
     expect(page.locator("main .booking-status .state-pending")).to_be_visible()
@@ -263,9 +270,7 @@ def test_pages_pass_automated_accessibility_check(phone):
     problems += serious_violations(page, "result")
     code = get_code(page)
     problems += serious_violations(page, "code")
-    page.locator("#last-four").fill(code[-4:])
-    page.locator("main form:has(#last-four) button.primary").click()
-    page.wait_for_url("**/book")
+    confirm_code(page, code)
     problems += serious_violations(page, "places")
     page.locator('main a[href*="/book/"]').first.click()
     page.wait_for_url("**/book/*")
@@ -319,3 +324,30 @@ def test_quick_exit_leaves_for_neutral_site_and_forgets_the_session(phone, live_
     assert left.status == 303 and left.headers["location"] == neutral
     page.goto("/chat")
     assert shown_question(page) == "age_band"
+
+
+# ---- the code -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [320, 412])
+def test_code_never_breaks_inside_a_group_and_is_confirmed_by_typing_it(phone, width):
+    page = phone(viewport={"width": width, "height": 800})
+    start_chat(page)
+    finish_chat(page)
+    code = get_code(page)
+    # Each group sits on one line: two rows of two groups
+    tops = [box["y"] for box in (group.bounding_box() for group in page.locator("p.code .code-group").all())]
+    heights = {round(group.bounding_box()["height"]) for group in page.locator("p.code .code-group").all()}
+    assert len(heights) == 1 and tops[0] == tops[1] and tops[2] == tops[3] and tops[2] > tops[0]
+    page.locator("main a[data-code-written]").click()
+    page.wait_for_url("**/code/check")
+    # The code is no longer on the screen where it is typed
+    assert code.split("-")[0] not in page.locator("main").text_content()
+    wrong = code[:7] + ("0" if code[7] != "0" else "1") + code[8:]
+    page.locator("#code").fill(wrong)
+    page.locator("main form:has(#code) button.primary").click()
+    expect(page.locator("main .error-summary")).to_be_visible()
+    expect(page.locator("#code")).to_have_value(wrong)
+    page.locator("#code").fill(code)
+    page.locator("main form:has(#code) button.primary").click()
+    page.wait_for_url("**/book")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from store.times import stamp
 
-from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
+from test_citizen_browser import book_first_free_slot, confirm_code, finish_chat, get_code, serious_violations, start_chat
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +35,7 @@ def citizen_books(page) -> str:
     start_chat(page)
     finish_chat(page)
     code = get_code(page)
-    page.locator("#last-four").fill(code[-4:])
-    page.locator("main form:has(#last-four) button.primary").click()
-    page.wait_for_url("**/book")
+    confirm_code(page, code)
     book_first_free_slot(page)
     expect(page.locator("main .booking-status .state-pending")).to_be_visible()
     return code

@@ -3,9 +3,10 @@
 import re
 
 from app.context import get_db
+from intake import codes
 
 from builders import visible_text
-from citizen_client import Citizen
+from citizen_client import Citizen, shown_code_groups
 
 
 def test_landing_page_in_danish_by_default(citizen):
@@ -28,7 +29,7 @@ def test_whole_flow_to_status(citizen, app):
         assert re.fullmatch(r"\d,\d\d", score)  # two decimals, Danish decimal comma
     assert text.count("<svg") == 0 and citizen.page.count('class="bar"') == 7
     code = citizen.get_code()
-    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", code)
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}", code)
     response = citizen.get("/status")
     assert response.status_code == 200
     assert citizen.page.count('class="bar"') == 7
@@ -38,17 +39,31 @@ def test_whole_flow_to_status(citizen, app):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", rows[0]["first_contact_day"])
 
 
-def test_code_shown_once_needs_its_last_four(citizen):
+def test_code_is_confirmed_on_the_next_screen_by_typing_it_whole(citizen):
+    # Given a person shown their new code
     citizen.finish_screening()
     citizen.post("/code/new")
     citizen.get("/code/new")
-    code = re.search(r'<span aria-hidden="true">([^<]+)</span>', citizen.page).group(1)
-    wrong = "0000" if not code.endswith("0000") else "1111"
-    response = citizen.post("/code/confirm", {"last_four": wrong})
-    assert response.status_code == 400
-    assert 'role="alert"' in citizen.page and code in citizen.page
+    groups = shown_code_groups(citizen.page)
+    code = "".join(groups)
+    assert len(groups) == 4 and citizen.page.count('class="code-row"') == 2  # two rows of two groups
+    # When they go on, the code is not on the page where they type it
+    citizen.get("/code/check")
+    assert citizen.get("/code/check").status_code == 200
+    assert all(group not in citizen.page for group in groups)
+    # And only its last four is not enough
+    response = citizen.post("/code/confirm", {"code": code[-4:]})
+    assert response.status_code == 400 and 'role="alert"' in citizen.page
+    assert f'value="{code[-4:]}"' in citizen.page  # what was typed stays in the field
     assert citizen.get("/status").status_code == 302  # not on until the code is typed back
-    response = citizen.post("/code/confirm", {"last_four": code[-4:].lower()})
+    # When one character is wrong, the message names its group and keeps what was typed
+    wrong = code[:7] + ("0" if code[7] != "0" else "1") + code[8:]
+    response = citizen.post("/code/confirm", {"code": wrong})
+    assert response.status_code == 400
+    assert "gruppe 2" in visible_text(citizen.page) and f'value="{wrong}"' in citizen.page
+    assert "<title>Fejl:" in citizen.page
+    # And the whole code, in any case and spacing, opens the case
+    response = citizen.post("/code/confirm", {"code": " ".join(groups).lower()})
     assert response.headers["Location"].endswith("/book")
     assert citizen.get("/code/new").headers["Location"].endswith("/code")  # never shown again
 
@@ -64,12 +79,26 @@ def test_code_opens_the_case_from_another_phone(citizen, client, app):
     assert other.get("/status").status_code == 200
 
 
+def test_a_mistyped_code_names_the_group_to_check(citizen, app):
+    citizen.finish_screening()
+    code = citizen.get_code()
+    other = Citizen(app.test_client())
+    other.get("/code")
+    swapped = code[:12] + code[13] + code[12] + code[14:]  # two neighbours in group 3 swapped
+    if swapped == code:
+        return
+    response = other.post("/code", {"code": swapped})
+    assert response.status_code == 400
+    assert "Der er en fejl i gruppe 3" in visible_text(other.page) and f'value="{swapped}"' in other.page
+
+
 def test_unknown_and_malformed_codes(citizen):
     citizen.get("/code")
     response = citizen.post("/code", {"code": "AAAA-BBBB-CCCC-DDDD"})
     assert response.status_code == 400 and 'role="alert"' in citizen.page
     response = citizen.post("/code", {"code": "too short"})
-    assert response.status_code == 400 and "K7QF-M2XD-9TRA-B3HN" in citizen.page
+    assert response.status_code == 400 and codes.example() in citizen.page
+    assert 'value="too short"' in citizen.page
     response = citizen.post("/code", {"code": "x" * 5000})
     assert response.status_code == 400
 
