@@ -25,6 +25,12 @@ OUTCOME_NAMES = {
     "ordinary": _l("Ordinary treatment may serve better"),
     "under_18": _l("Under 18"),
 }
+#: The screening's result as the person reads it first (NHS style: the verdict, in plain words).
+VERDICTS = {
+    "fits": _l("The anonymous course is likely to fit you"),
+    "ordinary": _l("Ordinary treatment may serve you better"),
+    "under_18": _l("Help for young people under 18"),
+}
 CONVERSATION_LANGUAGES = {"da": _l("Danish"), "en": _l("English"), "other": _l("Another language")}
 MEETING_MODE_SHORT = {"in_person": _l("In person"), "phone_in": _l("By phone")}
 DECISION_NAMES = {
@@ -149,6 +155,7 @@ WORDS = {
     "AREA_NAMES": AREA_NAMES,
     "AGE_BAND_NAMES": AGE_BAND_NAMES,
     "OUTCOME_NAMES": OUTCOME_NAMES,
+    "VERDICTS": VERDICTS,
     "CONVERSATION_LANGUAGES": CONVERSATION_LANGUAGES,
     "MEETING_MODE_SHORT": MEETING_MODE_SHORT,
     "DECISION_NAMES": DECISION_NAMES,

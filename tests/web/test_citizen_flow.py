@@ -172,3 +172,18 @@ def test_crisis_answer_shows_emergency_help_then_continues(citizen):
     assert response.status_code == 200
     assert 'class="crisis"' in citizen.page and "112" in citizen.page and "70 201 201" in citizen.page
     assert 'name="question" value="other_support"' in citizen.page
+
+
+def test_result_puts_the_verdict_and_next_step_first_and_scores_on_request(citizen):
+    citizen.finish_screening()
+    page = citizen.page
+    assert re.search(r"<h1[^>]*>Det anonyme forløb passer sandsynligvis til dig</h1>", page)
+    assert page.index('action="/code/new"') < page.index('class="area"')
+    assert page.index("<details") < page.index('class="area"') and "<summary>" in page
+    assert "§" not in visible_text(page.split("<footer")[0])
+
+
+def test_result_for_ordinary_treatment_names_no_paragraph(citizen):
+    citizen.finish_screening({"other_support": "1"})
+    text = visible_text(citizen.page.split("<footer")[0])
+    assert "Almindelig behandling passer måske bedre til dig" in text and "§" not in text
