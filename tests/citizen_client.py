@@ -51,10 +51,18 @@ class Citizen:
         return (match.group(1) or match.group(2)) if match else None
 
     def current_question(self) -> str | None:
-        response = self.get("/chat")
-        if response.status_code == 302:
+        """The question the chat goes on with (at its own address), None once it is finished."""
+        response = self.get("/chat", follow_redirects=True)
+        if response.request.path == "/result":
             return None
+        return self.shown_question()
+
+    def shown_question(self) -> str:
         return re.search(r'name="question" value="([^"]+)"', self.page).group(1)
+
+    def back(self):
+        """Follow the chat's Back link, as the phone's Back button would."""
+        return self.get(re.search(r'class="back-link" href="([^"]+)"', self.page).group(1))
 
     def answer(self, question_id, value):
         """Answer as the form would: a button value, a number, ticks, or "none of these"."""
@@ -76,7 +84,7 @@ class Citizen:
                 self.post("/chat", {"question": question_id, "text": typed})
                 typed = None
             response = self.answer(question_id, answers[question_id])
-            assert response.status_code == 302, (question_id, self.page[-1500:])
+            assert response.status_code == 303, (question_id, self.page[-1500:])
         raise AssertionError("the screening did not finish")
 
     def get_code(self) -> str:

@@ -9,7 +9,7 @@ from wtforms.validators import Length
 from app.citizen.blueprint import bp, case_required
 from app.context import code_key, get_db, now, settings, today
 from app.forms import Form
-from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
+from app.screening_flow import AnswerForm, ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
 from app.sessions import forget, rotate
 from booking import bookings
@@ -45,9 +45,18 @@ def quick_exit():
 
 @bp.get("/chat")
 def chat():
-    question = CHAT_FLOW.shown_question()
+    """The chat goes on at the address of the first question not yet answered."""
+    return redirect(_next_address())
+
+
+@bp.get("/chat/<question_id>")
+def chat_question(question_id):
+    """One question at its own address, so the phone's Back button goes to the previous
+    question. Only a question that applies and has been reached is shown; otherwise the chat
+    goes on where it is."""
+    question = CHAT_FLOW.reached_question(question_id)
     if question is None:
-        return redirect(url_for(".result"))
+        return redirect(_next_address())
     crisis = session.get(CRISIS_NOTICE, False)
     if crisis:
         session.pop(CRISIS_NOTICE)
@@ -60,16 +69,10 @@ def answer():
     if turn.kind == ANSWERED:
         if turn.crisis:
             session[CRISIS_NOTICE] = True
-        return redirect(url_for(".chat"))
+        return redirect(_next_address(), code=303)
     question = CHAT_FLOW.posted_question() or CHAT_FLOW.shown_question()
     status = 400 if turn.kind == INVALID else 200
     return _render_chat(question, turn=turn), status
-
-
-@bp.post("/chat/back")
-def back():
-    CHAT_FLOW.go_back()
-    return redirect(url_for(".chat"))
 
 
 @bp.get("/result")
@@ -77,7 +80,7 @@ def result():
     assessment = CHAT_FLOW.assessment()
     if assessment is None:
         return redirect(url_for(".chat"))
-    return render_template("result.html", assessment=assessment)
+    return render_template("result.html", assessment=assessment, last_question=CHAT_FLOW.last_question())
 
 
 @bp.post("/code/new")
@@ -200,10 +203,18 @@ def _open_case(case_id: str) -> None:
     session[CASE_ID] = case_id
 
 
+def _next_address() -> str:
+    question = CHAT_FLOW.shown_question()
+    return url_for(".chat_question", question_id=question.id) if question else url_for(".result")
+
+
 def _render_chat(question, turn=None, crisis=False):
+    """`question`, with what the person sent kept in the field when it was refused."""
+    refused = turn is not None and turn.kind == INVALID
     return render_template(
         "chat.html",
         turn=turn,
         crisis=crisis or (turn is not None and turn.crisis),
+        sent=(AnswerForm().answer.data or [""])[0] if refused else None,
         **CHAT_FLOW.question_context(question),
     )

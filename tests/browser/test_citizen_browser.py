@@ -131,14 +131,23 @@ def book_first_free_slot(page) -> None:
 
 
 def go_back(page) -> None:
+    """Follow the Back link at the top of the chat."""
     question_id = shown_question(page)
-    page.locator("form.back button").click()
+    page.locator("main a.back-link").click()
     wait_past(page, question_id)
 
 
 def write(page, text: str) -> None:
-    page.locator("form.write #free-text").fill(text)
-    page.locator("form.write button").click()
+    """Open "ask a question" and send `text`."""
+    if not page.locator("details.write").evaluate("details => details.open"):
+        page.locator("details.write summary").click()
+    page.locator("details.write #free-text").fill(text)
+    page.locator("details.write button").click()
+
+
+def focused(page) -> str:
+    """What has focus: the tag, its id and class."""
+    return page.evaluate("() => { const e = document.activeElement; return `${e.tagName.toLowerCase()}#${e.id}.${e.className}`; }")
 
 
 def quick_exit_url() -> str:
@@ -213,14 +222,49 @@ def test_number_out_of_range_is_refused_and_earlier_answers_kept(phone, javascri
 
     send_answer(page, "45")
 
-    error = page.locator("form.answer .error")
-    expect(error).to_be_visible()
-    expect(error).to_have_attribute("role", "alert")
+    expect(page.locator("form.answer .error")).to_be_visible()
+    expect(page.locator("main .error-summary")).to_have_attribute("role", "alert")
     assert shown_question(page) == "D10"
     go_back(page)
     assert shown_question(page) == "substances"
     expect(page.locator('form.answer input[type=checkbox][value="D10"]')).to_be_checked()
     expect(page.locator('form.answer input[type=checkbox][value="D8"]')).not_to_be_checked()
+
+
+@JAVASCRIPT
+def test_the_phones_back_button_returns_to_the_previous_question(phone, javascript):
+    page = phone(java_script_enabled=javascript)
+    start_chat(page)
+    answer(page, "25_plus")
+    answer(page, "Ishøj")
+    assert shown_question(page) == "other_support"
+
+    page.go_back()
+
+    expect(page.locator(QUESTION)).to_have_value("municipality")
+    expect(page.locator("form.answer button.chosen")).to_have_attribute("value", "Ishøj")
+    page.go_back()
+    expect(page.locator(QUESTION)).to_have_value("age_band")
+
+
+def test_focus_moves_to_the_new_question_the_error_or_the_emergency_help(phone):
+    page = phone()
+    start_chat(page)
+    # After an answer: the new question's heading
+    answer(page, "25_plus")
+    assert focused(page).startswith("h1#question-title")
+    for value in ("Ishøj", "0", "da", ["D10"]):
+        answer(page, value)
+    # After a refused answer: the error summary, with the value kept
+    send_answer(page, "45")
+    expect(page.locator("main .error-summary")).to_be_visible()
+    assert focused(page).startswith("div#.error-summary")
+    expect(page.locator("#answer-number")).to_have_value("45")
+    assert page.title().startswith("Fejl:")
+    # After crisis words: the emergency help
+    write(page, "jeg tænker på selvmord")
+    expect(page.locator("section.crisis")).to_be_visible()
+    assert focused(page).startswith("section#.crisis")
 
 
 # ---- typed words ----------------------------------------------------------------------------

@@ -128,19 +128,56 @@ def test_back_lets_the_person_change_an_answer(citizen):
     citizen.answer("age_band", "25_plus")
     citizen.answer("municipality", "Ishøj")
     assert citizen.current_question() == "other_support"
-    citizen.post("/chat/back", {"question": "other_support"})
-    assert citizen.current_question() == "municipality"
+    citizen.back()
+    assert citizen.shown_question() == "municipality"
     assert 'value="Ishøj" class="chosen" aria-pressed="true"' in citizen.page
     citizen.answer("municipality", "Vallensbæk")
     assert citizen.current_question() == "other_support"
 
 
-def test_progress_indicator(citizen):
+def test_progress_is_honest_from_the_first_question(citizen):
+    # Given the first question, the count is the most questions there can be, never "about"
+    citizen.get("/chat", follow_redirects=True)
+    first = int(re.search(r'<progress max="(\d+)" value="0"', citizen.page).group(1))
+    assert "Spørgsmål 1 af højst" in citizen.page
+    # When the person answers the way a typical person does, the count never grows
+    maxima = [first]
+    for question_id, value in (("age_band", "25_plus"), ("municipality", "Ishøj"), ("other_support", "0"),
+                               ("language", "da"), ("substances", ["D10"])):
+        citizen.answer(question_id, value)
+        citizen.get("/chat", follow_redirects=True)
+        maxima.append(int(re.search(r'<progress max="(\d+)"', citizen.page).group(1)))
+    assert maxima == sorted(maxima, reverse=True) and maxima[-1] < first
+    assert 'value="5"' in citizen.page and "Spørgsmål 6 af højst" in citizen.page
+
+
+def test_each_question_has_its_own_address_and_back_is_a_link(citizen):
+    # Given two answers
     citizen.get("/chat")
-    assert re.search(r'<progress max="\d+" value="0"', citizen.page)
     citizen.answer("age_band", "25_plus")
-    citizen.get("/chat")
-    assert re.search(r'<progress max="\d+" value="1"', citizen.page)
+    response = citizen.answer("municipality", "Ishøj")
+    # Then the next question is at its own address, with a Back link to the one before
+    assert response.status_code == 303 and response.headers["Location"].endswith("/chat/other_support")
+    citizen.get("/chat/other_support")
+    assert 'class="back-link" href="/chat/municipality"' in citizen.page
+    assert citizen.page.index('class="back-link"') < citizen.page.index('<form method="post"')
+    assert re.search(r'<legend[^>]*>\s*<h1 class="question"', citizen.page)
+    # And an earlier question's address shows it with its answer; a later one is not reachable yet
+    citizen.get("/chat/age_band")
+    assert 'value="25_plus" class="chosen"' in citizen.page
+    assert citizen.get("/chat/P14").headers["Location"].endswith("/chat/other_support")
+    assert citizen.get("/chat/nonsense").headers["Location"].endswith("/chat/other_support")
+
+
+def test_a_refused_number_stays_in_the_field_with_an_error_summary(citizen):
+    citizen.finish_screening()  # reach the end, then go back to a number question
+    citizen.get("/chat/D10")
+    response = citizen.post("/chat", {"question": "D10", "answer": "45"})
+    assert response.status_code == 400
+    assert 'value="45"' in citizen.page and 'aria-invalid="true"' in citizen.page
+    assert "<title>Fejl:" in citizen.page and 'class="error-summary"' in citizen.page
+    assert 'href="#answer-number"' in citizen.page
+    assert citizen.page.count(">Send<") == 1  # free text is its own control: "Ask a question"
 
 
 def test_under_18_gets_the_youth_offer(citizen):
