@@ -53,6 +53,16 @@ def book():
     return redirect(url_for(".status"))
 
 
+@bp.get("/booking/cancel")
+@case_required
+def confirm_cancel():
+    """Ask before cancelling, as before deleting: one tap must not lose a booked time."""
+    booking = _active()
+    if booking is None:
+        return redirect(url_for(".status"))
+    return render_template("cancel_confirm.html", booking=booking, provider=settings().provider(booking.provider_id))
+
+
 @bp.post("/booking/cancel")
 @case_required
 def cancel_booking():

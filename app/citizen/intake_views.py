@@ -9,6 +9,7 @@ from wtforms.validators import Length
 from app.citizen.blueprint import bp, case_required
 from app.context import code_key, get_db, now, settings, today
 from app.forms import Form
+from app.i18n import current_language
 from app.screening_flow import AnswerForm, ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
 from app.sessions import forget, rotate
@@ -193,7 +194,13 @@ def confirm_delete():
 def delete():
     config = settings()
     closing.delete_case(get_db(), g.case.id, today(), config.rates, config.course)
+    language = current_language()  # the session that knew it is forgotten now: the address carries it
     forget(session)
+    return redirect(url_for(".deleted", lang=language), code=303)
+
+
+@bp.get("/status/deleted")
+def deleted():
     return render_template("deleted.html")
 
 

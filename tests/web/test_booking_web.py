@@ -278,3 +278,21 @@ def test_with_automatic_confirmation_a_booked_and_a_moved_time_are_confirmed_at_
     # And a move is confirmed at once as well
     citizen.post("/book", {"slot": second, "mode": "in_person"})
     assert [row["state"] for row in bookings_in(app)] == ["moved", "confirmed"]
+
+
+def test_cancelling_asks_first(booked_case, app):
+    # Given a booked time
+    slot = slots_at(booked_case, "laenke-hvidovre")[0]
+    booked_case.post("/book", {"slot": slot, "mode": "in_person"})
+    booked_case.get("/status")
+    # Then the status page links to a question, not a one-tap cancel
+    assert 'href="/booking/cancel"' in booked_case.page
+    assert 'action="/booking/cancel"' not in booked_case.page
+    # And reading the question changes nothing
+    booked_case.get("/booking/cancel")
+    assert "Aflys bookingen?" in booked_case.page and 'action="/booking/cancel"' in booked_case.page
+    assert bookings_in(app)[0]["state"] == "pending"
+    # When the person says yes, the booking is cancelled
+    booked_case.post("/booking/cancel")
+    assert bookings_in(app)[0]["state"] == "cancelled"
+    assert booked_case.get("/booking/cancel").headers["Location"].endswith("/status")

@@ -113,7 +113,7 @@ def test_delete_my_data_after_confirmation(citizen, app):
     code = citizen.get_code()
     assert citizen.get("/status/delete").status_code == 200
     response = citizen.post("/status/delete")
-    assert response.status_code == 200
+    assert response.status_code == 303
     with app.app_context():
         assert get_db()["cases"].count == 0
         vault = app.extensions["indgang.vault"]
@@ -121,6 +121,22 @@ def test_delete_my_data_after_confirmation(citizen, app):
             assert set(vault.open(row["data"])) <= {"csrf_token"}
     citizen.get("/code")
     assert citizen.post("/code", {"code": code}).status_code == 400
+
+
+def test_the_deleted_page_keeps_the_persons_language(citizen):
+    # Given an English reader whose session knows the language (the address no longer says it)
+    citizen.choose_language("en")
+    citizen.finish_screening()
+    citizen.get_code()
+    citizen.choose_language(None)
+    # When they delete their data
+    citizen.get("/status/delete")
+    response = citizen.post("/status/delete")
+    # Then the page that says so is in English, and its links stay in English
+    assert response.status_code == 303 and response.headers["Location"].endswith("/status/deleted?lang=en")
+    citizen.get(response.headers["Location"])
+    assert '<html lang="en">' in citizen.page and "Your data is deleted" in citizen.page
+    assert 'href="/?lang=en"' in citizen.page
 
 
 def test_back_lets_the_person_change_an_answer(citizen):
