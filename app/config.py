@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from booking.providers import AGE_BANDS, MEETING_MODES, Provider
+from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, Provider
 from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
@@ -141,6 +141,7 @@ def settings_from_dict(data: dict) -> Settings:
     )
     _check_providers_law(settings)
     _check_no_demo_in_production(settings)
+    _check_street_addresses(settings)
     return settings
 
 
@@ -259,6 +260,19 @@ def _check_no_demo_in_production(settings: Settings) -> None:
             "demo is true while secure_cookies is true: demo accounts (password \"demo\") must never run in "
             "production; set demo = false"
         )
+
+
+def _check_street_addresses(settings: Settings) -> None:
+    """A person who meets in person must be able to find the place: outside demo mode (whose
+    embedded providers name only their units), such a provider's address needs a street and number."""
+    if settings.demo:
+        return
+    for i, provider in enumerate(settings.providers):
+        if IN_PERSON in provider.meeting_modes and not provider.has_street_address:
+            raise InvalidConfig(
+                f"providers[{i}].address is {provider.address!r}: expected a street and number, such as "
+                '"Hvidovrevej 1, 2650 Hvidovre", since meeting_modes has in_person'
+            )
 
 
 def _booking_rules(fields: _Fields) -> BookingRules:

@@ -136,6 +136,13 @@ ROLE_NAMES = {
     accounts.ADMIN: _l("Administrator"),
 }
 
+def meeting_mode_words(mode: str, provider) -> str:
+    """How the person meets, as they choose it; "at the address above" only under a street address."""
+    if mode == "in_person" and not provider.has_street_address:
+        return MEETING_MODE_SHORT[mode]
+    return MEETING_MODES[mode]
+
+
 #: A Monday, to name the weekdays of opening hours in the page's language.
 A_MONDAY = dt.date(2024, 1, 1)
 
@@ -164,4 +171,5 @@ WORDS = {
     "COURSE_STATES": COURSE_STATES,
     "GRANTED_BY": GRANTED_BY,
     "weekday_name": weekday_name,
+    "meeting_mode_words": meeting_mode_words,
 }
