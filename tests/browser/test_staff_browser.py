@@ -69,7 +69,7 @@ def queued_referrals(page) -> list[str]:
 def assert_no_code(page, code: str, where: str) -> None:
     """The page holds the code in no formatting: with or without dashes, spaces, any case."""
     bare = re.sub(r"[^0-9a-z]", "", code.lower())
-    assert len(bare) == 16, code
+    assert len(bare) == 20, code  # four groups of five (intake.codes)
     html = page.content().lower()
     for text in (html, re.sub(r"<[^>]*>", "", html)):  # the markup, and the text split over tags
         assert bare not in re.sub(r"[^0-9a-z]", "", text), f"{where} shows the citizen's code"
