@@ -26,9 +26,12 @@ CALL_ACTIONS = frozenset({"phone_case_created", "booking_made_for_caller"})
 #: Who the audit log names for changes made with `flask users ...` (not a valid username).
 COMMAND_LINE = "(command line)"
 AUDIT_PAGE_SIZE = 100
-#: A citizen's code (16 Crockford characters, maybe grouped by 4); never written to the audit.
+#: A citizen's code (20 Crockford characters, maybe grouped by 5, or 16 grouped by 4 from before
+#: the check characters, `intake.codes`); never written to the audit.
 _CODE_CHAR = "[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]"
-CODE_LIKE = re.compile(rf"(?<![0-9A-Za-z])(?:{_CODE_CHAR}{{4}}[- ]?){{3}}{_CODE_CHAR}{{4}}(?![0-9A-Za-z])")
+CODE_LIKE = re.compile(
+    rf"(?<![0-9A-Za-z])(?:(?:{_CODE_CHAR}{{5}}[- ]?){{3}}{_CODE_CHAR}{{5}}|(?:{_CODE_CHAR}{{4}}[- ]?){{3}}{_CODE_CHAR}{{4}})(?![0-9A-Za-z])"
+)
 
 
 @dataclass(frozen=True)

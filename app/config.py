@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from booking.providers import AGE_BANDS, MEETING_MODES, Provider
+from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, Provider
 from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
@@ -30,6 +30,15 @@ class Contact:
     name: str
     address: str
     phone: str
+
+
+@dataclass(frozen=True)
+class MunicipalityContact:
+    """How a person reaches the municipality's intake staff (visitationen): shown wherever a
+    page tells them to call, since the service cannot contact them (they are anonymous)."""
+
+    phone: str
+    opening_hours: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class Settings:
     ordinary_offer: Contact
     youth_offer: Contact
     providers: tuple[Provider, ...]
+    municipality_contact: MunicipalityContact = MunicipalityContact(phone="", opening_hours={})
     staff: StaffSettings = StaffSettings()
     server: ServerSettings = ServerSettings()
     course: CourseSettings = CourseSettings()
@@ -126,6 +136,10 @@ def settings_from_dict(data: dict) -> Settings:
         ordinary_offer=_contact(fields, "ordinary_offer"),
         youth_offer=_contact(fields, "youth_offer"),
         providers=_providers(fields),
+        municipality_contact=MunicipalityContact(
+            phone=fields.get("municipality.phone", str, check=str.strip, expected="a phone number"),
+            opening_hours=_opening_hours(fields.get("municipality.opening_hours", dict, expected="a table of weekdays"), "municipality.opening_hours"),
+        ),
         staff=StaffSettings(
             require_totp=fields.get("staff.require_totp", bool, default=False),
             idle_minutes=fields.get("staff.idle_minutes", int, default=30, check=lambda v: 5 <= v <= 480, expected="minutes from 5 to 480"),
@@ -144,6 +158,7 @@ def settings_from_dict(data: dict) -> Settings:
     )
     _check_providers_law(settings)
     _check_no_demo_in_production(settings)
+    _check_street_addresses(settings)
     return settings
 
 
@@ -283,6 +298,19 @@ def _check_no_demo_in_production(settings: Settings) -> None:
             "demo is true while secure_cookies is true: demo accounts (password \"demo\") must never run in "
             "production; set demo = false"
         )
+
+
+def _check_street_addresses(settings: Settings) -> None:
+    """A person who meets in person must be able to find the place: outside demo mode (whose
+    embedded providers name only their units), such a provider's address needs a street and number."""
+    if settings.demo:
+        return
+    for i, provider in enumerate(settings.providers):
+        if IN_PERSON in provider.meeting_modes and not provider.has_street_address:
+            raise InvalidConfig(
+                f"providers[{i}].address is {provider.address!r}: expected a street and number, such as "
+                '"Hvidovrevej 1, 2650 Hvidovre", since meeting_modes has in_person'
+            )
 
 
 def _booking_rules(fields: _Fields) -> BookingRules:

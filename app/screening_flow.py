@@ -64,10 +64,22 @@ class ScreeningFlow:
             return editing
         return catalogue.next_question(self.answers)
 
+    def reached_question(self, question_id: str):
+        """The question `question_id` if it applies and has been answered or is next, else None."""
+        catalogue = load_catalogue()
+        question = catalogue.get(question_id)
+        if question is None or not catalogue.applies(question, self.answers):
+            return None
+        return question if question.id in self.answers or question == catalogue.next_question(self.answers) else None
+
     def posted_question(self):
         catalogue = load_catalogue()
         question = catalogue.get(AnswerForm().question.data)
         return question if question and catalogue.applies(question, self.answers) else None
+
+    def last_question(self):
+        """The last question that applies: where "change an answer" on the result begins."""
+        return load_catalogue().previous_question(None, self.answers)
 
     def go_back(self) -> None:
         previous = load_catalogue().previous_question(self.posted_question(), self.answers)
@@ -77,12 +89,15 @@ class ScreeningFlow:
         """What a template needs to show `question`: options, progress, the earlier answer."""
         catalogue = load_catalogue()
         answered, total = catalogue.progress(self.answers)
+        previous = catalogue.previous_question(question, self.answers)
         return {
             "question": question,
             "options": catalogue.options_for(question, self.answers, settings().served_municipalities),
             "section": catalogue.sections[question.section],
             "previous_answer": self.answers.get(question.id),
-            "can_go_back": catalogue.previous_question(question, self.answers) is not None,
+            "previous_question": previous,
+            "can_go_back": previous is not None,
+            "number": catalogue.applicable(self.answers).index(question) + 1,
             "answered": answered,
             "total": total,
         }

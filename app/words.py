@@ -1,9 +1,13 @@
 """Every word shown for a domain code, and every message for a domain refusal, in one place
 (translated lazily, in the person's language when shown)."""
 
+import datetime as dt
+
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from accounts import accounts
+from app.config import WEEKDAYS
 from booking import queue
 from treatment import courses, self_visitation, status
 
@@ -21,6 +25,12 @@ OUTCOME_NAMES = {
     "fits": _l("The anonymous course is likely to fit"),
     "ordinary": _l("Ordinary treatment may serve better"),
     "under_18": _l("Under 18"),
+}
+#: The screening's result as the person reads it first (NHS style: the verdict, in plain words).
+VERDICTS = {
+    "fits": _l("The anonymous course is likely to fit you"),
+    "ordinary": _l("Ordinary treatment may serve you better"),
+    "under_18": _l("Help for young people under 18"),
 }
 CONVERSATION_LANGUAGES = {"da": _l("Danish"), "en": _l("English"), "other": _l("Another language")}
 MEETING_MODE_SHORT = {"in_person": _l("In person"), "phone_in": _l("By phone")}
@@ -175,6 +185,22 @@ AUDIT_ACTIONS = {
     "statistics_downloaded": _l("Downloaded the statistics"),
 }
 
+def meeting_mode_words(mode: str, provider) -> str:
+    """How the person meets, as they choose it; "at the address above" only under a street address."""
+    if mode == "in_person" and not provider.has_street_address:
+        return MEETING_MODE_SHORT[mode]
+    return MEETING_MODES[mode]
+
+
+#: A Monday, to name the weekdays of opening hours in the page's language.
+A_MONDAY = dt.date(2024, 1, 1)
+
+
+def weekday_name(key: str) -> str:
+    """"mon" as "mandag" or "Monday"."""
+    return format_date(A_MONDAY + dt.timedelta(days=WEEKDAYS.index(key)), format="EEEE")
+
+
 #: The words templates use, as Jinja globals.
 WORDS = {
     "MEETING_MODES": MEETING_MODES,
@@ -185,6 +211,7 @@ WORDS = {
     "AREA_NAMES": AREA_NAMES,
     "AGE_BAND_NAMES": AGE_BAND_NAMES,
     "OUTCOME_NAMES": OUTCOME_NAMES,
+    "VERDICTS": VERDICTS,
     "CONVERSATION_LANGUAGES": CONVERSATION_LANGUAGES,
     "MEETING_MODE_SHORT": MEETING_MODE_SHORT,
     "DECISION_NAMES": DECISION_NAMES,
@@ -194,4 +221,6 @@ WORDS = {
     "GRANTED_BY": GRANTED_BY,
     "OPEN_STATE_NAMES": OPEN_STATE_NAMES,
     "AUDIT_ACTIONS": AUDIT_ACTIONS,
+    "weekday_name": weekday_name,
+    "meeting_mode_words": meeting_mode_words,
 }

@@ -1,12 +1,16 @@
 """Contracted providers (§ 101a stk. 2), as plain data read from the configuration."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 IN_PERSON = "in_person"
 PHONE_IN = "phone_in"  # the person phones the provider at the booked time and gives their code
 MEETING_MODES = (IN_PERSON, PHONE_IN)
 AGE_BANDS = ("18_24", "25_plus")
+#: A street name followed by a house number ("Søvej 1 a", "Hvidovrevej 275"): an address a
+#: person can walk to, unlike a unit's name ("Lænke-ambulatoriet, Hvidovre").
+STREET_AND_NUMBER = re.compile(r"[^\W\d_]{2,}\.?\s+\d{1,4}\s?[A-Za-z]?(?:\b|,)")
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,10 @@ class Provider:
     opening_hours: dict[str, tuple[str, ...]]
     #: Days closed every year besides the public holidays, as month-day ("12-24").
     closed_yearly: tuple[str, ...] = ()
+
+    @property
+    def has_street_address(self) -> bool:
+        return STREET_AND_NUMBER.search(self.address) is not None
 
     def serves(self, age_band: str | None) -> bool:
         return age_band in self.age_bands

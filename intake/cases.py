@@ -6,6 +6,7 @@ contact (DESIGN.md, "Privacy rules"). This module owns the `cases` table.
 """
 
 import datetime as dt
+import re
 import secrets
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -19,6 +20,7 @@ from store.times import day, parse_day
 
 REFERRAL_PREFIX = "R-"
 REFERRAL_LENGTH = 8
+REFERRAL_GROUP = 4  # R-4KQ7-M2XD
 WEB = "web"
 PHONE = "phone"
 
@@ -61,7 +63,20 @@ def new_referral_number() -> str:
     kept: it would itself be a trace of the deleted case, against odds this small.
     """
     characters = "".join(secrets.choice(codes.CROCKFORD) for _ in range(REFERRAL_LENGTH))
-    return REFERRAL_PREFIX + codes.grouped(characters)
+    return _referral(characters)
+
+
+def typed_referral_number(typed: str) -> str:
+    """A referral number as staff may type it: any case, with or without dashes, spaces and the
+    "R-", O for 0 and I or L for 1 (Crockford's reading, as for the citizen's code)."""
+    characters = re.sub(r"[^0-9A-Z]", "", (typed or "").upper().translate(codes.CONFUSABLE))
+    if len(characters) % REFERRAL_GROUP == 1 and characters.startswith(REFERRAL_PREFIX[0]):
+        characters = characters[1:]
+    return _referral(characters)
+
+
+def _referral(characters: str) -> str:
+    return REFERRAL_PREFIX + "-".join(characters[i:i + REFERRAL_GROUP] for i in range(0, len(characters), REFERRAL_GROUP))
 
 
 def create_case(

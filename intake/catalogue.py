@@ -96,9 +96,22 @@ class Catalogue:
         return asked[index - 1] if index > 0 else None
 
     def progress(self, answers: dict) -> tuple[int, int]:
-        """(answered, total) among the questions that apply now."""
+        """(answered, at most): the questions answered that apply, and how many questions can
+        still apply at most. The second never grows as answers come in, so "question 3 of at most
+        49" is honest from the first screen and shrinks as follow-ups fall away."""
         asked = self.applicable(answers)
-        return sum(q.id in answers for q in asked), len(asked)
+        return sum(q.id in answers for q in asked), sum(self.could_apply(q, answers) for q in self.questions)
+
+    def could_apply(self, question: Question, answers: dict) -> bool:
+        """Whether `question` applies now, or may yet, once the question its condition rests on
+        (if that one may still be asked) is answered."""
+        stopper = self._stopping_question(answers)
+        if stopper and self.questions.index(question) > self.questions.index(stopper):
+            return False
+        source = self.get(_condition_source(question.when) or "")
+        if source is not None and source.id not in answers and self.could_apply(source, answers):
+            return True
+        return _condition_holds(question.when, answers)
 
     def relevant_answers(self, answers: dict) -> dict:
         """Drop answers to questions that no longer apply (an earlier answer was changed)."""
@@ -156,6 +169,13 @@ class Catalogue:
     def crisis_in_answer(self, question: Question, value) -> bool:
         """A yes to P9/P10 (suicidal thoughts or attempt) must show emergency help at once."""
         return bool(set(question.crisis_if_chosen) & set(value if isinstance(value, list) else []))
+
+
+def _condition_source(when: dict) -> str | None:
+    """The id of the question a condition rests on."""
+    if "chosen" in when or "chosen_at_least" in when:
+        return (when.get("chosen") or when["chosen_at_least"])[0]
+    return when.get("above_zero")
 
 
 def _condition_holds(when: dict, answers: dict) -> bool:

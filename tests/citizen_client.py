@@ -1,6 +1,7 @@
 """A person on a phone, driving the app through Flask's test client."""
 
 import re
+from urllib.parse import urlsplit
 
 from intake.catalogue import load_catalogue
 
@@ -51,10 +52,18 @@ class Citizen:
         return (match.group(1) or match.group(2)) if match else None
 
     def current_question(self) -> str | None:
-        response = self.get("/chat")
-        if response.status_code == 302:
+        """The question the chat goes on with (at its own address), None once it is finished."""
+        response = self.get("/chat", follow_redirects=True)
+        if response.request.path == "/result":
             return None
+        return self.shown_question()
+
+    def shown_question(self) -> str:
         return re.search(r'name="question" value="([^"]+)"', self.page).group(1)
+
+    def back(self):
+        """Follow the chat's Back link, as the phone's Back button would."""
+        return self.get(re.search(r'class="back-link" href="([^"]+)"', self.page).group(1))
 
     def answer(self, question_id, value):
         """Answer as the form would: a button value, a number, ticks, or "none of these"."""
@@ -76,14 +85,21 @@ class Citizen:
                 self.post("/chat", {"question": question_id, "text": typed})
                 typed = None
             response = self.answer(question_id, answers[question_id])
-            assert response.status_code == 302, (question_id, self.page[-1500:])
+            assert response.status_code == 303, (question_id, self.page[-1500:])
         raise AssertionError("the screening did not finish")
 
     def get_code(self) -> str:
-        """Finish the result step: create the case, read the code, type back its end."""
+        """Finish the result step: create the case, read the code, and on the next screen (where
+        it is no longer shown) type the whole code back. Returns the code as written down."""
         self.post("/code/new")
         self.get("/code/new")
-        code = re.search(r'<p class="code"><span aria-hidden="true">([^<]+)</span>', self.page).group(1)
-        response = self.post("/code/confirm", {"last_four": code[-4:]})
-        assert response.headers["Location"].endswith("/book")
+        code = "-".join(shown_code_groups(self.page))
+        self.get("/code/check")
+        response = self.post("/code/confirm", {"code": code})
+        assert urlsplit(response.headers["Location"]).path == "/book", self.page[-1500:]
         return code
+
+
+def shown_code_groups(page: str) -> list[str]:
+    """The groups of the code as the page shows them."""
+    return re.findall(r'<span class="code-group">([^<]+)</span>', page)

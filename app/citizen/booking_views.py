@@ -53,6 +53,16 @@ def book():
     return redirect(url_for(".status"))
 
 
+@bp.get("/booking/cancel")
+@case_required
+def confirm_cancel():
+    """Ask before cancelling, as before deleting: one tap must not lose a booked time."""
+    booking = _active()
+    if booking is None:
+        return redirect(url_for(".status"))
+    return render_template("cancel_confirm.html", booking=booking, provider=settings().provider(booking.provider_id))
+
+
 @bp.post("/booking/cancel")
 @case_required
 def cancel_booking():
@@ -87,7 +97,8 @@ def _render_providers(message=None, status=200):
     config = settings()
     provider_offers = for_case.case_offers(get_db(), g.case, config.providers, now(), config.guarantee_days, config.booking)
     last_day = for_case.case_guarantee(g.case, config.guarantee_days).last_day
-    return render_template("book_providers.html", offers=provider_offers, last_day=last_day, message=message), status
+    return render_template("book_providers.html", case=g.case, offers=provider_offers, last_day=last_day,
+                           message=message), status
 
 
 def _render_slots(provider, message=None, status=200, wanted=None):

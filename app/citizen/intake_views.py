@@ -1,14 +1,16 @@
 """The citizen's pages from landing to code and status (booking is in booking_views)."""
 
+from babel.lists import format_list
 from flask import Response, g, redirect, render_template, session, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from wtforms import StringField
 from wtforms.validators import Length
 
 from app.citizen.blueprint import bp, case_required
 from app.context import code_key, get_db, now, settings, today
 from app.forms import Form
-from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
+from app.i18n import current_language
+from app.screening_flow import AnswerForm, ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
 from app.sessions import forget, rotate
 from booking import bookings
@@ -23,10 +25,6 @@ CHAT_FLOW = ScreeningFlow(CHAT)
 
 class CodeForm(Form):
     code = StringField(validators=[Length(max=64)])
-
-
-class LastFourForm(Form):
-    last_four = StringField(validators=[Length(max=20)])
 
 
 @bp.get("/")
@@ -49,9 +47,18 @@ def quick_exit():
 
 @bp.get("/chat")
 def chat():
-    question = CHAT_FLOW.shown_question()
+    """The chat goes on at the address of the first question not yet answered."""
+    return redirect(_next_address())
+
+
+@bp.get("/chat/<question_id>")
+def chat_question(question_id):
+    """One question at its own address, so the phone's Back button goes to the previous
+    question. Only a question that applies and has been reached is shown; otherwise the chat
+    goes on where it is."""
+    question = CHAT_FLOW.reached_question(question_id)
     if question is None:
-        return redirect(url_for(".result"))
+        return redirect(_next_address())
     crisis = session.get(CRISIS_NOTICE, False)
     if crisis:
         session.pop(CRISIS_NOTICE)
@@ -64,16 +71,10 @@ def answer():
     if turn.kind == ANSWERED:
         if turn.crisis:
             session[CRISIS_NOTICE] = True
-        return redirect(url_for(".chat"))
+        return redirect(_next_address(), code=303)
     question = CHAT_FLOW.posted_question() or CHAT_FLOW.shown_question()
     status = 400 if turn.kind == INVALID else 200
     return _render_chat(question, turn=turn), status
-
-
-@bp.post("/chat/back")
-def back():
-    CHAT_FLOW.go_back()
-    return redirect(url_for(".chat"))
 
 
 @bp.get("/result")
@@ -81,7 +82,7 @@ def result():
     assessment = CHAT_FLOW.assessment()
     if assessment is None:
         return redirect(url_for(".chat"))
-    return render_template("result.html", assessment=assessment)
+    return render_template("result.html", assessment=assessment, last_question=CHAT_FLOW.last_question())
 
 
 @bp.post("/code/new")
@@ -98,7 +99,15 @@ def create_code():
 def show_new_code():
     if NEW_CODE not in session:
         return redirect(url_for(".enter_code"))
-    return render_template("code_new.html", code=codes.grouped(session[NEW_CODE]["code"]))
+    return render_template("code_new.html", groups=codes.groups(session[NEW_CODE]["code"]))
+
+
+@bp.get("/code/check")
+def check_new_code():
+    """The next screen: the person types the whole code back, with the code no longer shown."""
+    if NEW_CODE not in session:
+        return redirect(url_for(".enter_code"))
+    return render_template("code_check.html")
 
 
 @bp.post("/code/confirm")
@@ -106,10 +115,15 @@ def confirm_code():
     new = session.get(NEW_CODE)
     if new is None:
         return redirect(url_for(".enter_code"))
-    form = LastFourForm()
-    if not form.validate() or not codes.last_four_match(new["code"], form.last_four.data or ""):
-        error = gettext("Those are not the last four characters of your code. Look again.")
-        return render_template("code_new.html", code=codes.grouped(new["code"]), error=error), 400
+    form = CodeForm()
+    try:
+        if not form.validate():
+            raise codes.MalformedCode(form.code.data)
+        wrong = codes.differing_groups(new["code"], form.code.data or "")
+        if wrong:
+            raise codes.MistypedCode(form.code.data, wrong)
+    except codes.MalformedCode as error:
+        return render_template("code_check.html", error=_code_problem(error), typed=form.code.data), 400
     session.pop(NEW_CODE)
     _open_case(new["case_id"])
     return redirect(url_for(".choose_provider"))
@@ -127,13 +141,20 @@ def look_up_code():
         if not form.validate():
             raise codes.MalformedCode(form.code.data)
         _open_case(cases.find_case_id(get_db(), code_key(), form.code.data or ""))
-    except codes.MalformedCode:
-        error = gettext("A code has 16 letters and digits, like K7QF-M2XD-9TRA-B3HN.")
-        return render_template("code_enter.html", error=error), 400
+    except codes.MalformedCode as error:
+        return render_template("code_enter.html", error=_code_problem(error), typed=form.code.data), 400
     except cases.UnknownCode:
         error = gettext("We found no case with that code. Check each character and try again.")
-        return render_template("code_enter.html", error=error), 400
+        return render_template("code_enter.html", error=error, typed=form.code.data), 400
     return redirect(url_for(".status"))
+
+
+def _code_problem(error: codes.MalformedCode) -> str:
+    """Which group to look at when a check character does not fit, else what a code looks like."""
+    if isinstance(error, codes.MistypedCode):
+        groups = format_list([str(number) for number in error.groups], locale=get_locale())
+        return gettext("There is a mistake in group %(groups)s. Check those characters and try again.", groups=groups)
+    return gettext("A code has 20 letters and digits in four groups, like %(example)s.", example=codes.example())
 
 
 @bp.get("/status")
@@ -174,7 +195,13 @@ def confirm_delete():
 def delete():
     config = settings()
     schedule.delete_cases(get_db(), [g.case.id], today(), config.rates, config.course)
+    language = current_language()  # the session that knew it is forgotten now: the address carries it
     forget(session)
+    return redirect(url_for(".deleted", lang=language), code=303)
+
+
+@bp.get("/status/deleted")
+def deleted():
     return render_template("deleted.html")
 
 
@@ -184,10 +211,18 @@ def _open_case(case_id: str) -> None:
     session[CASE_ID] = case_id
 
 
+def _next_address() -> str:
+    question = CHAT_FLOW.shown_question()
+    return url_for(".chat_question", question_id=question.id) if question else url_for(".result")
+
+
 def _render_chat(question, turn=None, crisis=False):
+    """`question`, with what the person sent kept in the field when it was refused."""
+    refused = turn is not None and turn.kind == INVALID
     return render_template(
         "chat.html",
         turn=turn,
         crisis=crisis or (turn is not None and turn.crisis),
+        sent=(AnswerForm().answer.data or [""])[0] if refused else None,
         **CHAT_FLOW.question_context(question),
     )

@@ -1,7 +1,6 @@
 """The intake queue and the actions on a case. Every view and action is audited."""
 
 import datetime as dt
-import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, gettext
@@ -17,8 +16,7 @@ from app.words import BOOKING_STATE_FOUND, DECISION_FIELDS, DECLINE_REASONS
 from booking import bookings, for_case, offers
 from booking import queue as intake
 from common.clock import COPENHAGEN
-from intake.cases import REFERRAL_PREFIX, case_id_for_referral, load_case
-from intake.codes import CONFUSABLE, GROUP, grouped
+from intake.cases import case_id_for_referral, load_case, typed_referral_number
 from retention.schedule import ABANDONED_AFTER_DAYS
 from treatment import conversation, decisions
 
@@ -62,12 +60,7 @@ class FindForm(Form):
 
     @property
     def referral_number(self) -> str:
-        """As staff may type it: any case, with or without dashes, spaces and the "R-", O for 0
-        and I or L for 1 (Crockford's reading, as for the citizen's code)."""
-        characters = re.sub(r"[^0-9A-Z]", "", (self.referral.data or "").upper().translate(CONFUSABLE))
-        if len(characters) % GROUP == 1 and characters.startswith(REFERRAL_PREFIX[0]):
-            characters = characters[1:]
-        return REFERRAL_PREFIX + grouped(characters)
+        return typed_referral_number(self.referral.data or "")
 
 
 class PageForm(Form):

@@ -2,25 +2,52 @@
 (function () {
   "use strict";
 
+  function leave() {
+    var link = document.querySelector("[data-quick-exit]");
+    if (link) { window.location.replace(link.href); }
+  }
+
   // Quick exit: leave without adding this site to the back-button history.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-quick-exit]");
     if (!link) { return; }
     event.preventDefault();
-    window.location.replace(link.href);
+    leave();
   });
 
-  // The chat updates in place: forms post with fetch and the chat region is swapped.
-  function swapChat(html, url) {
+  // Shift pressed three times within five seconds leaves too (GOV.UK "Exit this page").
+  var shiftPresses = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift" || event.repeat) { return; }
+    var now = Date.now();
+    shiftPresses = shiftPresses.filter(function (at) { return now - at < 5000; });
+    shiftPresses.push(now);
+    if (shiftPresses.length >= 3) { leave(); }
+  });
+
+  // Where focus goes after the chat has changed in place: the error summary, else emergency
+  // help, else the reply to a typed question, else the new question's heading.
+  function focusWhatChanged(main) {
+    var target = main.querySelector("[data-error-summary]") || main.querySelector(".crisis") ||
+      main.querySelector("[data-reply]") || main.querySelector("h1");
+    if (!target) { return; }
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+
+  // The chat updates in place: forms post with fetch and the chat region is swapped. Each
+  // question has its own address, pushed to the history so the phone's Back button goes back.
+  function swapChat(html, response) {
     var next = new DOMParser().parseFromString(html, "text/html");
     var main = document.getElementById("main");
     var fresh = next.getElementById("main");
     if (!main || !fresh) { return false; }
     main.innerHTML = fresh.innerHTML;
     document.title = next.title;
-    if (url && url !== window.location.href) { window.history.pushState({}, "", url); }
-    var target = main.querySelector("[role=alert], #answer-number, .quick-replies button, .ticks input, h1");
-    if (target) { target.focus({ preventScroll: false }); }
+    if (response.redirected && response.url !== window.location.href) {
+      window.history.pushState({}, "", response.url);
+    }
+    focusWhatChanged(main);
     return true;
   }
 
@@ -32,7 +59,7 @@
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         return response.text().then(function (html) {
-          if (!swapChat(html, response.url)) { window.location.assign(response.url); }
+          if (!swapChat(html, response)) { window.location.assign(response.url); }
         });
       })
       .catch(function () { form.submit(); });

@@ -10,9 +10,9 @@ T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 def test_audit_never_stores_anything_shaped_like_a_code(db):
     audit.write_audit(db, at=T0, username="anna", role="intake", action="case_viewed",
-                         referral_number="R-4KQ7", detail="typed K7QF-M2XD-9TRA-B3HN and k7qfm2xd9trab3hn")
+                         referral_number="R-4KQ7", detail="typed K7QF-M2XD-9TRA-B3HN, k7qfm2xd9trab3hn, K7QFH-M2XDD-9TRAD-B3HNC and k7qfhm2xdd9tradb3hnc")
     row = next(db.query("select * from audit"))
-    assert row["detail"] == "typed [removed] and [removed]"
+    assert row["detail"] == "typed [removed], [removed], [removed] and [removed]"
     assert row["referral_number"] == "R-4KQ7" and row["at"] == "2025-03-03T09:00:00Z"
 
 

@@ -68,11 +68,12 @@ def guarded_contexts(browser, live_server):
 
 @pytest.fixture
 def phone(playwright, guarded_contexts):
-    """Open a page on an emulated Pixel 7 (a new person each call): `phone(java_script_enabled=False)`."""
+    """Open a page on an emulated Pixel 7 (a new person each call): `phone(java_script_enabled=False)`;
+    options replace the device's, e.g. `phone(viewport={"width": 320, "height": 640})`."""
     device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
 
     def open_page(java_script_enabled: bool = True, **options):
-        return guarded_contexts(**device, java_script_enabled=java_script_enabled, **options).new_page()
+        return guarded_contexts(**{**device, **options}, java_script_enabled=java_script_enabled).new_page()
 
     return open_page
 

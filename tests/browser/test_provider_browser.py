@@ -20,6 +20,7 @@ from store.times import stamp
 from test_citizen_browser import (
     PROJECT_ROOT,
     book_first_free_slot,
+    confirm_code,
     finish_chat,
     get_code,
     serious_violations,
@@ -61,9 +62,7 @@ def citizen_books_first_place(page) -> tuple[str, str, str]:
     start_chat(page)
     finish_chat(page)
     code = get_code(page)
-    page.locator("#last-four").fill(code[-4:])
-    page.locator("main form:has(#last-four) button.primary").click()
-    page.wait_for_url("**/book")
+    confirm_code(page, code)
     first = page.locator("main section.provider").first
     place_id = urlsplit(first.locator('a[href*="/book/"]').get_attribute("href")).path.rsplit("/", 1)[-1]
     place_name = first.locator("h2").text_content().strip()

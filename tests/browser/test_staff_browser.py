@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from common.clock import COPENHAGEN, day_start
 from store.times import stamp
 
-from test_citizen_browser import book_first_free_slot, finish_chat, get_code, serious_violations, start_chat
+from test_citizen_browser import book_first_free_slot, confirm_code, finish_chat, get_code, serious_violations, start_chat
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,7 @@ def citizen_books(page) -> str:
     start_chat(page)
     finish_chat(page)
     code = get_code(page)
-    page.locator("#last-four").fill(code[-4:])
-    page.locator("main form:has(#last-four) button.primary").click()
-    page.wait_for_url("**/book")
+    confirm_code(page, code)
     book_first_free_slot(page)
     expect(page.locator("main .booking-status .state-pending")).to_be_visible()
     return code
@@ -77,7 +75,7 @@ def queued_referrals(page) -> list[str]:
 def assert_no_code(page, code: str, where: str) -> None:
     """The page holds the code in no formatting: with or without dashes, spaces, any case."""
     bare = re.sub(r"[^0-9a-z]", "", code.lower())
-    assert len(bare) == 16, code
+    assert len(bare) == 20, code  # four groups of five (intake.codes)
     html = page.content().lower()
     for text in (html, re.sub(r"<[^>]*>", "", html)):  # the markup, and the text split over tags
         assert bare not in re.sub(r"[^0-9a-z]", "", text), f"{where} shows the citizen's code"

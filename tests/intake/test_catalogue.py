@@ -150,7 +150,19 @@ def test_previous_question_and_progress(catalogue):
     assert catalogue.previous_question(current, given).id == "municipality"
     assert catalogue.previous_question(catalogue.get("age_band"), given) is None
     answered, total = catalogue.progress(given)
-    assert answered == 2 and 25 <= total <= 40
+    assert answered == 2 and total == len(catalogue.questions)  # every follow-up may still apply
+
+
+def test_progress_counts_at_most_what_can_still_apply_and_never_grows(catalogue):
+    # Given a person answering the fitting way, one question at a time
+    given, totals = {}, []
+    while (question := catalogue.next_question(given)) is not None:
+        totals.append(catalogue.progress(given)[1])
+        given[question.id] = FITTING_ANSWERS[question.id]
+    # Then the "at most" never grows, and ends at the number actually asked
+    assert totals == sorted(totals, reverse=True)
+    assert totals[-1] == len(catalogue.applicable(given)) < totals[0]
+    assert catalogue.progress({"age_band": "under_18"}) == (1, 1)
 
 
 def test_changed_answer_hides_follow_ups_but_keeps_them(catalogue):

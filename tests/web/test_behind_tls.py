@@ -49,8 +49,8 @@ def test_a_citizen_gets_through_the_chat_over_https(make_tls_app):
     citizen = https_citizen(make_tls_app())
     citizen.get("/chat")
     # When the person answers, first without a session and then with one
-    assert citizen.answer("age_band", "25_plus").status_code == 302
-    assert citizen.answer("municipality", "Ishøj").status_code == 302
+    assert citizen.answer("age_band", "25_plus").status_code == 303
+    assert citizen.answer("municipality", "Ishøj").status_code == 303
     assert citizen.current_question() == "other_support"
     # Then every answer was taken, and the cookie is Secure
     cookie = citizen.client.get_cookie("indgang")
@@ -72,7 +72,7 @@ def test_a_post_in_a_session_from_another_site_is_refused_even_with_its_token(ma
         assert response.status_code == 400, header
     assert citizen.current_question() == "municipality"
     same_site = {"Origin": f"https://{SITE}", "Sec-Fetch-Site": "same-origin"}
-    assert citizen.post("/chat", answer, headers=same_site).status_code == 302
+    assert citizen.post("/chat", answer, headers=same_site).status_code == 303
 
 
 def test_an_unknown_host_name_gets_400(make_tls_app):
@@ -96,7 +96,7 @@ def test_with_one_proxy_its_headers_say_scheme_and_host(make_tls_app):
     client, headers = behind_proxy(app)
     response = client.post("/chat", data={"question": "age_band", "answer": "25_plus"},
                            headers={**headers, "Origin": f"https://{SITE}"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert client.get("/", headers={**headers, "X-Forwarded-Host": "evil.example"}).status_code == 400
 
 

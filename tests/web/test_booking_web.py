@@ -39,7 +39,7 @@ def test_places_fit_the_age_band_and_say_they_are_outside(booked_case):
     assert "Lænke-ambulatoriet Hvidovre" in booked_case.page
     assert "Lænke-ambulatoriet Lyngby-Taarbæk" in booked_case.page
     assert "Stofrådgivningen" not in booked_case.page
-    assert booked_case.page.count("Uden for din kommune") == 2
+    assert booked_case.page.count("<strong>Uden for din kommune</strong>") == 2
 
 
 def test_under_25_sees_stofraadgivningen(citizen):
@@ -278,3 +278,40 @@ def test_with_automatic_confirmation_a_booked_and_a_moved_time_are_confirmed_at_
     # And a move is confirmed at once as well
     citizen.post("/book", {"slot": second, "mode": "in_person"})
     assert [row["state"] for row in bookings_in(app)] == ["moved", "confirmed"]
+
+
+def test_cancelling_asks_first(booked_case, app):
+    # Given a booked time
+    slot = slots_at(booked_case, "laenke-hvidovre")[0]
+    booked_case.post("/book", {"slot": slot, "mode": "in_person"})
+    booked_case.get("/status")
+    # Then the status page links to a question, not a one-tap cancel
+    assert 'href="/booking/cancel"' in booked_case.page
+    assert 'action="/booking/cancel"' not in booked_case.page
+    # And reading the question changes nothing
+    booked_case.get("/booking/cancel")
+    assert "Aflys bookingen?" in booked_case.page and 'action="/booking/cancel"' in booked_case.page
+    assert bookings_in(app)[0]["state"] == "pending"
+    # When the person says yes, the booking is cancelled
+    booked_case.post("/booking/cancel")
+    assert bookings_in(app)[0]["state"] == "cancelled"
+    assert booked_case.get("/booking/cancel").headers["Location"].endswith("/status")
+
+
+def test_the_choice_of_place_is_explained(booked_case):
+    booked_case.get("/book")
+    text = " ".join(re.sub(r"<[^>]+>", " ", booked_case.page).split())
+    assert "din aldersgruppe (25 år eller ældre)" in text
+    assert "betyder, at stedet ligger i en anden kommune" in text
+
+
+def test_in_person_says_at_the_address_above_only_under_a_street_address(make_app):
+    settings = load_settings()
+    with_street = dataclasses.replace(settings.providers[1], address="Hvidovrevej 1, 2650 Hvidovre")
+    app = make_app(settings=dataclasses.replace(settings, providers=(settings.providers[0], with_street, settings.providers[2])))
+    citizen = citizen_of(app)
+    citizen.get("/book/laenke-hvidovre")
+    assert "på adressen ovenfor" in citizen.page
+    assert re.search(r'<legend>Hvordan vil du mødes\?</legend>\s*<div class="ticks">\s*<label class="tick"><input type="radio"', citizen.page)
+    citizen.get("/book/laenke-lyngby")  # "Lænke-ambulatoriet, Kongens Lyngby": a unit, not a street
+    assert "på adressen ovenfor" not in citizen.page

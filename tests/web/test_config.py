@@ -160,4 +160,18 @@ def test_demo_accounts_are_refused_together_with_tls_cookies(default):
         settings_from_dict(default)
     assert "demo" in str(refused.value) and "secure_cookies" in str(refused.value)
     default.update(demo=False)
+    for number, provider in enumerate(default["providers"], start=1):
+        provider["address"] = f"Hovedgaden {number}, 2650 Hvidovre"
     assert settings_from_dict(default).secure_cookies is True
+
+
+def test_an_in_person_provider_needs_a_street_and_number_outside_demo_mode(default):
+    # Given the embedded providers, whose addresses name only their units
+    assert settings_from_dict(default).demo is True  # allowed while trying the service out
+    default.update(demo=False)
+    # Then outside demo mode the first one is refused, naming the field
+    with pytest.raises(InvalidConfig, match=r"providers\[0\]\.address is 'Stofrådgivningen, København': expected a street and number"):
+        settings_from_dict(default)
+    for number, provider in enumerate(default["providers"], start=1):
+        provider["address"] = f"Hovedgaden {number} B, 2650 Hvidovre"
+    assert settings_from_dict(default).providers[0].has_street_address
