@@ -10,7 +10,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run dev test lint install constraints migrate translations messages chromium bench clean
+.PHONY: run dev test lint install constraints migrate translations messages chromium bench screenshots clean
 
 run: install translations migrate
 	$(BIN)/gunicorn --config app/gunicorn_conf.py "app:create_app()"
@@ -64,6 +64,10 @@ chromium:
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The README's screenshots (docs/screenshots/*.png), taken from the served app; rerun after changing a page.
+screenshots: install translations chromium
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo
