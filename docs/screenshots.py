@@ -5,9 +5,9 @@
 The app runs under gunicorn as the browser tests run it (`tests/served.py`, a fresh instance with
 the embedded default configuration and its demo accounts); Debian's Chromium is driven through
 the browser tests' own helpers. A citizen goes through on a Pixel 7 in Danish; four more book so
-the intake queue and the statistics have something to show; intake confirms and grants the first one a course at Lænke
-Hvidovre, whose staff record attendance and read the invoice basis; the admin reads the month's
-statistics. Any request to another host is refused and fails the run, as in the tests.
+the intake queue and the statistics have something to show; intake confirms and grants the first
+one a course at Lænke Hvidovre, whose staff record attendance and read the invoice basis; the
+admin reads the month's statistics. Any request to another host is refused and fails the run, as in the tests.
 """
 
 import sys
