@@ -77,6 +77,17 @@ BOOKING_STATES = {
     status.AWAITING_DECISION: _l("The time of your conversation has come. The municipality will write its decision here afterwards."),
     status.HELD: _l("Your clarifying conversation has been held."),
 }
+#: A booking's state as staff and providers read it (the citizen's words speak to the citizen).
+STAFF_BOOKING_STATES = {
+    "pending": _l("Pending: waiting for confirmation"),
+    "confirmed": _l("Confirmed"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired: the hold ran out"),
+    "cancelled": _l("Cancelled by the citizen"),
+    "moved": _l("Moved to a new time."),
+    "attended": _l("The citizen came to the conversation"),
+    "no_show": _l("The citizen did not come"),
+}
 #: Why a chosen slot cannot be booked (`offers.SlotNotOffered.reason`), for the citizen.
 NOT_OFFERED_MESSAGES = {
     "unknown": _l("That time is not one we offer. Please choose a time from the list."),
@@ -206,6 +217,7 @@ WORDS = {
     "MEETING_MODES": MEETING_MODES,
     "LANGUAGE_NAMES": LANGUAGE_NAMES,
     "BOOKING_STATES": BOOKING_STATES,
+    "STAFF_BOOKING_STATES": STAFF_BOOKING_STATES,
     "SESSION_OUTCOMES": SESSION_OUTCOMES,
     "ROLE_NAMES": ROLE_NAMES,
     "AREA_NAMES": AREA_NAMES,
