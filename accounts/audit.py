@@ -145,7 +145,20 @@ def _start_of_day(at: dt.datetime) -> dt.datetime:
 
 
 def audit_actions(db: sqlite_utils.Database) -> list[str]:
-    return [row["action"] for row in db.query("select distinct action from audit order by action")]
+    """Every action in the log, in order. Read as a skip along the index `audit_by_action`: one
+    look-up per distinct action, not a pass over every row."""
+    return [row["action"] for row in db.query(_DISTINCT_ACTIONS)]
+
+
+_DISTINCT_ACTIONS = """
+    with recursive actions (action) as (
+        select min(action) from audit
+        union all
+        select (select min(action) from audit where audit.action > actions.action) from actions
+        where actions.action is not null
+    )
+    select action from actions where action is not null
+"""
 
 
 def _coarse(at: dt.datetime, action: str, referral_number: str | None) -> dt.datetime:

@@ -60,3 +60,10 @@ def test_forgetting_a_deleted_case_keeps_who_did_what_kind_of_action_and_the_day
                        "detail": "kept", "at": "2025-03-03T09:00:00Z", "case_deleted": 0}
     entry = audit.audit_page(db, audit.AuditFilter(username="anna")).entries[0]
     assert entry.case_deleted and entry.at == dt.datetime(2026, 3, 2, 23, 0, tzinfo=dt.UTC)
+
+
+def test_the_actions_to_filter_by_are_each_action_once_in_order(db):
+    assert audit.audit_actions(db) == []
+    for action in ("sign_in", "case_viewed", "sign_in", "audit_viewed", "case_viewed"):
+        audit.write_audit(db, at=T0, username="anna", role="admin", action=action)
+    assert audit.audit_actions(db) == ["audit_viewed", "case_viewed", "sign_in"]
