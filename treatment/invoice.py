@@ -194,6 +194,8 @@ def _archived_lines(db, provider_id: str, month: str):
 
 
 def _referral_numbers(db, case_ids) -> dict[str, str]:
+    if not case_ids:
+        return {}
     marks = ", ".join("?" for _ in case_ids)
     rows = db.query(f"select id, referral_number from cases where id in ({marks})", list(case_ids))
     return {row["id"]: row["referral_number"] for row in rows}

@@ -67,3 +67,14 @@ def test_the_actions_to_filter_by_are_each_action_once_in_order(db):
     for action in ("sign_in", "case_viewed", "sign_in", "audit_viewed", "case_viewed"):
         audit.write_audit(db, at=T0, username="anna", role="admin", action=action)
     assert audit.audit_actions(db) == ["audit_viewed", "case_viewed", "sign_in"]
+
+
+def test_a_long_log_is_counted_only_so_far(db, monkeypatch):
+    # Given more entries than the page counts
+    monkeypatch.setattr(audit, "MOST_COUNTED", 200)
+    for minute in range(250):
+        audit.write_audit(db, at=T0 + dt.timedelta(minutes=minute), username="anna", role="intake", action="case_viewed")
+    # Then the page says "more than" the counted entries and offers their pages
+    page = audit.audit_page(db, audit.AuditFilter())
+    assert (page.total, page.more, page.pages) == (200, True, 2)
+    assert audit.audit_page(db, audit.AuditFilter(username="bo")).more is False
