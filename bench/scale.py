@@ -4,7 +4,7 @@ a 100-case and a 100,000-case database (`bench/shape.py`) through Flask's test c
 file database, interleaved, the median of RUNS runs. Not part of `make test`.
 
     python bench/scale.py        # `make bench` runs it; the built databases are kept in
-                                 # $INDGANG_BENCH_CACHE (/tmp/indgang-bench) until shape.py changes
+                                 # $INDGANG_BENCH_CACHE (/tmp/indgang-bench) until shape.py or the schema changes
 
 Prints, per page: ms at 100 cases, ms at 100,000, their ratio (the goal is at most 1.5) and the
 SQL statements the request ran at each size (sqlite3's trace callback).
@@ -99,7 +99,7 @@ def _app(folder: Path, database: Path):
 def _built(folder: Path, cases: int) -> dict:
     """The samples of the database built at `folder/built.sqlite3`, building it first unless a
     build of the same shape is there."""
-    version = hashlib.sha256((ROOT / "bench" / "shape.py").read_bytes()).hexdigest()
+    version = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in ("bench/shape.py", "store/migrations.py"))).hexdigest()
     built, samples = folder / "built.sqlite3", folder / "samples.json"
     if samples.exists() and json.loads(samples.read_text()).get("version") == version:
         return json.loads(samples.read_text())
