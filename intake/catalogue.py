@@ -108,8 +108,8 @@ class Catalogue:
     def could_apply(self, question: Question, answers: dict) -> bool:
         """Whether `question` applies now, or may yet, once the question its condition rests on
         (if that one may still be asked) is answered."""
-        stopper = self._stopping_question(answers)
-        if stopper and self.questions.index(question) > self.questions.index(stopper):
+        stop = self._stop_index(answers)
+        if stop is not None and self.questions.index(question) > stop:
             return False
         source = self.get(_condition_source(question.when) or "")
         if source is not None and source.id not in answers and self.could_apply(source, answers):
