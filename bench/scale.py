@@ -30,6 +30,7 @@ import app.context  # noqa: E402
 from app import create_app  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from app.maintenance import run_hourly  # noqa: E402
+from booking.queue import OPEN_STATES  # noqa: E402
 from common.clock import FixedClock  # noqa: E402
 from store.connection import open_database  # noqa: E402
 
@@ -141,6 +142,8 @@ def _look_up_code(sized: Sized):
 
 PAGES = (
     ("staff: queue", _get(lambda s: s.intake, lambda s: "/staff/")),
+    *((f"staff: open, {state.replace('_', ' ')}", _get(lambda s: s.intake, lambda s, state=state: f"/staff/open/{state}"))
+      for state in OPEN_STATES),
     ("staff: case", _get(lambda s: s.intake, lambda s: f"/staff/cases/{s.samples['pending'][0]}")),
     ("staff: book for a caller", _get(lambda s: s.intake, lambda s: f"/staff/cases/{s.samples['unbooked'][1]}/book")),
     ("staff: move a booking", _get(lambda s: s.intake, lambda s: f"/staff/bookings/{s.samples['pending'][1]}/move")),
@@ -187,14 +190,14 @@ def main() -> int:
 
 def _print(times, counts) -> None:
     small, large = SIZES
-    print(f"{'page':28} {'ms at 100':>10} {'ms at 100k':>11} {'ratio':>6} {'SQL at 100':>11} {'SQL at 100k':>12}")
+    print(f"{'page':34} {'ms at 100':>10} {'ms at 100k':>11} {'ratio':>6} {'SQL at 100':>11} {'SQL at 100k':>12}")
     worst = 0.0
     for name, _ in PAGES:
         at_small, at_large = (statistics.median(times[name, size]) for size in SIZES)
         ratio = at_large / at_small
         worst = max(worst, ratio)
         once = " (1 run)" if len(times[name, large]) == 1 else ""
-        print(f"{name:28} {at_small:10.1f} {at_large:11.1f} {ratio:6.2f} {counts[name, small]:11} "
+        print(f"{name:34} {at_small:10.1f} {at_large:11.1f} {ratio:6.2f} {counts[name, small]:11} "
               f"{counts[name, large]:12}{once}")
     print(f"median of {RUNS} interleaved runs; worst ratio {worst:.2f} (goal: at most {GOAL})")
 
