@@ -27,7 +27,7 @@ from conftest import FAST_ARGON2  # noqa: E402
 
 from app import create_app  # noqa: E402
 
-from citizen_client import CSRF_PATTERN, Citizen  # noqa: E402
+from citizen_client import Citizen  # noqa: E402
 
 SECONDS = int(os.environ.get("INDGANG_BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("INDGANG_BENCH_ROUNDS", "3"))
@@ -64,20 +64,19 @@ def _serve(target: str, instance: Path, log: Path, *extra) -> tuple[subprocess.P
 
 def _sessions(instance: Path) -> dict:
     """Session cookies (and a CSRF token) of three people, made in-process on the instance the
-    server uses: one in the middle of the chat, one at the result, one with a case."""
+    server uses: one in the middle of the chat (and the question it is at), one at the result, one with a case."""
     os.environ["INDGANG_INSTANCE"] = str(instance)
     flask_app = create_app({"TESTING": True, **FAST_ARGON2})
     chatting, finished, with_case = (Citizen(flask_app.test_client()) for _ in range(3))
     question = chatting.current_question()
     chatting.answer(question, "25_plus")
-    chatting.get("/chat")
-    token = CSRF_PATTERN.search(chatting.page)
+    next_question = chatting.current_question()  # the page of the next question, at its own address
     finished.finish_screening()
     with_case.finish_screening()
     with_case.get_code()
     cookie = {name: f"indgang={c.client.get_cookie('indgang').value}"
               for name, c in (("chatting", chatting), ("finished", finished), ("with_case", with_case))}
-    return {**cookie, "csrf": token.group(1) or token.group(2), "question": question}
+    return {**cookie, "csrf": chatting.csrf_token(), "question": question, "next": next_question}
 
 
 def _wrk(url: str, script: Path) -> tuple[float, float]:
@@ -110,7 +109,7 @@ def main() -> int:
     people = _sessions(instance)
     pages = (
         ("GET /", "/", _script(folder, "landing")),
-        ("GET /chat", "/chat", _script(folder, "chat", people["chatting"])),
+        ("GET /chat/q", f"/chat/{people['next']}", _script(folder, "chat", people["chatting"])),
         ("POST /chat", "/chat", _script(folder, "answer", people["chatting"],
                                          f"csrf_token={people['csrf']}&question={people['question']}&answer=25_plus")),
         ("GET /result", "/result", _script(folder, "result", people["finished"])),
