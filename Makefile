@@ -63,7 +63,8 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/throughput.py
 
 # The README's screenshots (docs/screenshots/*.png), taken from the served app; rerun after changing a page.
 screenshots: install translations chromium

@@ -1,6 +1,8 @@
 """What a request may ask of the app it runs in: settings, keys, the clock, the database."""
 
 import datetime as dt
+import os
+import threading
 
 from flask import current_app, g
 
@@ -42,13 +44,34 @@ def today() -> dt.date:
 
 
 def get_db():
-    """The request's connection, opened on first use and closed at the end of the request."""
+    """The request's connection: its thread's own, opened on the thread's first request and kept
+    for the next ones. Opening one costs more than most pages' queries (the pragmas, reading the
+    schema, and a WAL checkpoint whenever the last one closes); SQLite's automatic checkpoint
+    keeps the WAL short."""
     if "db" not in g:
-        g.db = open_database(current_app.config["DATABASE"])
+        g.db = _thread_connection(current_app.config["DATABASE"])
     return g.db
 
 
 def close_db(_exception=None) -> None:
+    """The end of a request: nothing it began is carried into the thread's next request (a
+    transaction an error left open is rolled back)."""
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is not None and db.conn.in_transaction:
+        db.execute("ROLLBACK")
+
+
+_thread = threading.local()
+
+
+def _thread_connection(path: str):
+    """The calling thread's connection to `path` (a thread keeps one, for one database). The
+    process id is part of the key: a connection is never used across a fork (gunicorn preloads
+    the app in its master)."""
+    key = (os.getpid(), path)
+    kept = getattr(_thread, "kept", None)
+    if kept is None or kept[0] != key:
+        if kept is not None and kept[0][0] == key[0]:
+            kept[1].close()
+        _thread.kept = (key, open_database(path))
+    return _thread.kept[1]

@@ -74,16 +74,19 @@ class Catalogue:
 
     def applies(self, question: Question, answers: dict) -> bool:
         """Whether `question` is asked, given the answers so far."""
-        stopper = self._stopping_question(answers)
-        if stopper and self.questions.index(question) > self.questions.index(stopper):
-            return False
-        return _condition_holds(question.when, answers)
+        return question in self.applicable(answers)
 
-    def _stopping_question(self, answers: dict) -> Question | None:
-        return next((q for q in self.questions if answers.get(q.id) in q.stop_if), None)
+    def _stop_index(self, answers: dict) -> int | None:
+        """Where the first question whose answer stops the screening stands, if one does:
+        nothing after it is asked."""
+        return next((index for index, q in enumerate(self.questions) if answers.get(q.id) in q.stop_if), None)
 
     def applicable(self, answers: dict) -> list[Question]:
-        return [q for q in self.questions if self.applies(q, answers)]
+        """The questions asked, given the answers so far, in order (the stopping question is
+        looked for once, not once per question)."""
+        stop = self._stop_index(answers)
+        asked = self.questions if stop is None else self.questions[:stop + 1]
+        return [q for q in asked if _condition_holds(q.when, answers)]
 
     def next_question(self, answers: dict) -> Question | None:
         """The first applicable question without an answer; None when the screening is done."""
@@ -105,8 +108,8 @@ class Catalogue:
     def could_apply(self, question: Question, answers: dict) -> bool:
         """Whether `question` applies now, or may yet, once the question its condition rests on
         (if that one may still be asked) is answered."""
-        stopper = self._stopping_question(answers)
-        if stopper and self.questions.index(question) > self.questions.index(stopper):
+        stop = self._stop_index(answers)
+        if stop is not None and self.questions.index(question) > stop:
             return False
         source = self.get(_condition_source(question.when) or "")
         if source is not None and source.id not in answers and self.could_apply(source, answers):
@@ -118,13 +121,14 @@ class Catalogue:
         return {q.id: answers[q.id] for q in self.applicable(answers) if q.id in answers}
 
     def stopped_early(self, answers: dict) -> bool:
-        return self._stopping_question(answers) is not None
+        return self._stop_index(answers) is not None
 
     def asi_items(self, answers: dict, money_factor: float) -> dict:
         """The ASI-5 items for the composites; money is converted from DKK by `money_factor`."""
         items = {}
+        asked = {question.id for question in self.applicable(answers)}
         for question in self.questions:
-            applies = self.applies(question, answers)
+            applies = question.id in asked
             if question.item:
                 value = answers.get(question.id) if applies else question.skip_value
                 if value is not None:

@@ -33,11 +33,15 @@ ABANDONED_AFTER_DAYS = 90
 
 def ended_case_ids(db, today: dt.date, case_days_after_end: int) -> list[str]:
     """The cases whose end lies more than `case_days_after_end` days before `today`. Bring
-    course states up to date first, so a course whose time is up counts as ended."""
+    course states up to date first, so a course whose time is up counts as ended.
+
+    Each way of ending is looked up by its own index (course end, decision day, first contact)
+    from the cut-off back, so the purge reads only cases that are due, never every case."""
+    cutoff = (today - dt.timedelta(days=case_days_after_end)).isoformat()
     rows = db.query(
-        f"select id from ({_CASE_ENDS}) where ended < ?",
-        [*bookings.ACTIVE, decisions.NOT_GRANTED, decisions.DID_NOT_ATTEND, f"+{ABANDONED_AFTER_DAYS} days",
-         (today - dt.timedelta(days=case_days_after_end)).isoformat()],
+        _ENDED_BEFORE,
+        [cutoff, decisions.NOT_GRANTED, decisions.DID_NOT_ATTEND, cutoff, cutoff, f"-{ABANDONED_AFTER_DAYS} days",
+         *bookings.ACTIVE],
     )
     return [row["id"] for row in rows]
 
@@ -58,17 +62,19 @@ def delete_cases(db, case_ids: list[str], today: dt.date, rates, rules: CourseRu
     return len(referral_numbers)
 
 
-#: Each case's end day as ISO text, or null while it has not ended.
-_CASE_ENDS = """
-    select cases.id,
-        case
-            when exists (select 1 from bookings where bookings.case_id = cases.id and bookings.state in (?, ?))
-                then null
-            when courses.case_id is not null then courses.ended_on
-            when decisions.outcome in (?, ?) then decisions.decided_day
-            when decisions.case_id is null then date(cases.first_contact_day, ?)
-        end as ended
-    from cases
-    left join courses on courses.case_id = cases.id
-    left join decisions on decisions.case_id = cases.id
+#: The cases that ended before a cut-off day: a course ended before it; without a course, a
+#: decision not granted or not attended made before it; without a course or a decision, first
+#: contact more than `ABANDONED_AFTER_DAYS` before it. None with a pending or confirmed booking.
+_ENDED_BEFORE = """
+    select id from (
+        select case_id as id from courses where ended_on < ?
+        union
+        select case_id from decisions where outcome in (?, ?) and decided_day < ?
+            and not exists (select 1 from courses where courses.case_id = decisions.case_id)
+        union
+        select id from cases where first_contact_day < date(?, ?)
+            and not exists (select 1 from courses where courses.case_id = cases.id)
+            and not exists (select 1 from decisions where decisions.case_id = cases.id)
+    ) as ended
+    where not exists (select 1 from bookings where bookings.case_id = ended.id and bookings.state in (?, ?))
 """

@@ -291,3 +291,22 @@ def add_code_lockout(db: sqlite_utils.Database) -> None:
     code still gets in, while guessing codes (which needs the password) slows the code."""
     db.execute("alter table accounts add column code_failed_attempts integer not null default 0")
     db.execute("alter table accounts add column code_locked_until text")
+
+
+@migrations()
+def add_indexes_for_pages_at_scale(db: sqlite_utils.Database) -> None:
+    """Indexes that keep every page and the hourly job as fast at 100,000 cases as at 100
+    (bench/scale.py; tests/test_query_plans.py keeps the queries on them):
+
+    - `cases_newest_first`: a provider's referrals newest first, a page at a time
+      (`treatment.referrals`), the cases still waiting for their conversation
+      (`booking.guarantee`) and the abandoned cases the purge deletes (`retention.schedule`);
+    - `courses_by_provider_end`: the courses an invoice month can hold, those ended in it or
+      later and those still running (`treatment.invoice`);
+    - `courses_by_end` and `decisions_by_outcome_day`: the cases whose retention has run out;
+    - `audit_by_action`: the audit log filtered by action, and its list of actions."""
+    db.execute("create index cases_newest_first on cases (first_contact_day desc, referral_number)")
+    db.execute("create index courses_by_provider_end on courses (provider_id, ended_on, start_date)")
+    db.execute("create index courses_by_end on courses (ended_on)")
+    db.execute("create index decisions_by_outcome_day on decisions (outcome, decided_day)")
+    db.execute("create index audit_by_action on audit (action, at)")

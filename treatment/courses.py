@@ -199,23 +199,40 @@ def course_as_of(course: Course, as_of: dt.date, rules: CourseRules) -> Course:
 
 
 def treatment_stretches(db, as_of: dt.date, rules: CourseRules, *, provider_id: str | None = None,
-                        case_id: str | None = None) -> list[Stretch]:
+                        case_id: str | None = None, since: dt.date | None = None) -> list[Stretch]:
     """Every stretch of treatment up to `as_of` of one provider or one case: the days of the
     current courses, worked out as of `as_of` (a course still running counts to `as_of`), and
-    of the courses changed decisions superseded. Reads only."""
+    of the courses changed decisions superseded; with `since`, only those that reach it (an
+    invoice month reads its own courses, not every course the provider ever held). Reads only."""
     where, values = ("provider_id = ?", [provider_id]) if case_id is None else ("case_id = ?", [case_id])
     stretches = []
-    for row in list(db.query(f"select case_id from courses where {where} and start_date <= ?", [*values, day(as_of)])):
-        course = course_as_of(_require(db, row["case_id"]), as_of, rules)
+    for course_case_id in _course_ids(db, where, values, as_of, since):
+        course = course_as_of(_require(db, course_case_id), as_of, rules)
         stretches.append(Stretch(course.case_id, course.provider_id, course.granted_by, course.start_date,
                                  course.ended_on or as_of))
-    rows = db.query(f"select * from superseded_courses where {where} and start_date <= ?", [*values, day(as_of)])
+    reaching = "" if since is None else " and ended_on >= ?"
+    rows = db.query(f"select * from superseded_courses where {where} and start_date <= ?{reaching}",
+                    [*values, day(as_of), *([day(since)] if since else [])])
     stretches.extend(
         Stretch(row["case_id"], row["provider_id"], row["granted_by"], parse_day(row["start_date"]),
                 min(parse_day(row["ended_on"]), as_of))
         for row in rows
     )
     return stretches
+
+
+def _course_ids(db, where: str, values: list, as_of: dt.date, since: dt.date | None) -> list[str]:
+    """The cases whose course began by `as_of` and, with `since`, had not ended before it. The
+    stored end is the course's last day whatever day it is worked out as of (a session is never
+    recorded after it, `record_session`), so a course stored as ended before `since` has no day
+    from `since` on, and one still running (no end stored) may."""
+    started = f"select case_id from courses where {where} and start_date <= ?"
+    if since is None:
+        rows = db.query(started, [*values, day(as_of)])
+    else:
+        rows = db.query(f"{started} and ended_on >= ? union all {started} and ended_on is null",
+                        [*values, day(as_of), day(since), *values, day(as_of)])
+    return [row["case_id"] for row in rows]
 
 
 def supersede_course(db, case_id: str, change_day: dt.date, rules: CourseRules) -> None:

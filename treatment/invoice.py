@@ -108,7 +108,7 @@ def invoice_basis(db, provider_id: str, year: int, month: int, rates, provider_n
     then the lines kept from deleted cases. `rates` are (valid_from, dkk_per_day) records such
     as `Settings.rates`; raises `NoRate` for a day before the first of them. Reads only."""
     first, last = _month_days(year, month)
-    stretches = courses.treatment_stretches(db, last, rules, provider_id=provider_id)
+    stretches = courses.treatment_stretches(db, last, rules, provider_id=provider_id, since=first)
     referral_numbers = _referral_numbers(db, {stretch.case_id for stretch in stretches})
     live = [
         InvoiceLine(referral_numbers[case_id], TREATMENT, provider_name, granted_by, parts)
@@ -194,6 +194,8 @@ def _archived_lines(db, provider_id: str, month: str):
 
 
 def _referral_numbers(db, case_ids) -> dict[str, str]:
+    if not case_ids:
+        return {}
     marks = ", ".join("?" for _ in case_ids)
     rows = db.query(f"select id, referral_number from cases where id in ({marks})", list(case_ids))
     return {row["id"]: row["referral_number"] for row in rows}

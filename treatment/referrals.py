@@ -7,30 +7,51 @@ booking, never the other provider's course.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from booking import bookings
 from treatment import courses
 
 VISIBLE_BOOKING_STATES = (bookings.CONFIRMED, bookings.ATTENDED, bookings.NO_SHOW)
+#: Referrals on one page of the provider's list, newest first.
+PAGE_SIZE = 25
+
+#: Whether the row of `cases` is a referral to the provider; its parameters are `_referral_values`.
+_IS_REFERRAL = (
+    "(exists (select 1 from bookings b where b.case_id = cases.id and b.provider_id = ?"
+    f"   and b.state in ({', '.join('?' for _ in VISIBLE_BOOKING_STATES)}))"
+    " or exists (select 1 from courses k where k.case_id = cases.id and k.provider_id = ?))"
+)
 
 
-def provider_referrals(db, provider_id: str) -> list[dict]:
-    """[{"case_id", "referral_number"}] for the provider, newest first."""
-    marks = ", ".join("?" for _ in VISIBLE_BOOKING_STATES)
-    return list(
-        db.query(
-            "select cases.id as case_id, cases.referral_number from cases"
-            " where exists (select 1 from bookings b where b.case_id = cases.id and b.provider_id = ?"
-            f"   and b.state in ({marks}))"
-            " or exists (select 1 from courses k where k.case_id = cases.id and k.provider_id = ?)"
-            " order by cases.first_contact_day desc, cases.referral_number",
-            [provider_id, *VISIBLE_BOOKING_STATES, provider_id],
-        )
-    )
+@dataclass(frozen=True)
+class ReferralsPage:
+    rows: list[dict]  # [{"case_id", "referral_number"}], newest first
+    page: int
+    has_older: bool
+
+
+def provider_referrals(db, provider_id: str, page: int = 1, per_page: int = PAGE_SIZE) -> ReferralsPage:
+    """One page of the provider's referrals, newest first. The cases are read newest first by
+    their index and stop when the page is full, so a page costs the same however many cases
+    there are; whether an older page exists is told by reading one row more, not by counting."""
+    page = max(1, page)
+    rows = list(db.query(
+        f"select cases.id as case_id, cases.referral_number from cases where {_IS_REFERRAL}"
+        " order by cases.first_contact_day desc, cases.referral_number limit ? offset ?",
+        [*_referral_values(provider_id), per_page + 1, (page - 1) * per_page],
+    ))
+    return ReferralsPage(rows[:per_page], page, len(rows) > per_page)
 
 
 def is_provider_referral(db, provider_id: str, case_id: str) -> bool:
-    return any(row["case_id"] == case_id for row in provider_referrals(db, provider_id))
+    return db.execute(
+        f"select 1 from cases where cases.id = ? and {_IS_REFERRAL}", [case_id, *_referral_values(provider_id)]
+    ).fetchone() is not None
+
+
+def _referral_values(provider_id: str) -> list:
+    return [provider_id, *VISIBLE_BOOKING_STATES, provider_id]
 
 
 def provider_booking(db, provider_id: str, case_id: str) -> bookings.Booking | None:

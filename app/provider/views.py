@@ -26,11 +26,11 @@ class DayForm(Form):
 @login_required("provider")
 def referrals_list():
     db = get_db()
-    rows = referrals.provider_referrals(db, g.account.provider_id)
+    page = referrals.provider_referrals(db, g.account.provider_id, request.args.get("page", 1, type=int))
     items = [(row["referral_number"], _course(row["case_id"]), decisions.decision_for(db, row["case_id"]),
-              referrals.provider_booking(db, g.account.provider_id, row["case_id"])) for row in rows]
+              referrals.provider_booking(db, g.account.provider_id, row["case_id"])) for row in page.rows]
     record("referrals_viewed")
-    return render_template("provider_referrals.html", items=items, provider=_provider())
+    return render_template("provider_referrals.html", items=items, page=page, provider=_provider())
 
 
 @bp.get("/referrals/<referral_number>")

@@ -60,3 +60,21 @@ def test_forgetting_a_deleted_case_keeps_who_did_what_kind_of_action_and_the_day
                        "detail": "kept", "at": "2025-03-03T09:00:00Z", "case_deleted": 0}
     entry = audit.audit_page(db, audit.AuditFilter(username="anna")).entries[0]
     assert entry.case_deleted and entry.at == dt.datetime(2026, 3, 2, 23, 0, tzinfo=dt.UTC)
+
+
+def test_the_actions_to_filter_by_are_each_action_once_in_order(db):
+    assert audit.audit_actions(db) == []
+    for action in ("sign_in", "case_viewed", "sign_in", "audit_viewed", "case_viewed"):
+        audit.write_audit(db, at=T0, username="anna", role="admin", action=action)
+    assert audit.audit_actions(db) == ["audit_viewed", "case_viewed", "sign_in"]
+
+
+def test_a_long_log_is_counted_only_so_far(db, monkeypatch):
+    # Given more entries than the page counts
+    monkeypatch.setattr(audit, "MOST_COUNTED", 200)
+    for minute in range(250):
+        audit.write_audit(db, at=T0 + dt.timedelta(minutes=minute), username="anna", role="intake", action="case_viewed")
+    # Then the page says "more than" the counted entries and offers their pages
+    page = audit.audit_page(db, audit.AuditFilter())
+    assert (page.total, page.more, page.pages) == (200, True, 2)
+    assert audit.audit_page(db, audit.AuditFilter(username="bo")).more is False

@@ -1,0 +1,147 @@
+"""Throughput of the citizen's pages against the floor: the app and a bare Flask page, each
+under gunicorn as `make run` serves it (app/gunicorn_conf.py: two gthread workers), loaded by
+wrk on loopback, measured alternately (the bare page, then a page of the app, and again) in one
+run. Prints each page's requests per second and p99 latency and their ratios to the bare page
+measured just before it (the goal: at least 0.5 of its requests per second, at most 2× its p99).
+
+    make bench            # needs Debian's wrk: apt-get install -y wrk
+"""
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from conftest import FAST_ARGON2  # noqa: E402
+
+from app import create_app  # noqa: E402
+
+from citizen_client import Citizen  # noqa: E402
+
+SECONDS = int(os.environ.get("INDGANG_BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("INDGANG_BENCH_ROUNDS", "3"))
+CONNECTIONS = 16
+RATE_GOAL, P99_GOAL = 0.5, 2.0
+LOOPBACK = "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def _serve(target: str, instance: Path, log: Path, *extra) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the app's own settings file on a free port; returns (process, url)."""
+    url = f"http://{LOOPBACK}:{_free_port()}"
+    env = {**os.environ, "INDGANG_INSTANCE": str(instance)}
+    env.pop("INDGANG_CONFIG", None)
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "app/gunicorn_conf.py", "--bind", url[7:], *extra, target],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url + "/", timeout=1):
+                return server, url
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"{target} did not start: {log.read_text()}")
+
+
+def _sessions(instance: Path) -> dict:
+    """Session cookies (and a CSRF token) of three people, made in-process on the instance the
+    server uses: one in the middle of the chat (and the question it is at), one at the result, one with a case."""
+    os.environ["INDGANG_INSTANCE"] = str(instance)
+    flask_app = create_app({"TESTING": True, **FAST_ARGON2})
+    chatting, finished, with_case = (Citizen(flask_app.test_client()) for _ in range(3))
+    question = chatting.current_question()
+    chatting.answer(question, "25_plus")
+    next_question = chatting.current_question()  # the page of the next question, at its own address
+    finished.finish_screening()
+    with_case.finish_screening()
+    with_case.get_code()
+    cookie = {name: f"indgang={c.client.get_cookie('indgang').value}"
+              for name, c in (("chatting", chatting), ("finished", finished), ("with_case", with_case))}
+    return {**cookie, "csrf": chatting.csrf_token(), "question": question, "next": next_question}
+
+
+def _wrk(url: str, script: Path) -> tuple[float, float]:
+    """(requests per second, p99 in ms) of `url` under wrk."""
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx" in out:
+        raise RuntimeError(f"errors from {url}:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    return rate, float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def _script(folder: Path, name: str, cookie: str | None = None, body: str | None = None) -> Path:
+    lines = [f'wrk.headers["Cookie"] = "{cookie}"'] if cookie else []
+    if body:
+        lines += ['wrk.method = "POST"', f'wrk.body = "{body}"',
+                  'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"']
+    path = folder / f"{name}.lua"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install -y wrk")
+        return 1
+    folder = Path(tempfile.mkdtemp(prefix="indgang-throughput-"))
+    instance = folder / "instance"
+    people = _sessions(instance)
+    pages = (
+        ("GET /", "/", _script(folder, "landing")),
+        ("GET /chat/q", f"/chat/{people['next']}", _script(folder, "chat", people["chatting"])),
+        ("POST /chat", "/chat", _script(folder, "answer", people["chatting"],
+                                         f"csrf_token={people['csrf']}&question={people['question']}&answer=25_plus")),
+        ("GET /result", "/result", _script(folder, "result", people["finished"])),
+        ("GET /status", "/status", _script(folder, "status", people["with_case"])),
+    )
+    bare_script = _script(folder, "bare")
+    app_server, app_url = _serve("app:create_app()", instance, folder / "app.log")
+    bare_server, bare_url = _serve("bare:app", instance, folder / "bare.log", "--pythonpath", "bench")
+    try:
+        measured = {name: [] for name, _path, _script_path in pages}
+        for _round in range(ROUNDS):
+            for name, path, script in pages:
+                measured[name].append((_wrk(bare_url + "/", bare_script), _wrk(app_url + path, script)))
+        _print(measured)
+    finally:
+        for server in (app_server, bare_server):
+            server.terminate()
+            server.wait(timeout=10)
+    return 0
+
+
+def _print(measured) -> None:
+    print(f"{'page':12} {'req/s':>7} {'bare req/s':>11} {'ratio':>6} {'p99 ms':>7} {'bare p99':>9} {'ratio':>6}")
+    for name, runs in measured.items():
+        rate, bare_rate = statistics.median(r[1][0] for r in runs), statistics.median(r[0][0] for r in runs)
+        p99, bare_p99 = statistics.median(r[1][1] for r in runs), statistics.median(r[0][1] for r in runs)
+        rate_ratio = statistics.median(r[1][0] / r[0][0] for r in runs)
+        p99_ratio = statistics.median(r[1][1] / r[0][1] for r in runs)
+        print(f"{name:12} {rate:7.0f} {bare_rate:11.0f} {rate_ratio:6.2f} {p99:7.1f} {bare_p99:9.1f} {p99_ratio:6.2f}")
+    print(f"median of {ROUNDS} alternating rounds of {SECONDS} s, wrk -t2 -c{CONNECTIONS}; "
+          f"goals: ratio of req/s at least {RATE_GOAL}, of p99 at most {P99_GOAL}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
