@@ -55,7 +55,7 @@ def words(page, msgid: str) -> str:
 
 
 def citizen_books_first_place(page) -> tuple[str, str, str]:
-    """On the phone: the whole chat, a code, the first place's first free time.
+    """On the phone: the whole chat, a code, the first free time of the first place that offers one.
 
     Returns (the code as shown, the booked place's id, its name as /book shows it).
     """
@@ -63,7 +63,7 @@ def citizen_books_first_place(page) -> tuple[str, str, str]:
     finish_chat(page)
     code = get_code(page)
     confirm_code(page, code)
-    first = page.locator("main section.provider").first
+    first = page.locator("main section.provider").filter(has=page.locator('a[href*="/book/"]')).first
     place_id = urlsplit(first.locator('a[href*="/book/"]').get_attribute("href")).path.rsplit("/", 1)[-1]
     place_name = first.locator("h2").text_content().strip()
     assert first.locator("h2").get_attribute("id") == f"provider-{place_id}"
