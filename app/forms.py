@@ -10,6 +10,7 @@ words and translated with our own catalogue; a message not listed stays as WTFor
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
 
 from common.text import N_
 
@@ -52,3 +53,16 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return OurWords()
+
+
+class PageField(IntegerField):
+    """A page number from the address. More digits than any page has are not a number: WTForms'
+    `NumberRange` would overflow comparing such an integer as a float (a 500, found by fuzzing)."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip()) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
