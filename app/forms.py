@@ -14,11 +14,14 @@ from wtforms import IntegerField
 
 from common.text import N_
 
+#: WTForms' own words for a value that is not a whole number.
+NOT_AN_INTEGER = "Not a valid integer value."
+
 #: WTForms' message → ours (a msgid of our catalogue); WTForms fills in %(min)s and %(max)s itself.
 WTFORMS_MESSAGES = {
     "This field is required.": N_("Fill this in."),
     "Not a valid date value.": N_("That is not a date. Choose one, or write it as 2026-12-31."),
-    "Not a valid integer value.": N_("Write a whole number."),
+    NOT_AN_INTEGER: N_("Write a whole number."),
     "Not a valid choice.": N_("Choose one of the options."),
     "Invalid Choice: could not coerce.": N_("Choose one of the options."),
     "Number must be between %(min)s and %(max)s.": N_("Write a number from %(min)s to %(max)s."),
@@ -64,5 +67,5 @@ class PageField(IntegerField):
     def process_formdata(self, valuelist):
         if valuelist and len(valuelist[0].strip()) > self.MAX_DIGITS:
             self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
+            raise ValueError(self.gettext(NOT_AN_INTEGER))
         super().process_formdata(valuelist)
