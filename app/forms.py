@@ -10,14 +10,18 @@ words and translated with our own catalogue; a message not listed stays as WTFor
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
 
 from common.text import N_
+
+#: WTForms' own words for a value that is not a whole number.
+NOT_AN_INTEGER = "Not a valid integer value."
 
 #: WTForms' message → ours (a msgid of our catalogue); WTForms fills in %(min)s and %(max)s itself.
 WTFORMS_MESSAGES = {
     "This field is required.": N_("Fill this in."),
     "Not a valid date value.": N_("That is not a date. Choose one, or write it as 2026-12-31."),
-    "Not a valid integer value.": N_("Write a whole number."),
+    NOT_AN_INTEGER: N_("Write a whole number."),
     "Not a valid choice.": N_("Choose one of the options."),
     "Invalid Choice: could not coerce.": N_("Choose one of the options."),
     "Number must be between %(min)s and %(max)s.": N_("Write a number from %(min)s to %(max)s."),
@@ -52,3 +56,16 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return OurWords()
+
+
+class PageField(IntegerField):
+    """A page number from the address. More digits than any page has are not a number: WTForms'
+    `NumberRange` would overflow comparing such an integer as a float (a 500, found by fuzzing)."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip()) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext(NOT_AN_INTEGER))
+        super().process_formdata(valuelist)

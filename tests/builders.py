@@ -6,6 +6,9 @@ import secrets
 from store.connection import open_database
 from store.migrations import migrations
 
+#: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+
 #: A finished screening of someone the anonymous track fits: cannabis on 10 days, working.
 FITTING_ANSWERS = {
     "age_band": "25_plus",

@@ -5,11 +5,8 @@ import pytest
 
 from app import create_app
 
-from builders import fresh_database
+from builders import FAST_ARGON2, fresh_database
 from served import serve
-
-#: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
-FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ class LiveServer:
     url: str
     log_path: Path
     instance: Path
+    pid: int  # gunicorn's master; its workers are its children
 
 
 def free_port() -> int:
@@ -71,7 +72,7 @@ def serve(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s:\n{log_path.read_text()}")
             time.sleep(0.1)
-        yield LiveServer(url=url, log_path=log_path, instance=instance)
+        yield LiveServer(url=url, log_path=log_path, instance=instance, pid=server.pid)
     finally:
         server.terminate()
         try:

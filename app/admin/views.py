@@ -6,7 +6,7 @@ from flask import Response, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DateRange, Length, NumberRange, Optional
 
 from accounts import accounts
@@ -15,7 +15,7 @@ from app.admin import chart
 from app.admin.blueprint import bp
 from app.auth import login_required, record
 from app.context import get_db, settings, today
-from app.forms import Form
+from app.forms import Form, PageField
 from app.words import AUDIT_ACTIONS
 from common.clock import COPENHAGEN
 from stats import monthly
@@ -34,7 +34,7 @@ class AuditFilterForm(Form):
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
     since = DateField(_l("From (date)"), validators=[Optional(), FILTER_DATES])
     until = DateField(_l("To (date, included)"), validators=[Optional(), FILTER_DATES])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+    page = PageField(validators=[Optional(), NumberRange(min=1, max=1_000_000)])
 
 
 @bp.get("/")

@@ -4,12 +4,12 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, gettext
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.auth import login_required, record
 from app.context import get_db, now, settings, today, vault
-from app.forms import Form
+from app.forms import Form, PageField
 from app.slot_form import SlotForm, slots_by_day, staff_slot_error
 from app.staff.blueprint import bp, case_or_404
 from app.words import BOOKING_STATE_FOUND, DECISION_FIELDS, DECLINE_REASONS
@@ -64,7 +64,7 @@ class FindForm(Form):
 
 
 class PageForm(Form):
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
+    page = PageField(validators=[Optional(), NumberRange(min=1, max=100_000)])
 
 
 @bp.get("/")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from test_staff_intake import sign_in
+
 SETUP = {"age_band": "25_plus", "municipality": "Ishøj", "other_support": "0", "language": "da"}
 
 
@@ -88,3 +90,10 @@ def test_unknown_language_keeps_danish(citizen):
 def test_unknown_page_is_a_plain_404(client):
     response = client.get("/wp-admin")
     assert response.status_code == 404 and "<h1>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username, path", [("admin", "/admin/audit"), ("intake", "/staff/open/awaiting_confirmation")])
+def test_a_page_number_too_large_for_a_float_shows_the_first_page(app, username, path):
+    # Found by the fuzzer (tests/fuzz): WTForms' NumberRange overflowed on it (a 500)
+    response = sign_in(app, username).get(path, query_string={"page": "9" * 400})
+    assert response.status_code == 200
