@@ -4,34 +4,14 @@ import datetime as dt
 
 import pyotp
 import pytest
-from cryptography.fernet import Fernet
 
 from accounts import accounts
 from accounts.accounts import Passwords, WrongCredentials
-from store.sealing import Vault
+
+from builders_accounts import PASSWORD, T0, VAULT
 
 PROVIDERS = ("stofraadgivningen", "laenke-hvidovre")
-PASSWORD = "correct horse battery"
-VAULT = Vault(Fernet.generate_key())
-T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
-
-class CountingPasswords(Passwords):
-    """Cheap argon2 that counts how often a hash is checked (timing parity)."""
-
-    def __init__(self):
-        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
-        self.verified = 0
-
-    def verify(self, password_hash, password):
-        self.verified += 1
-        return super().verify(password_hash, password)
-
-
-
-@pytest.fixture
-def passwords():
-    return CountingPasswords()
 
 
 def make_account(db, passwords, username="anna", role="intake", provider_id=None, password=PASSWORD):

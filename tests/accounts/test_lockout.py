@@ -6,31 +6,14 @@ import datetime as dt
 
 import pyotp
 import pytest
-from cryptography.fernet import Fernet
 
 from accounts import accounts, audit
-from accounts.accounts import AccountLocked, Passwords, WrongCredentials
-from store.sealing import Vault
+from accounts.accounts import AccountLocked, WrongCredentials
+
+from builders_accounts import PASSWORD, T0, VAULT
 
 PROVIDERS = ("stofraadgivningen",)
-PASSWORD = "correct horse battery"
-VAULT = Vault(Fernet.generate_key())
-T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
-
-class CountingPasswords(Passwords):
-    def __init__(self):
-        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
-        self.verified = 0
-
-    def verify(self, password_hash, password):
-        self.verified += 1
-        return super().verify(password_hash, password)
-
-
-@pytest.fixture
-def passwords():
-    return CountingPasswords()
 
 
 def sign_in(db, passwords, password=PASSWORD, username="anna", at=T0, code=None):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from file_reading import SEALED, sealed_values
 
 from accounts import accounts
 from app.context import code_key, get_db, vault
@@ -18,18 +19,6 @@ from store.sealing import InvalidToken, Vault
 
 from builders import FITTING_ANSWERS
 from citizen_client import Citizen
-
-#: Every sealed column: (table, column).
-SEALED = (("cases", "screening"), ("sessions", "data"), ("accounts", "totp_secret"), ("bookings", "decline_note"))
-
-
-def sealed_values(path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [value for table, column in SEALED
-                for (value,) in conn.execute(f"select {column} from {table} where {column} is not null")]
-    finally:
-        conn.close()
 
 
 def row_counts(path) -> dict[str, int]:

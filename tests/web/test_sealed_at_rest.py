@@ -3,26 +3,14 @@ creation time, and values sealed by the first version are re-sealed at start-up.
 
 import base64
 import datetime as dt
-import sqlite3
 
 import pytest
 from cryptography.fernet import Fernet
+from file_reading import sealed_values
 
 from app.context import get_db
 from app.keys import load_key
 from store.sealing import InvalidToken, Vault
-
-#: Every sealed column: (table, column).
-SEALED = (("cases", "screening"), ("sessions", "data"), ("accounts", "totp_secret"))
-
-
-def sealed_values(path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [value for table, column in SEALED
-                for (value,) in conn.execute(f"select {column} from {table} where {column} is not null")]
-    finally:
-        conn.close()
 
 
 def fernet_time(token: str) -> dt.datetime | None:
