@@ -45,6 +45,13 @@ def phone_back():
     return redirect(url_for(".phone"))
 
 
+@bp.get("/phone/restart")
+@login_required("intake")
+def confirm_phone_restart():
+    """Discarding a caller's answers cannot be undone: ask first."""
+    return render_template("staff_phone_restart.html")
+
+
 @bp.post("/phone/restart")
 @login_required("intake")
 def phone_restart():

@@ -405,3 +405,22 @@ def test_the_decision_waits_for_the_conversation_and_the_citizen_is_told_what_ha
     citizen.get("/status")
     assert "Du mødte op til den afklarende samtale" in citizen.page
     assert "Du har fået bevilget anonym behandling" in citizen.page
+
+
+def test_discarding_a_phone_screening_asks_first(app):
+    # Given staff halfway through a caller's screening
+    staff = sign_in(app)
+    staff.get("/staff/phone")
+    staff.post("/staff/phone", {"question": "age_band", "answer": "25_plus"})
+    # When they follow "Discard and start again", they are asked first and nothing is lost yet
+    staff.get("/staff/phone")
+    assert 'href="/staff/phone/restart"' in staff.page
+    staff.get("/staff/phone/restart")
+    assert 'action="/staff/phone/restart"' in staff.page
+    staff.get("/staff/phone")
+    assert 'value="age_band"' not in staff.page  # the first answer is still there
+    # And only confirming discards it
+    staff.get("/staff/phone/restart")
+    staff.post("/staff/phone/restart")
+    staff.get("/staff/phone")
+    assert 'name="question" value="age_band"' in staff.page
