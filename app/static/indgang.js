@@ -37,7 +37,7 @@
 
   // The chat updates in place: forms post with fetch and the chat region is swapped. Each
   // question has its own address, pushed to the history so the phone's Back button goes back.
-  function swapChat(html, response) {
+  function swapChat(html, response, replace) {
     var next = new DOMParser().parseFromString(html, "text/html");
     var main = document.getElementById("main");
     var fresh = next.getElementById("main");
@@ -45,7 +45,7 @@
     main.innerHTML = fresh.innerHTML;
     document.title = next.title;
     if (response.redirected && response.url !== window.location.href) {
-      window.history.pushState({}, "", response.url);
+      window.history[replace ? "replaceState" : "pushState"]({}, "", response.url);
     }
     focusWhatChanged(main);
     return true;
@@ -65,5 +65,16 @@
       .catch(function () { form.submit(); });
   });
 
-  window.addEventListener("popstate", function () { window.location.reload(); });
+  // Back and Forward between questions stay in this one page: the question at the address the
+  // history now shows is fetched and swapped in (a reload would split the history between two
+  // documents, and a second Back could then land on a stale page).
+  window.addEventListener("popstate", function () {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          if (!swapChat(html, response, true)) { window.location.reload(); }
+        });
+      })
+      .catch(function () { window.location.reload(); });
+  });
 })();
