@@ -34,9 +34,6 @@ class Guarantee:
         """Whether a conversation on this (Copenhagen) day keeps the guarantee."""
         return conversation_day <= self.last_day
 
-    def days_left(self, today: dt.date) -> int:
-        return (self.last_day - today).days
-
 
 def at_risk(offers) -> bool:
     """True when none of the case's offers has a free slot within the guarantee."""

@@ -147,20 +147,22 @@ _BOOKING_COLUMNS = (
 
 def _pending(db, window, after, until, page_size, page) -> Listing:
     """Pending bookings whose hold ends in (after, until], by hold end."""
-    where, params = _range("b.hold_until", after, until)
-    return _listing(db, window, page_size, page,
-                    f"select {_CASE_COLUMNS}, {_BOOKING_COLUMNS} from bookings b join cases c on c.id = b.case_id"
-                    f" where b.state = ? and {where} order by b.hold_until, b.starts_at",
-                    [bookings.PENDING, *params])
+    return _bookings(db, window, bookings.PENDING, "b.hold_until", after, until, page_size, page,
+                     order="b.hold_until, b.starts_at")
 
 
 def _confirmed(db, window, after, until, page_size, page) -> Listing:
     """Confirmed bookings starting in (after, until], by start."""
-    where, params = _range("b.starts_at", after, until)
+    return _bookings(db, window, bookings.CONFIRMED, "b.starts_at", after, until, page_size, page, order="b.starts_at")
+
+
+def _bookings(db, window, state, column, after, until, page_size, page, order) -> Listing:
+    """Bookings in `state` whose `column` lies in (after, until], ordered by `order`."""
+    where, params = _range(column, after, until)
     return _listing(db, window, page_size, page,
                     f"select {_CASE_COLUMNS}, {_BOOKING_COLUMNS} from bookings b join cases c on c.id = b.case_id"
-                    f" where b.state = ? and {where} order by b.starts_at",
-                    [bookings.CONFIRMED, *params])
+                    f" where b.state = ? and {where} order by {order}",
+                    [state, *params])
 
 
 def _in_course(db, window, page_size, page) -> Listing:

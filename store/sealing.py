@@ -72,14 +72,13 @@ def needs_resealing(token: str | None) -> bool:
 
 
 #: SQL condition for a column holding a value of an earlier version.
-OLD_SEAL_SQL = "{column} is not null and {column} not like 'v2.%'"
-
-
 def to_reseal(column: str, old: Vault, new: Vault) -> str:
     """SQL condition for the values of `column` that an owner's `reseal(db, old, new)` re-seals:
     under a new key every value; with one vault (`old is new`, at start-up) only the values
     sealed by an earlier version."""
-    return OLD_SEAL_SQL.format(column=column) if old is new else f"{column} is not null"
+    if old is new:
+        return f"{column} is not null and {column} not like '{VERSION}%'"
+    return f"{column} is not null"
 
 
-__all__ = ["Vault", "InvalidToken", "needs_resealing", "OLD_SEAL_SQL", "to_reseal"]
+__all__ = ["Vault", "InvalidToken", "needs_resealing", "to_reseal"]

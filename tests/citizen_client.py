@@ -11,6 +11,10 @@ from builders import FITTING_ANSWERS
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+#: A bookable time on a booking page, as the form names it.
+SLOT = re.compile(r'name="slot" value="([^"]+)"')
+
+
 class Citizen:
     """A person on a phone: keeps the page they see and posts its forms with the CSRF token."""
 
@@ -97,6 +101,15 @@ class Citizen:
         self.get("/code/check")
         response = self.post("/code/confirm", {"code": code})
         assert urlsplit(response.headers["Location"]).path == "/book", self.page[-1500:]
+        return code
+
+    def book_first_time(self, place: str = "laenke-hvidovre") -> str:
+        """A person with a case: finish the screening, take the code and book the first free time
+        at `place`, in person. Returns the code."""
+        self.finish_screening()
+        code = self.get_code()
+        self.get(f"/book/{place}")
+        self.post("/book", {"slot": SLOT.findall(self.page)[0], "mode": "in_person"})
         return code
 
 

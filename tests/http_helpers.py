@@ -20,7 +20,6 @@ from store.sealing import Vault
 from builders import FITTING_ANSWERS
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-SLOT = re.compile(r'name="slot" value="([^"]+)"')
 
 
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from app.citizen.blueprint import bp, case_required
 from app.context import get_db, now, settings
-from app.slot_form import SlotForm
+from app.slot_form import SlotForm, slots_by_day
 from app.words import NOT_OFFERED_MESSAGES
 from booking import bookings, for_case, offers
 from booking.calendar import booking_calendar
@@ -108,7 +108,7 @@ def _render_slots(provider, message=None, status=200, wanted=None):
     return render_template(
         "book_slots.html",
         offer=offer,
-        days=_by_day(offer.slots),
+        days=slots_by_day(offer.slots),
         nearest=nearest,
         message=message,
         chosen_mode=SlotForm().mode.data,
@@ -129,13 +129,6 @@ def _fitting_provider(provider_id):
 
 def _nearest(slots, wanted):
     return tuple(sorted(slots, key=lambda s: abs(s.starts_at - wanted.starts_at))[:NEAREST_FREE])
-
-
-def _by_day(slots):
-    days = {}
-    for slot in slots:
-        days.setdefault(slot.local_start.date(), []).append(slot)
-    return days
 
 
 def _active():

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from store.connection import open_database
 
-from http_helpers import SLOT, all_at_once, make_people
+from citizen_client import SLOT
+from http_helpers import all_at_once, make_people
 
 PEOPLE = 50
 

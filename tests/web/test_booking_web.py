@@ -11,9 +11,7 @@ from app.config import load_settings
 from app.context import get_db
 from common.clock import UTC, FixedClock
 
-from citizen_client import Citizen
-
-SLOT = re.compile(r'name="slot" value="([^"]+)"')
+from citizen_client import SLOT, Citizen
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from common.clock import UTC, FixedClock
 from builders import visible_text
 from citizen_client import Citizen
 
-SLOT = re.compile(r'name="slot" value="([^"]+)"')
 #: Monday 2 March 2026, 09:15 in Copenhagen: the first free time at Hvidovre is on Tuesday.
 MONDAY_MORNING = dt.datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
 MUNICIPALITY_PHONE = load_settings().municipality_contact.phone
@@ -22,10 +21,7 @@ MUNICIPALITY_PHONE = load_settings().municipality_contact.phone
 def booked(app) -> Citizen:
     """A person aged 25+ who has booked the first free time at Hvidovre."""
     citizen = Citizen(app.test_client())
-    citizen.finish_screening()
-    citizen.get_code()
-    citizen.get("/book/laenke-hvidovre")
-    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    citizen.book_first_time()
     citizen.get("/status")
     return citizen
 

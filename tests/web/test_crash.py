@@ -20,7 +20,8 @@ import pytest
 
 from booking import bookings
 
-from http_helpers import SLOT, make_people
+from citizen_client import SLOT
+from http_helpers import make_people
 from served import direct, serve
 
 PEOPLE = 16

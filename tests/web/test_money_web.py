@@ -13,7 +13,7 @@ from common.clock import COPENHAGEN, UTC, FixedClock
 from store.times import parse_stamp
 
 from citizen_client import Citizen
-from test_staff_intake import SLOT, only_booking, sign_in
+from test_staff_intake import only_booking, sign_in
 
 HVIDOVRE = "laenke-hvidovre"
 
@@ -29,10 +29,7 @@ def held(make_app, clock):
     stands two hours after its start); returns (app, citizen, code, referral number, its day)."""
     app = make_app(clock=clock)
     citizen = Citizen(app.test_client())
-    citizen.finish_screening()
-    code = citizen.get_code()
-    citizen.get(f"/book/{HVIDOVRE}")
-    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    code = citizen.book_first_time(HVIDOVRE)
     booking = only_booking(app)
     sign_in(app).post(f"/staff/bookings/{booking['id']}/confirm")
     with app.app_context():

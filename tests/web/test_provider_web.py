@@ -15,7 +15,7 @@ from common.clock import COPENHAGEN
 from stats import monthly
 from store.times import parse_stamp
 
-from test_staff_intake import SLOT, only_booking, sign_in, the_conversation_starts
+from test_staff_intake import only_booking, sign_in, the_conversation_starts
 
 
 def after_the_conversation(app, clock, days) -> dt.date:
@@ -37,10 +37,7 @@ def app(make_app, clock):
 def referral(app, clock, citizen):
     """A citizen whose booking at Hvidovre staff have confirmed and whose conversation has just
     started (a decision waits for it); returns (referral number, code)."""
-    citizen.finish_screening()
-    code = citizen.get_code()
-    citizen.get("/book/laenke-hvidovre")
-    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    code = citizen.book_first_time()
     booking = only_booking(app)
     intake = sign_in(app)
     intake.post(f"/staff/bookings/{booking['id']}/confirm")

@@ -15,9 +15,7 @@ from intake.catalogue import load_catalogue
 from store.times import parse_stamp
 
 from builders import FITTING_ANSWERS, visible_text
-from citizen_client import Citizen
-
-SLOT = re.compile(r'name="slot" value="([^"]+)"')
+from citizen_client import SLOT, Citizen
 
 
 @pytest.fixture
@@ -37,10 +35,7 @@ def sign_in(app, username="intake", password="demo") -> Citizen:
 @pytest.fixture
 def booked(citizen):
     """A citizen with a pending booking at Hvidovre; returns (citizen, code)."""
-    citizen.finish_screening()
-    code = citizen.get_code()
-    citizen.get("/book/laenke-hvidovre")
-    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    code = citizen.book_first_time()
     return citizen, code
 
 
@@ -336,10 +331,7 @@ AFTER_DEADLINE = "laenke-hvidovre@20260317T0800Z"
 def test_staff_cannot_move_a_booking_after_the_deadline_while_times_within_are_free(make_app):
     app = make_app(clock=FixedClock(MONDAY))
     citizen = Citizen(app.test_client())
-    citizen.finish_screening()
-    citizen.get_code()
-    citizen.get("/book/laenke-hvidovre")
-    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    citizen.book_first_time()
     booking = only_booking(app)
     staff = sign_in(app)
 

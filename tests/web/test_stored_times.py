@@ -12,8 +12,8 @@ from accounts.audit import CALL_ACTIONS
 from app.context import vault
 from common.clock import COPENHAGEN, UTC, FixedClock
 
-from citizen_client import Citizen
-from test_staff_intake import SLOT, answer_phone_screening, only_booking, sign_in
+from citizen_client import SLOT, Citizen
+from test_staff_intake import answer_phone_screening, only_booking, sign_in
 
 #: A moment at an odd second, so any time kept finer than designed shows.
 ODD_MOMENT = dt.datetime(2026, 3, 2, 8, 17, 43, tzinfo=UTC)
@@ -69,10 +69,7 @@ def journey(make_app):
     decline that booking with a note."""
     app = make_app(clock=FixedClock(ODD_MOMENT))
     citizen = Citizen(app.test_client())
-    citizen.finish_screening()
-    citizen.get_code()
-    citizen.get("/book/laenke-hvidovre")
-    citizen.post("/book", {"slot": SLOT.findall(citizen.page)[0], "mode": "in_person"})
+    citizen.book_first_time()
     staff = sign_in(app)
     booking = only_booking(app)
     staff.get(f"/staff/cases/{booking['referral_number']}")
