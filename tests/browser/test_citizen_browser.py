@@ -103,6 +103,9 @@ def start_chat(page) -> None:
     page.goto("/")
     page.locator('main a[href$="/chat"]').click()
     expect(page.locator(QUESTION)).to_have_value("age_band")
+    # The script is deferred: the question can be on screen before it runs. Until then a key
+    # press or a submit meets the page without it (CI once pressed Shift three times too early).
+    page.wait_for_load_state("domcontentloaded")
 
 
 def get_code(page) -> str:
