@@ -15,6 +15,7 @@ from retention import jobs
 from store.connection import open_database
 from store.sealing import Vault
 from store.transaction import transaction
+from treatment import decisions
 
 
 def run_hourly(db) -> dict[str, int]:
@@ -54,6 +55,7 @@ def reseal_everything(db, old: Vault, new: Vault) -> dict[str, int]:
             "accounts": accounts.reseal_totp_secrets(db, old, new),
             "sessions": sessions.reseal(db, old, new),
             "bookings": bookings.reseal_decline_notes(db, old, new),
+            "decisions": decisions.reseal_change_reasons(db, old, new),
         }
 
 

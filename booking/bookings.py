@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from booking.slots import Slot
 from common.clock import COPENHAGEN, day_start
-from store.sealing import Vault, needs_resealing, to_reseal
+from store.sealing import Vault, reseal_notes, seal_note
 from store.times import parse_stamp, stamp
 from store.transaction import transaction
 
@@ -182,7 +182,7 @@ def change_state(
         if row is None:
             raise UnknownBooking(booking_id)
         check_transition(row["state"], target)
-        _set_state(db, booking_id, target, reason, _sealed(note, vault))
+        _set_state(db, booking_id, target, reason, seal_note(note, vault))
         return get_booking(db, booking_id)
 
 
@@ -219,14 +219,8 @@ def latest_booking(db, case_id: str, vault: Vault | None = None) -> Booking | No
 
 
 def reseal_decline_notes(db, old: Vault, new: Vault) -> int:
-    """Re-seal decline notes, opened with `old` and sealed with `new` (`store.sealing.to_reseal`).
-    A note written before notes were sealed is plain text: it is sealed as it is."""
-    rows = list(db.query(f"select id, decline_note from bookings where {to_reseal('decline_note', old, new)}"))
-    for row in rows:
-        note = row["decline_note"]
-        db.execute("update bookings set decline_note = ? where id = ?",
-                   [new.seal(note if needs_resealing(note) else old.open(note)), row["id"]])
-    return len(rows)
+    """Re-seal decline notes under `new` (`store.sealing.reseal_notes`)."""
+    return reseal_notes(db, "bookings", "id", "decline_note", old, new)
 
 
 def taken_starts(db, provider_id: str, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> set:
@@ -301,14 +295,6 @@ def _set_state(db, booking_id: str, state: str, reason: str | None = None, note:
         " decline_note = coalesce(?, decline_note) where id = ?",
         [state, reason, note, booking_id],
     )
-
-
-def _sealed(note: str | None, vault: Vault | None) -> str | None:
-    if note is None:
-        return None
-    if vault is None:
-        raise ValueError("a decline note is stored sealed: pass the vault")
-    return vault.seal(note)
 
 
 def _active_row(db, case_id: str):

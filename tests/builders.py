@@ -3,8 +3,14 @@
 import re
 import secrets
 
+from cryptography.fernet import Fernet
+
 from store.connection import open_database
 from store.migrations import migrations
+from store.sealing import Vault
+
+#: A vault for domain tests that store sealed values (answers, notes).
+VAULT = Vault(Fernet.generate_key())
 
 #: argon2 at its cheapest, so that tests do not spend seconds hashing (the factory's setting).
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}

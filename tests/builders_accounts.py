@@ -2,13 +2,9 @@
 
 import datetime as dt
 
-from cryptography.fernet import Fernet
-
 from accounts.accounts import Passwords
-from store.sealing import Vault
 
 PASSWORD = "correct horse battery"
-VAULT = Vault(Fernet.generate_key())
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 

@@ -3,7 +3,8 @@
 import sqlite3
 
 #: Every sealed column: (table, column).
-SEALED = (("cases", "screening"), ("sessions", "data"), ("accounts", "totp_secret"), ("bookings", "decline_note"))
+SEALED = (("cases", "screening"), ("sessions", "data"), ("accounts", "totp_secret"), ("bookings", "decline_note"),
+          ("decisions", "change_reason"))
 
 
 def sealed_values(path) -> list[str]:

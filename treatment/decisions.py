@@ -8,8 +8,10 @@ A course starts no earlier than the clarifying conversation: the day of the case
 booking, or, for a case without one (decided after a phone conversation), the day of the
 decision.
 
-A decision may be changed, with a reason (`change_reason`, which the staff view writes to the
-audit log). Its consequences follow in the same transaction:
+A decision may be changed, with a reason (`change_reason`). The reason is free text about the
+person, so it is sealed like a decline note (`store.sealing`) and only staff's case page opens
+it; the audit log records that the decision changed and to what, not why. Its consequences
+follow in the same transaction:
 
 - the statistics take back the earlier outcome and count the new one, so every case counts once,
   with its current outcome; the conversation is counted once, by whichever decision closed it;
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from booking import bookings
 from booking.guarantee import Guarantee
 from stats import monthly
+from store.sealing import Vault, reseal_notes, seal_note
 from store.times import day, parse_day
 from store.transaction import transaction
 from treatment import conversation, courses
@@ -91,13 +94,15 @@ def decide(
     start_date: dt.date | None = None,
     reason: str | None = None,
     change_reason: str | None = None,
+    vault: Vault | None = None,
     today: dt.date,
     now: dt.datetime,
 ) -> Decision:
     """Record the decision (raises `InvalidDecision`; `StartTooEarly` for a start before the
     conversation; `conversation.ConversationNotHeld` while the case's booked conversation is still
     to come at `now`), close the conversation, end or move the course of a changed decision, start
-    the course if granted, and count what changed. A change needs `change_reason`."""
+    the course if granted, and count what changed. A change needs `change_reason`, stored sealed
+    with `vault`."""
     _check(outcome, provider_ids, provider_id, start_date, reason)
     decision = Decision(
         case_id=case_id,
@@ -111,7 +116,7 @@ def decide(
         conversation.require_started(db, case_id, now)
         earlier = decision_for(db, case_id)
         decision = _as_change_of(earlier, decision, (change_reason or "").strip() or None)
-        _store(db, decision)
+        _store(db, decision, vault)
         held = bookings.close_conversation(db, case_id, attended=outcome != DID_NOT_ATTEND)
         _follow_with_course(db, decision, rules, today)
         _count_outcome(db, earlier, decision)
@@ -120,7 +125,8 @@ def decide(
     return decision
 
 
-def decision_for(db, case_id: str) -> Decision | None:
+def decision_for(db, case_id: str, vault: Vault | None = None) -> Decision | None:
+    """The case's decision; with `vault`, its change reason opened (for staff)."""
     row = next(db.query("select * from decisions where case_id = ?", [case_id]), None)
     if row is None:
         return None
@@ -131,11 +137,16 @@ def decision_for(db, case_id: str) -> Decision | None:
         start_date=parse_day(row["start_date"]),
         reason=row["reason"],
         decided_day=parse_day(row["decided_day"]),
-        change_reason=row["change_reason"],
+        change_reason=vault.open(row["change_reason"]) if vault and row["change_reason"] else None,
     )
 
 
-def _store(db, decision: Decision) -> None:
+def reseal_change_reasons(db, old: Vault, new: Vault) -> int:
+    """Re-seal the reasons for changed decisions under `new` (`store.sealing.reseal_notes`)."""
+    return reseal_notes(db, "decisions", "case_id", "change_reason", old, new)
+
+
+def _store(db, decision: Decision, vault: Vault | None) -> None:
     db["decisions"].upsert(
         {
             "case_id": decision.case_id,
@@ -144,7 +155,7 @@ def _store(db, decision: Decision) -> None:
             "start_date": day(decision.start_date),
             "reason": decision.reason,
             "decided_day": day(decision.decided_day),
-            "change_reason": decision.change_reason,
+            "change_reason": seal_note(decision.change_reason, vault),
         },
         pk="case_id",
     )

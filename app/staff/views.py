@@ -109,7 +109,7 @@ def case(referral_number):
         "staff_case.html",
         case=case,
         booking=bookings.latest_booking(get_db(), case.id, vault()),
-        decision=decisions.decision_for(get_db(), case.id),
+        decision=decisions.decision_for(get_db(), case.id, vault()),
         decision_opens_at=conversation.decision_opens_at(get_db(), case.id, now()),
         providers=for_case.fitting_providers(settings().providers, case) or settings().providers,
         today=today(),
@@ -181,8 +181,8 @@ def decide(referral_number):
             get_db(), case.id, case.first_contact_day, form.outcome.data or "",
             provider_ids=[p.id for p in config.providers], guarantee_days=config.guarantee_days,
             provider_id=form.provider_id.data or None, start_date=form.start_date.data,
-            reason=form.reason.data or None, change_reason=form.change_reason.data, rules=config.course, today=today(),
-            now=now(),
+            reason=form.reason.data or None, change_reason=form.change_reason.data, vault=vault(), rules=config.course,
+            today=today(), now=now(),
         )
     except conversation.ConversationNotHeld as early:
         flash(gettext("The conversation has not started yet. You can record the decision from %(time)s.",
@@ -199,7 +199,7 @@ def decide(referral_number):
         return redirect(url_for(".case", referral_number=referral_number))
     record("decision_recorded", referral_number, decision.outcome)
     if decision.changed:
-        record("decision_changed", referral_number, decision.change_reason)
+        record("decision_changed", referral_number, decision.outcome)
     flash(gettext("Decision recorded."), "ok")
     return redirect(url_for(".case", referral_number=referral_number))
 

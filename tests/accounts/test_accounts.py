@@ -8,7 +8,8 @@ import pytest
 from accounts import accounts
 from accounts.accounts import Passwords, WrongCredentials
 
-from builders_accounts import PASSWORD, T0, VAULT
+from builders import VAULT
+from builders_accounts import PASSWORD, T0
 
 PROVIDERS = ("stofraadgivningen", "laenke-hvidovre")
 

@@ -10,7 +10,8 @@ import pytest
 from accounts import accounts, audit
 from accounts.accounts import AccountLocked, WrongCredentials
 
-from builders_accounts import PASSWORD, T0, VAULT
+from builders import VAULT
+from builders_accounts import PASSWORD, T0
 
 PROVIDERS = ("stofraadgivningen",)
 

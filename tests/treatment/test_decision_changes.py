@@ -10,6 +10,7 @@ from stats import monthly
 from treatment import courses, decisions
 from treatment.invoice import invoice_basis
 
+from builders import VAULT
 from builders_course import OTHER_PROVIDER, PROVIDER, RULES, granted_course, noon
 
 RATES = (Rate(dt.date(2015, 7, 1), 71.0),)
@@ -20,7 +21,7 @@ CHANGE_DAY = dt.date(2026, 3, 12)
 def change(db, case_id, outcome, today=CHANGE_DAY, change_reason="Wrong place chosen", **fields):
     return decisions.decide(
         db, case_id, START, outcome, provider_ids=[PROVIDER, OTHER_PROVIDER], guarantee_days=14,
-        change_reason=change_reason, rules=RULES, today=today, now=noon(today), **fields)
+        change_reason=change_reason, vault=VAULT, rules=RULES, today=today, now=noon(today), **fields)
 
 
 def billed_days(db, provider_id, month=3):
@@ -80,7 +81,7 @@ def test_a_course_that_has_not_started_is_simply_reassigned(db):
     case_id = granted_course(db, START)
     later = dt.date(2026, 3, 20)
     decisions.decide(db, case_id, START, decisions.GRANTED, provider_ids=[PROVIDER], guarantee_days=14,
-                     provider_id=PROVIDER, start_date=later, change_reason="Later start", rules=RULES, today=START,
+                     provider_id=PROVIDER, start_date=later, change_reason="Later start", vault=VAULT, rules=RULES, today=START,
                      now=noon(START))
     change(db, case_id, decisions.GRANTED, provider_id=OTHER_PROVIDER, start_date=later)
     assert (courses.course_for(db, case_id).provider_id, courses.course_for(db, case_id).start_date) == (OTHER_PROVIDER, later)

@@ -13,6 +13,7 @@ from store.connection import open_database
 from treatment import courses, decisions
 from treatment.conversation import ConversationNotHeld, decision_opens_at
 
+from builders import VAULT
 from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 from builders_course import RULES
 
@@ -26,7 +27,7 @@ AFTER_THE_CONVERSATION = local(2026, 3, 2, 12)
 
 def decide(db, case_id, outcome, today=TODAY, now=AFTER_THE_CONVERSATION, **fields):
     return decisions.decide(db, case_id, TODAY, outcome, provider_ids=["p1"], guarantee_days=14, rules=RULES,
-                            change_reason="A correction", today=today, now=now, **fields)
+                            change_reason="A correction", vault=VAULT, today=today, now=now, **fields)
 
 
 #: Two days before TODAY: a booking's hold ends before the conversation's day begins.

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from app.context import get_db
+from app.context import get_db, vault
 from common.clock import COPENHAGEN, UTC, FixedClock
 from store.times import parse_stamp
 
@@ -94,12 +94,17 @@ def test_a_changed_decision_needs_a_reason_which_is_audited_and_ends_the_course(
     assert "hvorfor afgørelsen ændres" in staff.page
     with app.app_context():
         assert get_db()["courses"].count == 1
-    decide(app, number, outcome="not_granted", reason="other", change_reason="Bor i en anden kommune")
+    staff = decide(app, number, outcome="not_granted", reason="other", change_reason="Bor i en anden kommune")
+    assert "Bor i en anden kommune" in staff.page
     with app.app_context():
         db = get_db()
         assert db["courses"].count == 0
         [audit] = db.query("select referral_number, detail from audit where action = 'decision_changed'")
-    assert audit == {"referral_number": number, "detail": "Bor i en anden kommune"}
+        [stored] = db.execute("select change_reason from decisions").fetchone()
+        opened = vault().open(stored)
+    # The reason is free text about the person: sealed like a decline note, and kept out of the audit log
+    assert audit == {"referral_number": number, "detail": "not_granted"}
+    assert "kommune" not in stored and opened == "Bor i en anden kommune"
     assert invoice_rows(app, day)[-1][4:6] == ["1", "3"]  # the three days before the change
 
 
