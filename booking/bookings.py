@@ -200,6 +200,21 @@ def close_conversation(db, case_id: str, attended: bool) -> Booking | None:
         return _booking(row)
 
 
+def correct_attendance(db, case_id: str, attended: bool) -> Booking | None:
+    """A changed decision corrects whether the person came to the conversation a decision
+    closed: attended ↔ no-show, the one change of a closed booking there is (not a transition:
+    `change_state` never makes it). Returns the booking as it was, or None when it already says
+    so or no decision closed a conversation for the case."""
+    target = ATTENDED if attended else NO_SHOW
+    with transaction(db):
+        row = next(db.query("select * from bookings where case_id = ? and state in (?, ?) order by rowid desc limit 1",
+                            [case_id, ATTENDED, NO_SHOW]), None)
+        if row is None or row["state"] == target:
+            return None
+        _set_state(db, row["id"], target)
+        return _booking(row)
+
+
 def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
     """The case's pending or confirmed booking, counting an expired hold as gone."""
     row = _active_row(db, case_id)

@@ -29,6 +29,7 @@ test_no_hidden_count_solvable.py tries to solve every hidden count from what is 
 
 import datetime as dt
 import statistics as stats
+from collections import Counter
 from dataclasses import dataclass
 
 from common.spreadsheet import SpreadsheetCsv
@@ -108,7 +109,7 @@ def count_event(db, event: str, month: dt.date, provider_id: str | None = None, 
 
 def withdraw_event(db, event: str, month: dt.date, provider_id: str | None = None) -> None:
     """Take back one `event` counted in `month` (a changed decision); only for events without a
-    value, so a median is never skewed."""
+    value (a held conversation is taken back by `withdraw_conversation`, with its delay)."""
     if event not in MUNICIPALITY_EVENTS + PROVIDER_EVENTS or event == CONVERSATION_HELD:
         raise InvalidEvent(event)
     db["statistics_events"].insert(
@@ -135,6 +136,16 @@ def count_conversation(db, day: dt.date, provider_id: str, days_from_first_conta
     count_event(db, CONVERSATION_HELD, day, provider_id, days_from_first_contact)
     if within_guarantee:
         count_event(db, CONVERSATION_WITHIN_GUARANTEE, day, provider_id)
+
+
+def withdraw_conversation(db, day: dt.date, provider_id: str, days_from_first_contact: int,
+                          within_guarantee: bool) -> None:
+    """Take back a conversation counted by `count_conversation` with the same figures (staff
+    corrected that the person did not come): its delay leaves the median too."""
+    db["statistics_events"].insert({"month": _month(day), "provider_id": provider_id, "event": CONVERSATION_HELD,
+                                    "value": days_from_first_contact, "delta": -1})
+    if within_guarantee:
+        withdraw_event(db, CONVERSATION_WITHIN_GUARANTEE, day, provider_id)
 
 
 def suppressed(count: int) -> str:
@@ -212,12 +223,21 @@ def _conversation_figures(rows, shown: bool) -> tuple[Figure, ...]:
     if not shown:
         return tuple(_figure(key, None, WITHHELD) for key in CONVERSATION_FIGURES)
     within, late, no_shows = _conversation_counts(rows)
-    median = stats.median(r["value"] for r in rows if r["event"] == CONVERSATION_HELD)
+    median = stats.median(_held_delays(rows))
     return (
         _figure("median_days_to_conversation", median, f"{median:g}".replace(".", ",")),
         _share("share_within_guarantee", within, within + late),
         _share("no_show_rate", no_shows, within + late + no_shows),
     )
+
+
+def _held_delays(rows) -> list[int]:
+    """The delays of the conversations held, a withdrawn one taking its counted twin away."""
+    delays = Counter()
+    for row in rows:
+        if row["event"] == CONVERSATION_HELD:
+            delays[row["value"]] += row["delta"]
+    return sorted(delays.elements())
 
 
 def _tally(rows, event: str) -> int:

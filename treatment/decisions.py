@@ -14,7 +14,8 @@ it; the audit log records that the decision changed and to what, not why. Its co
 follow in the same transaction:
 
 - the statistics take back the earlier outcome and count the new one, so every case counts once,
-  with its current outcome; the conversation is counted once, by whichever decision closed it;
+  with its current outcome; the conversation is counted once, by whichever decision closed it,
+  and a change to or from "did not attend" corrects it (attended ↔ no-show) and its count;
 - a course the earlier decision started ends when the new decision does not grant that same
   place and start: granted → not granted or did not attend, or a change of place or start date.
   The day of the change is the first day without the old decision, so the days before it stay
@@ -117,11 +118,14 @@ def decide(
         earlier = decision_for(db, case_id)
         decision = _as_change_of(earlier, decision, (change_reason or "").strip() or None)
         _store(db, decision, vault)
+        case_guarantee = Guarantee(first_contact_day, guarantee_days)
         held = bookings.close_conversation(db, case_id, attended=outcome != DID_NOT_ATTEND)
         _follow_with_course(db, decision, rules, today)
         _count_outcome(db, earlier, decision)
         if held is not None:
-            _count_conversation(db, held, outcome, Guarantee(first_contact_day, guarantee_days))
+            _count_conversation(db, held, outcome, case_guarantee)
+        elif earlier is not None:
+            _correct_attendance(db, earlier, decision, case_guarantee)
     return decision
 
 
@@ -220,10 +224,28 @@ def _count_outcome(db, earlier: Decision | None, decision: Decision) -> None:
     monthly.count_event(db, monthly.DECISION_EVENTS[decision.outcome], decision.decided_day)
 
 
-def _count_conversation(db, booking: bookings.Booking, outcome: str, case_guarantee: Guarantee) -> None:
+def _correct_attendance(db, earlier: Decision, decision: Decision, case_guarantee: Guarantee) -> None:
+    """A change to or from "did not attend" corrects the conversation the earlier decision
+    closed, and the statistics take back how it was counted and count it as corrected."""
+    came = decision.outcome != DID_NOT_ATTEND
+    if came == (earlier.outcome != DID_NOT_ATTEND):
+        return
+    closed = bookings.correct_attendance(db, decision.case_id, attended=came)
+    if closed is None:
+        return
+    _count_conversation(db, closed, earlier.outcome, case_guarantee, take_back=True)
+    _count_conversation(db, closed, decision.outcome, case_guarantee)
+
+
+def _count_conversation(db, booking: bookings.Booking, outcome: str, case_guarantee: Guarantee,
+                        take_back: bool = False) -> None:
+    """Count the conversation a decision closed: held (with its delay) or a no-show; with
+    `take_back`, withdraw that count instead."""
     conversation_day = booking.local_day
     if outcome == DID_NOT_ATTEND:
-        monthly.count_event(db, monthly.NO_SHOW, conversation_day, booking.provider_id)
+        no_show = monthly.withdraw_event if take_back else monthly.count_event
+        no_show(db, monthly.NO_SHOW, conversation_day, booking.provider_id)
         return
+    held = monthly.withdraw_conversation if take_back else monthly.count_conversation
     waited = (conversation_day - case_guarantee.first_contact_day).days
-    monthly.count_conversation(db, conversation_day, booking.provider_id, waited, case_guarantee.kept_by(conversation_day))
+    held(db, conversation_day, booking.provider_id, waited, case_guarantee.kept_by(conversation_day))

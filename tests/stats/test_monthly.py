@@ -123,6 +123,20 @@ def test_conversation_figures_are_shown_when_every_count_they_rest_on_is_five_or
     assert [conversation_figures(figures) for _p, figures in result.providers] == [("9", "55 %", "31 %")] * 2
 
 
+def test_a_withdrawn_conversation_leaves_the_median_and_shares(db):
+    # Given the figures above, and one more conversation after 40 days, then taken back (the
+    # person had not come after all)
+    for provider_id in PROVIDERS:
+        conversations(db, provider_id, within=6, late=5, no_shows=5)
+    decisions(db, granted=17, not_granted=5, did_not_attend=10)
+    for _ in range(3):
+        count_conversation(db, MARCH, "p1", 40, within_guarantee=False)
+    for _ in range(3):
+        statistics.withdraw_conversation(db, MARCH, "p1", 40, within_guarantee=False)
+    # Then the figures are as if it had never been counted
+    assert conversation_figures(march(db).overall) == ("9", "55 %", "31 %")
+
+
 @pytest.mark.parametrize(
     "p2, decided",
     [

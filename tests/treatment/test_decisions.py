@@ -127,6 +127,30 @@ def test_the_conversation_is_counted_once_however_often_it_is_decided(db):
     assert held == 1
 
 
+def conversation_counts(db) -> dict[str, int]:
+    """Net conversation events of each kind."""
+    rows = db.query("select event, sum(delta) as n from statistics_events"
+                    " where event in ('conversation_held', 'conversation_within_guarantee', 'no_show') group by event")
+    return {row["event"]: row["n"] for row in rows}
+
+
+@pytest.mark.parametrize("first, then, state, held, no_show", [
+    (decisions.GRANTED, decisions.DID_NOT_ATTEND, bookings.NO_SHOW, 0, 1),
+    (decisions.DID_NOT_ATTEND, decisions.NOT_GRANTED, bookings.ATTENDED, 1, 0),
+])
+def test_a_decision_changed_to_or_from_did_not_attend_corrects_the_conversation(db, first, then, state, held, no_show):
+    # Given a conversation closed by a first decision
+    case_id = make_case(db)
+    booking = confirmed_booking(db, case_id)
+    decide(db, case_id, first, provider_id="p1", start_date=CONVERSATION_DAY, reason="other")
+    # When staff correct whether the person came
+    decide(db, case_id, then, provider_id="p1", start_date=CONVERSATION_DAY, reason="other")
+    # Then the booking says what happened, and the statistics count it once, as corrected
+    assert bookings.get_booking(db, booking.id).state == state
+    assert conversation_counts(db) == {"conversation_held": held, "conversation_within_guarantee": held,
+                                       "no_show": no_show}
+
+
 def test_two_staff_deciding_at_once_count_the_conversation_once(db, tmp_path):
     # Given a confirmed conversation, and two staff with their own connections
     case_id = make_case(db)
