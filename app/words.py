@@ -141,6 +141,7 @@ SELF_VISIT_REFUSALS = {
     self_visitation.ABOVE_LIMIT: _l("The combined score is above the burden limit: the municipality must decide."),
     self_visitation.YEARLY_CAP_REACHED: _l("You have granted the most courses allowed this year: the municipality must decide."),
     self_visitation.MUNICIPALITY_DECIDED: _l("The municipality has already decided on this case, so you cannot grant a course yourselves."),
+    "conversation_not_held": _l("You can grant a course yourselves once the conversation has started."),
 }
 ROLE_NAMES = {
     accounts.INTAKE: _l("Intake (visitation)"),
@@ -212,6 +213,20 @@ def weekday_name(key: str) -> str:
     return format_date(A_MONDAY + dt.timedelta(days=WEEKDAYS.index(key)), format="EEEE")
 
 
+#: For audit actions whose detail is a code, the words for it.
+AUDIT_DETAIL_WORDS = {
+    "decision_recorded": DECISION_NAMES,
+    "decision_changed": DECISION_NAMES,
+    "attendance_recorded": SESSION_OUTCOMES,
+    "self_visitation_refused": SELF_VISIT_REFUSALS,
+}
+
+
+def audit_detail(action: str, detail: str | None) -> str:
+    """An audit entry's detail as the log shows it: a code in words, anything else as stored."""
+    return str(AUDIT_DETAIL_WORDS.get(action, {}).get(detail, detail or ""))
+
+
 #: The words templates use, as Jinja globals.
 WORDS = {
     "MEETING_MODES": MEETING_MODES,
@@ -233,6 +248,7 @@ WORDS = {
     "GRANTED_BY": GRANTED_BY,
     "OPEN_STATE_NAMES": OPEN_STATE_NAMES,
     "AUDIT_ACTIONS": AUDIT_ACTIONS,
+    "audit_detail": audit_detail,
     "weekday_name": weekday_name,
     "meeting_mode_words": meeting_mode_words,
 }

@@ -112,7 +112,7 @@ def self_visit(referral_number):
             now=now(),
         )
     except conversation.ConversationNotHeld:
-        flash(gettext("You can grant a course yourselves once the conversation has started."), "error")
+        flash(str(SELF_VISIT_REFUSALS["conversation_not_held"]), "error")
         record("self_visitation_refused", referral_number, "conversation_not_held")
     except self_visitation.MunicipalityMustDecide as refusal:
         flash(str(SELF_VISIT_REFUSALS[refusal.reason]), "error")

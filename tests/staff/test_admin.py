@@ -54,6 +54,18 @@ def test_audit_log_is_newest_first_100_a_page(app):
     assert len(rows) == 52 and "side 2 af 2" in staff.page  # 150, a sign-in, the first view
 
 
+def test_audit_details_that_are_codes_are_shown_in_words(app):
+    staff = signed_in_admin(app)
+    start = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC)
+    write(app, 1, start, action="decision_changed", referral_number="R-AAAA", detail="not_granted")
+    write(app, 1, start, action="attendance_recorded", referral_number="R-AAAA", detail="no_show")
+    write(app, 1, start, action="statistics_viewed", detail="2025-01")
+    staff.get("/admin/audit")
+    details = [row[5] for row in shown_rows(staff.page)]
+    assert "Ikke bevilget" in details and "Udeblev" in details and "2025-01" in details
+    assert "not_granted" not in details and "no_show" not in details
+
+
 def test_audit_log_filters(app):
     staff = signed_in_admin(app)
     monday = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC)
