@@ -14,7 +14,7 @@ OIDC = {
     "client_id": "indgang",
     "client_secret_env": SECRET_VARIABLE,
     "required_amr": ["mfa"],
-    "break_glass_account": "Nødadgang",
+    "break_glass_account": "Breakglass",
     "groups": {
         "g-admin": {"role": "admin"},
         "g-intake": {"role": "intake"},
@@ -47,7 +47,7 @@ def test_a_full_oidc_table_is_read_in_order_with_the_secret_from_the_environment
     assert oidc.groups[2][1].role == "provider" and oidc.groups[2][1].provider_id == "laenke-hvidovre"
     assert (oidc.groups_claim, oidc.username_claim, oidc.scopes) == ("groups", "preferred_username", ("openid",))
     assert oidc.required_amr == ("mfa",) and oidc.required_acr == ()
-    assert oidc.break_glass_account == "nødadgang"
+    assert oidc.break_glass_account == "breakglass"
 
 
 def test_a_loopback_issuer_may_use_plain_http(config):
