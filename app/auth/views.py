@@ -149,10 +149,10 @@ def complete_sign_in(account: Account, next_path: str | None, id_token: str | No
 
 def _password_accounts() -> tuple[str, ...] | None:
     """With sign-in through the identity provider, a password opens only the break-glass account."""
-    oidc = settings().staff.oidc
-    if oidc is None:
+    provider_settings = settings().staff.oidc
+    if provider_settings is None:
         return None
-    return (oidc.break_glass_account,) if oidc.break_glass_account else ()
+    return (provider_settings.break_glass_account,) if provider_settings.break_glass_account else ()
 
 
 def _failed(form: Form, failure: accounts.WrongCredentials, step: str = "password"):
