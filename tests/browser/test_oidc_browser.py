@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_helpers import DESKTOP, guarded
+from test_citizen_browser import violations
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,10 @@ def test_staff_sign_in_and_out_through_the_municipality_s_provider(desk, oidc_pr
 def test_a_person_without_a_group_of_indgang_sees_why_in_their_language(desk, oidc_provider):
     page = desk()
     page.goto("/staff/login?lang=en")
+    problems = violations(page, "sign-in page with the identity provider", impacts=("serious", "critical"))
     sign_in_at_the_provider(page, oidc_provider.issuer, "otto")
     expect(page.locator("#oidc-refused")).to_contain_text("your account has no access to Indgang")
+    problems += violations(page, "refused sign-in", impacts=("serious", "critical"))
+    assert problems == []
     page.goto("/staff/")
     page.wait_for_url(at("/staff/login"))

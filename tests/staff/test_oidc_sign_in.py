@@ -270,3 +270,11 @@ def test_without_oidc_the_provider_s_pages_do_not_exist(app):
     client = app.test_client()
     assert client.post("/staff/login/oidc").status_code == 404
     assert client.get("/staff/login/oidc/callback?code=x&state=y").status_code == 404
+
+
+def test_the_hand_over_page_passes_on_only_the_answer_and_writes_nothing(oidc_app):
+    client = oidc_app().test_client()
+    response = client.get("/staff/login/oidc/callback?code=c-1&state=s-1&iss=x&_external=1&next=//evil.example")
+    assert response.status_code == 200 and response.headers.getlist("Set-Cookie") == []
+    target = html.unescape(CONTINUE.search(response.get_data(as_text=True)).group(1))
+    assert target == "/staff/login/oidc/finish?code=c-1&state=s-1&iss=x"
