@@ -266,6 +266,15 @@ def test_signing_out_ends_the_session_here_and_at_the_provider(oidc_app, oidc_pr
     assert new_staff(app).get("/staff/signed-out").status_code == 200
 
 
+def test_an_idle_session_of_the_provider_ends_as_a_password_session_does(oidc_app):
+    app = oidc_app()
+    staff = new_staff(app)
+    sign_in(staff, "anna")
+    staff.set_seen_at(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31))
+    assert staff.get("/staff/").status_code == 302
+    assert ("signed_out_idle", "anna", None) in audit_actions(app)
+
+
 def test_without_oidc_the_provider_s_pages_do_not_exist(app):
     client = app.test_client()
     assert client.post("/staff/login/oidc").status_code == 404
