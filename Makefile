@@ -10,7 +10,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run dev test fuzz lint install constraints migrate translations messages chromium bench screenshots clean
+.PHONY: run dev test fuzz lint install constraints migrate translations messages chromium oidc-provider bench screenshots clean
 
 run: install translations migrate
 	$(BIN)/gunicorn --config app/gunicorn_conf.py "app:create_app()"
@@ -18,7 +18,7 @@ run: install translations migrate
 dev: install translations migrate
 	$(BIN)/flask --app app run --debug
 
-test: install translations chromium lint
+test: install translations chromium oidc-provider lint
 	$(BIN)/pytest
 
 # Every form of every role with generated values (tests/fuzz): 420 requests a form, over 10,000
@@ -67,6 +67,16 @@ messages: install
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The real OpenID Connect provider the staff sign-in tests run against (tests/oidc: the npm
+# package oidc-provider, pinned by its package-lock.json); needs Node.js 20 or later.
+OIDC_PROVIDER := tests/oidc/node_modules/.installed
+oidc-provider: $(OIDC_PROVIDER)
+
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	touch $@
+
 bench: install
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/throughput.py
@@ -76,4 +86,4 @@ screenshots: install translations chromium
 	$(BIN)/python docs/screenshots.py
 
 clean:
-	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo tests/oidc/node_modules

@@ -7,7 +7,9 @@ account, never per client address (DESIGN.md: no address is ever seen or stored)
 """
 
 import datetime as dt
+import hashlib
 import hmac
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,6 +60,11 @@ class UnknownAccount(AccountError):
     """There is no account with that username."""
 
 
+class SignInRefused(AccountError):
+    """The identity provider vouched for the person, but their account here is disabled (or a
+    demo account outside demo mode): a local disable wins over the provider."""
+
+
 class WrongTotpCode(AccountError):
     """The code from the authenticator app did not match (setting up two-step sign-in)."""
 
@@ -100,6 +107,12 @@ class Account:
     locked_until: dt.datetime | None
     credentials_changed_at: dt.datetime | None
     credentials_version: int = 0  # raised by a password reset or disabling: open sessions end
+    oidc_subject: str | None = None  # the `sub` claim, for an account of the identity provider
+
+    @property
+    def signs_in_with_provider(self) -> bool:
+        """Signs in through the municipality's OpenID Connect provider (and has no password)."""
+        return self.oidc_subject is not None
 
     def may_sign_in(self, demo_allowed: bool) -> bool:
         """Demo accounts work only while the configuration says `demo = true`."""
@@ -255,8 +268,13 @@ def reset_password(
 def sign_in(
     db: sqlite_utils.Database, passwords: Passwords, username: str, password: str, *, now: dt.datetime,
     demo_allowed: bool, code: str | None = None, vault: Vault | None = None,
+    password_accounts: tuple[str, ...] | None = None,
 ) -> Account:
     """Check a username and password, and the two-step `code` when one is given.
+
+    `password_accounts`, when given, are the only accounts a password may open (with sign-in
+    through the identity provider on: its break-glass account, or none); the others are treated
+    like unknown names. An account of the identity provider never opens with a password.
 
     Every attempt costs one argon2 check, whether the name exists or not and whether the account
     is refusing attempts, and every failure raises the same `WrongCredentials`: the answer tells
@@ -271,7 +289,8 @@ def sign_in(
     username = normalise_username(username)
     with transaction(db):
         row = _row(db, username)
-        usable = row is not None and _account(row).may_sign_in(demo_allowed)
+        usable = (row is not None and _account(row).may_sign_in(demo_allowed) and not row["oidc_subject"]
+                  and (password_accounts is None or username in map(normalise_username, password_accounts)))
         refusing = usable and _refuses(row["locked_until"], now)
         locked_until = _count_failure(db, row, now) if usable and not refusing else None
     right = passwords.verify(row["password_hash"] if usable else passwords.dummy_hash(), password)
@@ -318,6 +337,50 @@ def check_totp(
     return get_account(db, username)
 
 
+def sign_in_with_subject(
+    db: sqlite_utils.Database, subject: str, *, username_hint: str | None, role: str, provider_id: str | None,
+    now: dt.datetime, demo_allowed: bool,
+) -> tuple[Account, Account | None]:
+    """The account of the person the identity provider vouched for with `subject` (its `sub`
+    claim: stable and never reassigned, unlike a name or an e-mail address), created at their
+    first sign-in. Its role (and provider) follow the provider's groups at every sign-in; a
+    changed role ends the account's other open sessions. A disabled account raises
+    `SignInRefused`. Returns the account and what it was before (None when just created).
+
+    A new account is named after `username_hint` (e.g. "anna" from "anna@kommune.dk"; only the
+    name is kept), made unique; it has no password (an empty hash, which no password matches).
+    """
+    with transaction(db):
+        row = _row_by_subject(db, subject)
+        if row is None:
+            username = _free_username(db, username_hint, subject)
+            db["accounts"].insert({"username": username, "role": role, "provider_id": provider_id, "password_hash": "",
+                                   "oidc_subject": subject, "credentials_changed_at": stamp(now)})
+            return get_account(db, username), None
+        before = _account(row)
+        if not before.may_sign_in(demo_allowed):
+            raise SignInRefused(f"the account {before.username} is disabled")
+        if (before.role, before.provider_id) != (role, provider_id):
+            db["accounts"].update(before.username, {"role": role, "provider_id": provider_id})
+            _end_sessions(db, before.username)
+        return get_account(db, before.username), before
+
+
+def username_of_subject(db: sqlite_utils.Database, subject: str) -> str | None:
+    row = _row_by_subject(db, subject)
+    return row["username"] if row else None
+
+
+def refuse_subject(db: sqlite_utils.Database, subject: str) -> str | None:
+    """The identity provider vouched for `subject`, but no group of theirs gives access here (any
+    more): their account's open sessions end. Returns its username, or None when there is none."""
+    with transaction(db):
+        row = _row_by_subject(db, subject)
+        if row is not None:
+            _end_sessions(db, row["username"])
+    return row["username"] if row else None
+
+
 def new_totp_secret() -> str:
     return pyotp.random_base32()
 
@@ -359,6 +422,20 @@ def _row(db: sqlite_utils.Database, username: str) -> dict | None:
     return next(db.query("select * from accounts where username = ?", [username]), None)
 
 
+def _row_by_subject(db: sqlite_utils.Database, subject: str) -> dict | None:
+    return next(db.query("select * from accounts where oidc_subject = ?", [subject]), None)
+
+
+def _free_username(db: sqlite_utils.Database, hint: str | None, subject: str) -> str:
+    """A username not taken yet: the part of `hint` before any "@", in the characters a username
+    may have, else one made from the subject; "-2", "-3", ... after it while taken."""
+    name = re.sub(r"[^a-z0-9._-]", "", (hint or "").split("@")[0].lower()).lstrip("._-")[:36]
+    if not USERNAME_PATTERN.fullmatch(name):
+        name = "staff-" + hashlib.sha256(subject.encode()).hexdigest()[:8]
+    candidates = itertools.chain([name], (f"{name}-{n}" for n in itertools.count(2)))
+    return next(candidate for candidate in candidates if _row(db, candidate) is None)
+
+
 def _account(row: dict) -> Account:
     return Account(
         username=row["username"],
@@ -371,6 +448,7 @@ def _account(row: dict) -> Account:
         locked_until=parse_stamp(row["locked_until"]),
         credentials_changed_at=parse_stamp(row["credentials_changed_at"]),
         credentials_version=row["credentials_version"],
+        oidc_subject=row["oidc_subject"],
     )
 
 

@@ -14,6 +14,7 @@ from accounts.accounts import Passwords
 from app.admin import bp as admin
 from app.auth import bp as auth
 from app.auth import create_demo_accounts
+from app.auth.oidc import install_oidc
 from app.citizen import bp as citizen
 from app.cli import install_cli
 from app.config import Settings, load_settings
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     app.teardown_appcontext(close_db)
     install_security(app, app.extensions["indgang.settings"])
     install_i18n(app)
+    install_oidc(app, app.extensions["indgang.settings"].staff.oidc)
     load_catalogue()
     for blueprint in (citizen, auth, admin, staff, provider):
         app.register_blueprint(blueprint)

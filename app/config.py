@@ -8,9 +8,11 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from accounts.accounts import PROVIDER, ROLES, normalise_username
 from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, Provider
 from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
@@ -48,11 +50,44 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class GroupRole:
+    """What one value of the identity provider's group claim gives here."""
+
+    role: str
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in through the municipality's OpenID Connect provider (`[staff.oidc]`, README "Signing
+    in with the municipality's identity provider"). `groups`: (claim value, what it gives) in the
+    file's order; a person in several gets the first."""
+
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    groups: tuple[tuple[str, GroupRole], ...]
+    groups_claim: str = "groups"
+    username_claim: str = "preferred_username"
+    scopes: tuple[str, ...] = ("openid",)
+    required_amr: tuple[str, ...] = ()
+    required_acr: tuple[str, ...] = ()
+    break_glass_account: str | None = None
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
 class StaffSettings:
-    """Staff sign-in: two-step sign-in for everyone, and how long an idle session lasts."""
+    """Staff sign-in: two-step sign-in for everyone, how long an idle session lasts, and the
+    identity provider (None: staff sign in with passwords)."""
 
     require_totp: bool = False
     idle_minutes: int = 30
+    oidc: OidcSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +178,7 @@ def settings_from_dict(data: dict) -> Settings:
         staff=StaffSettings(
             require_totp=fields.get("staff.require_totp", bool, default=False),
             idle_minutes=fields.get("staff.idle_minutes", int, default=30, check=lambda v: 5 <= v <= 480, expected="minutes from 5 to 480"),
+            oidc=_oidc(fields),
         ),
         server=ServerSettings(
             proxies=fields.get("server.proxies", int, default=0, check=lambda v: 0 <= v <= 5, expected="a number of proxies from 0 to 5"),
@@ -261,6 +297,52 @@ def _provider(fields: _Fields, i: int, entry) -> Provider:
         opening_hours=_opening_hours(get("opening_hours", dict, expected="a table of weekdays"), f"providers[{i}].opening_hours"),
         closed_yearly=_month_days(get("closed_yearly", list, default=[], expected='a list of month-days such as ["12-24"]'), f"providers[{i}].closed_yearly"),
     )
+
+
+def _oidc(fields: _Fields) -> OidcSettings | None:
+    if _dig(fields.data, "staff.oidc") is ...:
+        return None
+    variable = fields.get("staff.oidc.client_secret_env", str, check=str.strip, expected="the name of an environment variable")
+    if not os.environ.get(variable):
+        raise InvalidConfig(f"staff.oidc.client_secret_env names {variable}, which is not set: set it to the client secret")
+    strings = _non_empty_strings
+    break_glass = fields.get("staff.oidc.break_glass_account", str, default=None, check=str.strip, expected="a username")
+    return OidcSettings(
+        issuer=fields.get("staff.oidc.issuer", str, check=_is_issuer, expected="an https:// URL (http:// only on 127.0.0.1 or localhost)").rstrip("/"),
+        client_id=fields.get("staff.oidc.client_id", str, check=str.strip, expected="the client (application) id"),
+        client_secret=os.environ[variable],
+        groups=_group_roles(fields),
+        groups_claim=fields.get("staff.oidc.groups_claim", str, default="groups", check=str.strip, expected="a claim name"),
+        username_claim=fields.get("staff.oidc.username_claim", str, default="preferred_username", check=str.strip, expected="a claim name"),
+        scopes=tuple(fields.get("staff.oidc.scopes", list, default=["openid"], check=lambda v: strings(v) and "openid" in v, expected='a list with "openid"')),
+        required_amr=tuple(fields.get("staff.oidc.required_amr", list, default=[], check=lambda v: not v or strings(v), expected="a list of amr values such as [\"mfa\"]")),
+        required_acr=tuple(fields.get("staff.oidc.required_acr", list, default=[], check=lambda v: not v or strings(v), expected="a list of acr values")),
+        break_glass_account=normalise_username(break_glass) if break_glass else None,
+    )
+
+
+def _is_issuer(value: str) -> bool:
+    parts = urlsplit(value)
+    loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+    return (parts.scheme == "https" or loopback) and bool(parts.hostname) and not parts.query and not parts.fragment
+
+
+def _group_roles(fields: _Fields) -> tuple[tuple[str, GroupRole], ...]:
+    raw = fields.get("staff.oidc.groups", dict, check=bool, expected='a table of group values, e.g. "<group id>" = { role = "intake" }')
+    return tuple((value, _group_role(fields, f"staff.oidc.groups.{value}", entry)) for value, entry in raw.items())
+
+
+def _group_role(fields: _Fields, name: str, entry) -> GroupRole:
+    if not isinstance(entry, dict):
+        raise InvalidConfig(f"{name} is {entry!r}: expected a table such as {{ role = \"intake\" }}")
+    role = fields.get(f"{name}.role", str, source=entry, check=lambda v: v in ROLES, expected=f"one of {ROLES}")
+    provider_ids = tuple(provider["id"] for provider in fields.data.get("providers", []) if isinstance(provider, dict))
+    if role != PROVIDER:
+        if "provider" in entry:
+            raise InvalidConfig(f"{name}.provider: only a provider group is bound to a provider")
+        return GroupRole(role)
+    provider_id = fields.get(f"{name}.provider", str, source=entry, check=lambda v: v in provider_ids, expected=f"one of {provider_ids}")
+    return GroupRole(role, provider_id)
 
 
 def _month_days(raw: list, name: str) -> tuple[str, ...]:

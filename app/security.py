@@ -99,6 +99,9 @@ def install_security(app: Flask, settings: Settings) -> None:
     csrf = CSRFProtect(app)
     app.jinja_env.globals["csrf_field"] = csrf_field
     headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if settings.secure_cookies else {})}
+    if settings.staff.oidc is not None:  # signing in and out through the identity provider: forms that redirect there
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {settings.staff.oidc.origin}")
 
     @app.before_request
     def check_csrf():

@@ -22,3 +22,5 @@ TOTP_PENDING = "staff_totp_pending"  # {"username", "since", "next"}: password r
 TOTP_SETUP = "staff_totp_setup"  # the secret being set up, until a code confirms it
 PHONE_INTAKE = "phone_intake"  # a screening staff run for a caller
 PHONE_CODE = "phone_code"  # the new code and referral number, until staff have read it aloud
+OIDC_NEXT = "staff_oidc_next"  # where to go after signing in through the identity provider
+OIDC_ID_TOKEN = "staff_oidc_id_token"  # the provider's ID token, kept only for signing out there (RP-initiated logout)

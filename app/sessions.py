@@ -33,6 +33,7 @@ class ServerSession(CallbackDict, SessionMixin):
         super().__init__(data or {}, on_update)
         self.session_id = session_id
         self.modified = False
+        self.started_on_read = False
 
     @property
     def stored(self) -> bool:
@@ -76,7 +77,7 @@ class ServerSessionInterface(SessionInterface):
                 forget(session)
                 response.delete_cookie(name, path=self.get_cookie_path(app))
             return
-        if not session.stored and request.method in READING_METHODS:
+        if not session.stored and request.method in READING_METHODS and not session.started_on_read:
             return  # only reading: no row, no cookie
         if session.stored and not session.modified:
             return
@@ -109,6 +110,12 @@ def rotate(session: ServerSession) -> None:
     data = dict(session)
     forget(session)
     session.update(data)
+
+
+def start_on_read(session: ServerSession) -> None:
+    """Let this GET store the session and set its cookie: only the end of a sign-in by redirect
+    (the identity provider's answer, `app.auth.oidc_views`) starts a session on a GET."""
+    session.started_on_read = True
 
 
 def forget(session: ServerSession) -> None:

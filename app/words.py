@@ -195,6 +195,17 @@ AUDIT_ACTIONS = {
     "audit_viewed": _l("Viewed the audit log"),
     "statistics_viewed": _l("Viewed the statistics"),
     "statistics_downloaded": _l("Downloaded the statistics"),
+    "oidc_failed": _l("Sign-in through the identity provider failed"),
+    "oidc_refused": _l("Sign-in through the identity provider refused"),
+    "account_role_changed": _l("Role changed by the identity provider"),
+}
+#: Why a sign-in through the municipality's identity provider was refused (app/auth/oidc.py).
+OIDC_REFUSALS = {
+    "failed": _l("The sign-in could not be checked, or it took too long. Nothing has changed: start again."),
+    "unavailable": _l("The municipality's sign-in service did not answer. Try again in a moment."),
+    "no_group": _l("You signed in, but your account has no access to Indgang. Ask your IT department or the administrator to add you to the right group."),
+    "no_mfa": _l("Indgang needs you to sign in with two-factor authentication. Start again, and use your second factor (such as your authenticator app) when asked."),
+    "disabled": _l("Your account in Indgang is disabled. Ask the administrator."),
 }
 
 def meeting_mode_words(mode: str, provider) -> str:

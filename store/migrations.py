@@ -310,3 +310,12 @@ def add_indexes_for_pages_at_scale(db: sqlite_utils.Database) -> None:
     db.execute("create index courses_by_end on courses (ended_on)")
     db.execute("create index decisions_by_outcome_day on decisions (outcome, decided_day)")
     db.execute("create index audit_by_action on audit (action, at)")
+
+
+@migrations()
+def add_account_subject(db: sqlite_utils.Database) -> None:
+    """`oidc_subject`: the `sub` claim of a staff member who signs in through the municipality's
+    OpenID Connect provider, by which their account is found (`accounts.accounts.sign_in_with_subject`);
+    one account per subject. Such an account has no password (an empty `password_hash`)."""
+    db.execute("alter table accounts add column oidc_subject text")
+    db.execute("create unique index accounts_by_oidc_subject on accounts (oidc_subject) where oidc_subject is not null")

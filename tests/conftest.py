@@ -6,6 +6,7 @@ import pytest
 from app import create_app
 
 from builders import FAST_ARGON2, fresh_database
+from oidc_served import serve_with_oidc, start_provider
 from served import serve
 
 
@@ -40,3 +41,15 @@ def app(make_app):
 def live_server(tmp_path_factory):
     """One gunicorn-served app for the session (see tests/served.py)."""
     yield from serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """The real OpenID provider (oidc-provider) for the session (see tests/oidc_served.py)."""
+    yield from start_provider(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def oidc_live_server(tmp_path_factory, oidc_provider):
+    """A second gunicorn-served app, with sign-in through `oidc_provider` on."""
+    yield from serve_with_oidc(tmp_path_factory, oidc_provider)

@@ -4,6 +4,7 @@ The server runs as in production (`app/gunicorn_conf.py`, two workers) on a fres
 folder with the embedded default configuration; tests poll /healthz, never sleep, until ready.
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -47,14 +48,16 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def serve(tmp_path_factory):
-    """Start gunicorn, wait until it answers, yield a `LiveServer`, stop it afterwards."""
+def serve(tmp_path_factory, port: int | None = None, environment: dict | None = None):
+    """Start gunicorn, wait until it answers, yield a `LiveServer`, stop it afterwards.
+    `environment` is added to the server's (e.g. INDGANG_CONFIG, else the embedded default)."""
     instance = tmp_path_factory.mktemp("instance")
     log_path = instance / "gunicorn.log"
-    port = free_port()
+    port = port or free_port()
     url = f"http://{LOOPBACK}:{port}"
     env = {**os.environ, "INDGANG_INSTANCE": str(instance)}
     env.pop("INDGANG_CONFIG", None)  # the embedded default: Ishøj and Vallensbæk
+    env.update(environment or {})
     command = [
         sys.executable, "-m", "gunicorn",
         "--config", "app/gunicorn_conf.py",
@@ -62,17 +65,24 @@ def serve(tmp_path_factory):
         "--workers", "2",
         "app:create_app()",
     ]
+    with running(command, env, log_path, lambda: _healthy(url), "gunicorn") as server:
+        yield LiveServer(url=url, log_path=log_path, instance=instance, pid=server.pid)
+
+
+@contextlib.contextmanager
+def running(command: list[str], env: dict, log_path: Path, ready, name: str):
+    """Start `command`, poll `ready()` (never a fixed sleep) until it is true, stop it afterwards."""
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(url):
+        while not ready():
             if server.poll() is not None:
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()}")
+                pytest.fail(f"{name} exited with {server.returncode}:\n{log_path.read_text()}")
             if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s:\n{log_path.read_text()}")
+                pytest.fail(f"{name} did not answer within {STARTUP_SECONDS} s:\n{log_path.read_text()}")
             time.sleep(0.1)
-        yield LiveServer(url=url, log_path=log_path, instance=instance, pid=server.pid)
+        yield server
     finally:
         server.terminate()
         try:

@@ -4,7 +4,7 @@ demo accounts."""
 from flask import Flask
 
 from accounts import accounts
-from app.auth import views
+from app.auth import oidc_views, views
 from app.auth.blueprint import bp
 from app.auth.guard import login_required, record
 from store.connection import open_database
@@ -20,4 +20,4 @@ def create_demo_accounts(app: Flask) -> None:
     if created:
         print(f"Demo accounts (password: {accounts.DEMO_PASSWORD}): {', '.join(created)}", flush=True)
 
-__all__ = ["bp", "login_required", "record", "create_demo_accounts", "views"]
+__all__ = ["bp", "login_required", "record", "create_demo_accounts", "views", "oidc_views"]

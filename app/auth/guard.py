@@ -58,7 +58,7 @@ def guard(roles: tuple[str, ...], totp_setup_page: bool):
             if account is None:
                 return redirect(url_for("auth.login", next=here))
             g.account = account
-            if settings().staff.require_totp and not account.totp_enabled and not totp_setup_page:
+            if needs_totp_setup(account) and not totp_setup_page:
                 return redirect(url_for("auth.totp", next=here))
             if account.role not in roles:
                 return render_template("forbidden.html"), 403
@@ -67,6 +67,12 @@ def guard(roles: tuple[str, ...], totp_setup_page: bool):
         return wrapper
 
     return decorate
+
+
+def needs_totp_setup(account: Account) -> bool:
+    """`staff.require_totp` asks two-step sign-in of password accounts; the identity provider's
+    accounts have its own multi-factor sign-in (`staff.oidc.required_amr`)."""
+    return settings().staff.require_totp and not account.totp_enabled and not account.signs_in_with_provider
 
 
 def signed_in_account(touch: bool = True) -> Account | None:

@@ -1,4 +1,5 @@
-"""Staff sign-in pages: /staff/login, /staff/login/code, /staff/logout and /staff/totp."""
+"""Staff sign-in pages: /staff/login, /staff/login/code, /staff/logout and /staff/totp (sign-in
+through the identity provider: app/auth/oidc_views.py)."""
 
 import datetime as dt
 
@@ -11,12 +12,14 @@ from wtforms.validators import InputRequired, Length
 from accounts import accounts
 from accounts import audit as audit_log
 from accounts.accounts import ROLES, Account
+from app.auth import oidc
 from app.auth.blueprint import bp
-from app.auth.guard import LANDING, guard, record, record_for, restart_session, signed_in_account
+from app.auth.guard import LANDING, guard, needs_totp_setup, record, record_for, restart_session, signed_in_account
 from app.context import get_db, now, passwords, settings, vault
 from app.forms import Form
 from app.security import local_path
 from app.session_keys import (
+    OIDC_ID_TOKEN,
     STAFF_CREDENTIALS,
     STAFF_SEEN_AT,
     STAFF_SIGNED_IN_AT,
@@ -53,7 +56,8 @@ def login():
         return render_template("staff_login.html", form=form), 400 if form.is_submitted() else 200
     try:
         account = accounts.sign_in(get_db(), passwords(), form.username.data, form.password.data,
-                                   now=now(), demo_allowed=settings().demo, code=form.code.data, vault=vault())
+                                   now=now(), demo_allowed=settings().demo, code=form.code.data, vault=vault(),
+                                   password_accounts=_password_accounts())
     except accounts.WrongCredentials as failure:
         return _failed(form, failure)
     if account.totp_enabled and not form.code.data:
@@ -61,7 +65,7 @@ def login():
         session[TOTP_PENDING] = {"username": account.username, "since": stamp(now()),
                                  "next": local_path(form.next.data)}
         return redirect(url_for(".login_code"))
-    return _complete_sign_in(account, local_path(form.next.data))
+    return complete_sign_in(account, local_path(form.next.data))
 
 
 @bp.route("/staff/login/code", methods=["GET", "POST"])
@@ -81,16 +85,22 @@ def login_code():
         return render_template("staff_login.html", form=form, step="code", error=_wait_message(refusal.retry_at)), 429
     except accounts.WrongCredentials as failure:
         return _failed(form, failure, step="code")
-    return _complete_sign_in(account, pending["next"])
+    return complete_sign_in(account, pending["next"])
 
 
 @bp.post("/staff/logout")
 def logout():
+    """Ends the session here and, for a session begun at the identity provider, sends the browser
+    to the provider's own sign-out (RP-initiated logout) where it has one."""
     account = signed_in_account(touch=False)
     if account is not None:
         g.account = account
         record("sign_out")
+    id_token = session.get(OIDC_ID_TOKEN)
     restart_session()
+    provider_sign_out = oidc.logout_url(id_token) if id_token and settings().staff.oidc else None
+    if provider_sign_out:
+        return redirect(provider_sign_out)
     flash(gettext("You are signed out."), "ok")
     return redirect(url_for(".login"))
 
@@ -121,16 +131,28 @@ def totp():
                            required=settings().staff.require_totp), status
 
 
-def _complete_sign_in(account: Account, next_path: str | None):
+def complete_sign_in(account: Account, next_path: str | None, id_token: str | None = None):
+    """Start the staff session under a new session id (so an id planted earlier opens nothing).
+    `id_token`: the identity provider's, kept for signing out there."""
     restart_session()
     signed_in_at = stamp(now())
     session.update({STAFF_USERNAME: account.username, STAFF_SIGNED_IN_AT: signed_in_at, STAFF_SEEN_AT: signed_in_at,
                     STAFF_CREDENTIALS: account.credentials_version})
+    if id_token:
+        session[OIDC_ID_TOKEN] = id_token
     g.account = account
-    record("sign_in")
-    if settings().staff.require_totp and not account.totp_enabled:
+    record("sign_in", detail="oidc" if account.signs_in_with_provider else None)
+    if needs_totp_setup(account):
         return redirect(url_for(".totp", next=next_path))
     return redirect(next_path or LANDING[account.role])
+
+
+def _password_accounts() -> tuple[str, ...] | None:
+    """With sign-in through the identity provider, a password opens only the break-glass account."""
+    provider_settings = settings().staff.oidc
+    if provider_settings is None:
+        return None
+    return (provider_settings.break_glass_account,) if provider_settings.break_glass_account else ()
 
 
 def _failed(form: Form, failure: accounts.WrongCredentials, step: str = "password"):

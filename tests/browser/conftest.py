@@ -5,15 +5,13 @@ browser context, so a fresh session cookie). Any request for another host is ref
 the test: the site must make no third-party requests (DESIGN.md, "Privacy rules").
 """
 
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from served import LOOPBACK
+from browser_helpers import DESKTOP, guarded
 
 CHROMIUM = "/usr/bin/chromium"
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,29 +39,10 @@ def browser(playwright):
 def guarded_contexts(browser, live_server):
     """Open browser contexts on the test server: `open_context(**options)`.
 
-    Requests to any host but the test server are aborted and recorded; the test fails at
+    Requests to any address but the test server are aborted and recorded; the test fails at
     teardown if there was one (the site must make no third-party requests).
     """
-    contexts = []
-    foreign = []
-
-    def guard(route):
-        if urlsplit(route.request.url).hostname == LOOPBACK:
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    def open_context(**options):
-        context = browser.new_context(base_url=live_server.url, **options)
-        context.route("**/*", guard)
-        contexts.append(context)
-        return context
-
-    yield open_context
-    for context in contexts:
-        context.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
+    yield from guarded(browser, live_server.url, allowed=(live_server.url,))
 
 
 @pytest.fixture
