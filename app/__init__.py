@@ -25,6 +25,7 @@ from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
 from app.staff import bp as staff
+from app.translated_templates import TranslatedEnvironment
 from app.words import WORDS
 from common.clock import Clock
 from intake.catalogue import load_catalogue
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     """
     instance_path = os.environ.get("INDGANG_INSTANCE") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.jinja_environment = TranslatedEnvironment
     Path(app.instance_path).mkdir(parents=True, exist_ok=True, mode=0o700)
     app.config.from_mapping(
         DATABASE=str(Path(app.instance_path) / "indgang.sqlite3"),
