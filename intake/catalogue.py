@@ -6,7 +6,7 @@ list of chosen option values. `asi_items` turns them into the ASI-5 items the co
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from intake import asi
@@ -57,8 +57,16 @@ class Catalogue:
     questions: tuple[Question, ...]
     sections: dict[str, str]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {q.id: index for index, q in enumerate(self.questions)}
+
     def get(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(question_id)
 
     def options_for(self, question: Question, answers: dict, served: list[str]) -> tuple:
         """The options to offer now: a multi may offer only what an earlier multi chose."""
@@ -103,16 +111,16 @@ class Catalogue:
         still apply at most. The second never grows as answers come in, so "question 3 of at most
         49" is honest from the first screen and shrinks as follow-ups fall away."""
         asked = self.applicable(answers)
-        return sum(q.id in answers for q in asked), sum(self.could_apply(q, answers) for q in self.questions)
-
-    def could_apply(self, question: Question, answers: dict) -> bool:
-        """Whether `question` applies now, or may yet, once the question its condition rests on
-        (if that one may still be asked) is answered."""
         stop = self._stop_index(answers)
-        if stop is not None and self.questions.index(question) > stop:
+        return sum(q.id in answers for q in asked), sum(self._could_apply(q, answers, stop) for q in self.questions)
+
+    def _could_apply(self, question: Question, answers: dict, stop: int | None) -> bool:
+        """Whether `question` applies now, or may yet, once the question its condition rests on
+        (if that one may still be asked) is answered; `stop` is `_stop_index(answers)`."""
+        if stop is not None and self._positions[question.id] > stop:
             return False
         source = self.get(_condition_source(question.when) or "")
-        if source is not None and source.id not in answers and self.could_apply(source, answers):
+        if source is not None and source.id not in answers and self._could_apply(source, answers, stop):
             return True
         return _condition_holds(question.when, answers)
 
