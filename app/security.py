@@ -98,7 +98,7 @@ def install_security(app: Flask, settings: Settings) -> None:
     app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_SSL_STRICT=False)
     csrf = CSRFProtect(app)
     app.jinja_env.globals["csrf_field"] = csrf_field
-    headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if settings.secure_cookies else {})}
+    headers = [*SECURITY_HEADERS.items(), *([("Strict-Transport-Security", HSTS)] if settings.secure_cookies else [])]
 
     @app.before_request
     def check_csrf():
@@ -113,9 +113,11 @@ def install_security(app: Flask, settings: Settings) -> None:
 
     @app.after_request
     def add_headers(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if response.mimetype == "text/html" or not response.headers.get("Cache-Control"):
+        """The security headers a response has not set itself (one pass over its headers: a
+        `setdefault` each costs more than the bare page's whole request)."""
+        present = {name.lower() for name, _value in response.headers.items()}
+        response.headers.extend([(name, value) for name, value in headers if name.lower() not in present])
+        if response.mimetype == "text/html" or "cache-control" not in present:
             response.headers["Cache-Control"] = "no-store"
         return response
 
