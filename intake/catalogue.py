@@ -4,6 +4,8 @@ Answers are kept per question id: a choice holds its option value, a number an i
 list of chosen option values. `asi_items` turns them into the ASI-5 items the composites need.
 """
 
+import copy
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -16,6 +18,10 @@ KINDS = ("choice", "number", "multi", "municipality")
 UNIT_RANGES = {"days": (0, 30), "dkk": (0, 10_000_000), "count": (0, 1000)}
 DERIVATIONS = ("none", "flags", "relationship")
 OTHER_MUNICIPALITY = "other"
+
+
+#: Per thread: (catalogue, a copy of the answers, the questions that apply), see `Catalogue.applicable`.
+_LAST_APPLICABLE = threading.local()
 
 
 class CatalogueError(ValueError):
@@ -91,10 +97,16 @@ class Catalogue:
 
     def applicable(self, answers: dict) -> list[Question]:
         """The questions asked, given the answers so far, in order (the stopping question is
-        looked for once, not once per question)."""
+        looked for once, not once per question). A thread keeps its last result: one page asks
+        five times with the same answers, and comparing them costs a fraction of working it out."""
+        last = getattr(_LAST_APPLICABLE, "found", None)
+        if last is not None and last[0] is self and last[1] == answers:
+            return list(last[2])
         stop = self._stop_index(answers)
         asked = self.questions if stop is None else self.questions[:stop + 1]
-        return [q for q in asked if _condition_holds(q.when, answers)]
+        found = tuple(q for q in asked if _condition_holds(q.when, answers))
+        _LAST_APPLICABLE.found = (self, copy.deepcopy(answers), found)
+        return list(found)
 
     def next_question(self, answers: dict) -> Question | None:
         """The first applicable question without an answer; None when the screening is done."""
