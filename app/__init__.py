@@ -20,6 +20,7 @@ from app.config import Settings, load_settings
 from app.context import close_db
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
+from app.links import install_links
 from app.maintenance import install_maintenance, reseal_old_values
 from app.provider import bp as provider
 from app.security import install_security
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     app.teardown_appcontext(close_db)
     install_security(app, app.extensions["indgang.settings"])
     install_i18n(app)
+    install_links(app)
     load_catalogue()
     for blueprint in (citizen, auth, admin, staff, provider):
         app.register_blueprint(blueprint)
