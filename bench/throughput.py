@@ -100,41 +100,49 @@ def _wrk(url: str, script: Path) -> tuple[float, float]:
     return rate, float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def _script(folder: Path, name: str, cookie: str | None = None, body: str | None = None) -> Path:
+def _script(folder: Path, name: str, cookie: str | None = None, bodies: tuple[str, ...] = ()) -> Path:
+    """wrk's script: the cookie, and POST with `bodies` in turn."""
     lines = [f'wrk.headers["Cookie"] = "{cookie}"'] if cookie else []
-    if body:
-        lines += ['wrk.method = "POST"', f'wrk.body = "{body}"',
-                  'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"']
+    if bodies:
+        quoted = ", ".join(f'"{body}"' for body in bodies)
+        lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
+                  f"local bodies, sent = {{{quoted}}}, 0",
+                  "request = function() sent = sent + 1; return wrk.format(nil, nil, nil, bodies[sent % #bodies + 1]) end"]
     path = folder / f"{name}.lua"
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
 def _pages(people: dict) -> tuple:
-    """(name, path, cookie, form body) of each page measured."""
-    answer = f"csrf_token={people['csrf']}&question={people['question']}&answer=25_plus"
+    """(name, path, cookie, form bodies) of each page measured. The answer alternates between two
+    values, so that every POST changes the session and writes it, as a person's answers do."""
+    answers = tuple(f"csrf_token={people['csrf']}&question={people['question']}&answer={value}"
+                    for value in ("25_plus", "18_24"))
     return (
-        ("GET /", "/", None, None),
-        ("GET /chat/q", f"/chat/{people['next']}", people["chatting"], None),
-        ("POST /chat", "/chat", people["chatting"], answer),
-        ("GET /result", "/result", people["finished"], None),
-        ("GET /status", "/status", people["with_case"], None),
+        ("GET /", "/", None, ()),
+        ("GET /chat/q", f"/chat/{people['next']}", people["chatting"], ()),
+        ("POST /chat", "/chat", people["chatting"], answers),
+        ("GET /result", "/result", people["finished"], ()),
+        ("GET /status", "/status", people["with_case"], ()),
     )
 
 
-def _environ(path: str, cookie: str | None, body: str | None) -> dict:
+def _requests(path: str, cookie: str | None, bodies: tuple[str, ...]) -> list[tuple[dict, bytes]]:
+    """The WSGI environ and body of each request to send in turn."""
     headers = {"Cookie": cookie} if cookie else {}
-    if body is None:
-        return EnvironBuilder(path=path, headers=headers).get_environ()
-    return EnvironBuilder(path=path, method="POST", headers=headers, data=body,
-                          content_type="application/x-www-form-urlencoded").get_environ()
+    if not bodies:
+        return [(EnvironBuilder(path=path, headers=headers).get_environ(), b"")]
+    return [(EnvironBuilder(path=path, method="POST", headers=headers, data=body,
+                            content_type="application/x-www-form-urlencoded").get_environ(), body.encode())
+            for body in bodies]
 
 
-def _call(wsgi_app, environ: dict, body: str | None) -> str:
+def _call(wsgi_app, request: tuple[dict, bytes]) -> str:
     """One request, straight to the WSGI app; returns its status."""
-    environ = dict(environ, **({"wsgi.input": io.BytesIO(body.encode())} if body else {}))
+    environ, body = request
     status = []
-    for _chunk in wsgi_app(environ, lambda line, _headers, _exc=None: status.append(line)):
+    for _chunk in wsgi_app(dict(environ, **{"wsgi.input": io.BytesIO(body)}),
+                           lambda line, _headers, _exc=None: status.append(line)):
         pass
     return status[0]
 
@@ -143,25 +151,26 @@ def _in_process(instance: Path, pages) -> dict:
     """Per page: (SQL statements of one request, median µs of the app, median µs of the bare page)."""
     os.environ["INDGANG_INSTANCE"] = str(instance)
     served = create_app()  # as gunicorn serves it: not in testing mode
-    bare_environ = _environ("/", None, None)
-    requests = {name: (_environ(path, cookie, body), body) for name, path, cookie, body in pages}
+    bare_request = _requests("/", None, ())[0]
+    requests = {name: _requests(path, cookie, bodies) for name, path, cookie, bodies in pages}
     statements, counts = [0], {}
     with served.app_context():
         connection = app.context.get_db().conn  # this thread's, which the requests below use
     connection.set_trace_callback(lambda _sql: statements.__setitem__(0, statements[0] + 1))
-    for name, (environ, body) in requests.items():
-        _call(served, environ, body)  # the first request learns when the hourly job is due
+    for name, turns in requests.items():
+        _call(served, turns[-1])  # the first request learns when the hourly job is due
         statements[0] = 0
-        if not _call(served, environ, body).startswith(("200", "303")):
+        if not _call(served, turns[0]).startswith(("200", "303")):
             raise RuntimeError(f"{name} failed in-process")
         counts[name] = statements[0]
     connection.set_trace_callback(None)
     times = {name: ([], []) for name in requests}
-    for _run in range(IN_PROCESS_RUNS):
-        for name, (environ, body) in requests.items():
-            for wsgi_app, taken in ((bare.app, times[name][1]), (served, times[name][0])):
+    for run in range(IN_PROCESS_RUNS):
+        for name, turns in requests.items():
+            for wsgi_app, request, taken in ((bare.app, bare_request, times[name][1]),
+                                             (served, turns[run % len(turns)], times[name][0])):
                 started = time.perf_counter()
-                _call(wsgi_app, environ if wsgi_app is served else bare_environ, body if wsgi_app is served else None)
+                _call(wsgi_app, request)
                 taken.append((time.perf_counter() - started) * 1e6)
     return {name: (counts[name], statistics.median(times[name][0]), statistics.median(times[name][1]))
             for name in requests}
@@ -175,8 +184,8 @@ def main() -> int:
     instance = folder / "instance"
     pages = _pages(_sessions(instance))
     in_process = _in_process(instance, pages)
-    scripts = {name: (path, _script(folder, f"page{index}", cookie, body))
-               for index, (name, path, cookie, body) in enumerate(pages)}
+    scripts = {name: (path, _script(folder, f"page{index}", cookie, bodies))
+               for index, (name, path, cookie, bodies) in enumerate(pages)}
     bare_script = _script(folder, "bare")
     app_server, app_url = _serve("app:create_app()", instance, folder / "app.log")
     bare_server, bare_url = _serve("bare:app", instance, folder / "bare.log", "--pythonpath", "bench")
@@ -206,8 +215,8 @@ def _print(measured, in_process) -> None:
               f" {statements:4} {app_us:6.0f} {bare_us:8.0f} {bare_us / app_us:6.2f}")
     print(f"median of {ROUNDS} alternating rounds of {SECONDS} s, wrk -t2 -c{CONNECTIONS}; "
           f"goals: ratio of req/s at least {RATE_GOAL}, of p99 at most {P99_GOAL}")
-    print(f"SQL: statements of one request; µs: median of {IN_PROCESS_RUNS} in-process requests, "
-          "alternating with the bare page (ratio: bare ÷ app)")
+    print(f"SQL: statements of one request (the POST changes the answer); µs: median of {IN_PROCESS_RUNS} "
+          "in-process requests, alternating with the bare page (ratio: bare ÷ app)")
 
 
 if __name__ == "__main__":

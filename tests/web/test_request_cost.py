@@ -56,3 +56,26 @@ def test_reading_a_question_runs_only_the_session_read(make_app, statements):
     statements.clear()
     assert citizen.current_question() != question
     assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions"] * 2  # /chat, then its redirect
+
+
+def test_posting_an_answer_that_changes_nothing_writes_nothing(make_app, statements):
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    question = citizen.current_question()
+    for _ in range(2):  # the second time, the answer and the place in the chat are as stored
+        citizen.answer(question, "25_plus")
+        citizen.current_question()
+        citizen.back()
+        statements.clear()
+    citizen.answer(question, "25_plus")
+    assert not any(sql.startswith(("insert", "update", "delete")) for sql in statements)
+
+
+def test_posting_a_changed_answer_writes_the_session(make_app, statements):
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    question = citizen.current_question()
+    citizen.answer(question, "25_plus")
+    citizen.current_question()
+    citizen.back()
+    statements.clear()
+    citizen.answer(question, "18_24")
+    assert any(sql.startswith("insert into sessions") for sql in statements)
