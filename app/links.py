@@ -21,7 +21,10 @@ def install_links(app: Flask) -> None:
             return build(endpoint, **values)
         app.inject_url_defaults(endpoint, values)
         key = (request.script_root, endpoint, *sorted(values.items()))
-        link = kept.get(key)
+        try:
+            link = kept.get(key)
+        except TypeError:  # a value that is a list: several of one query argument
+            return build(endpoint, **values)
         if link is None:
             if len(kept) >= KEPT_LINKS:
                 kept.clear()
