@@ -27,4 +27,4 @@ def test_relative_and_external_links_are_built_as_flask_builds_them(app):
 
 def test_a_link_with_several_values_of_one_argument_is_built_each_time(app):
     with app.test_request_context("/"):
-        assert render_template_string("{{ url_for('citizen.landing', x=['1', '2']) }}") == "/?x=1&x=2"
+        assert render_template_string("{{ url_for('citizen.landing', x=['1', '2']) }}") == "/?x=1&amp;x=2"
