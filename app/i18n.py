@@ -8,7 +8,6 @@ address. Nothing about the choice is stored before that, and no cookie is set.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 from urllib.parse import urlencode
 
 from babel.numbers import get_decimal_symbol
@@ -94,14 +93,16 @@ def shown_score(score: float, limit: float) -> Decimal:
 
 def format_score(score: float, limit: float) -> str:
     """A composite or combined score for a page, in the page's language, by `shown_score`."""
-    return str(shown_score(score, limit)).replace(".", _decimal_symbol(str(get_locale())))
+    return str(shown_score(score, limit)).replace(".", _decimal_sign())
 
 
-@cache
-def _decimal_symbol(language: str) -> str:
-    """The language's decimal sign: a score, 0 to 1 with its decimals kept, needs nothing else
-    of Babel's number formatting (which costs 10 µs a number)."""
-    return get_decimal_symbol(language)
+def _decimal_sign() -> str:
+    """The page's decimal sign, looked up once a request: a score, 0 to 1 with its decimals
+    kept, needs nothing else of Babel's number formatting (which costs 10 µs a number)."""
+    sign = g.get("decimal_sign")
+    if sign is None:
+        sign = g.decimal_sign = get_decimal_symbol(get_locale())
+    return sign
 
 
 def install_i18n(app: Flask) -> None:
