@@ -21,11 +21,13 @@ from app.config import Settings, load_settings
 from app.context import close_db
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
+from app.links import install_links
 from app.maintenance import install_maintenance, reseal_old_values
 from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
 from app.staff import bp as staff
+from app.translated_templates import TranslatedEnvironment
 from app.words import WORDS
 from common.clock import Clock
 from intake.catalogue import load_catalogue
@@ -45,6 +47,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     """
     instance_path = os.environ.get("INDGANG_INSTANCE") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.jinja_environment = TranslatedEnvironment
     Path(app.instance_path).mkdir(parents=True, exist_ok=True, mode=0o700)
     app.config.from_mapping(
         DATABASE=str(Path(app.instance_path) / "indgang.sqlite3"),
@@ -68,6 +71,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     install_security(app, app.extensions["indgang.settings"])
     install_i18n(app)
     install_oidc(app, app.extensions["indgang.settings"].staff.oidc)
+    install_links(app)
     load_catalogue()
     for blueprint in (citizen, auth, admin, staff, provider):
         app.register_blueprint(blueprint)

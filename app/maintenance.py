@@ -28,11 +28,20 @@ def run_hourly(db) -> dict[str, int]:
 
 
 def install_maintenance(app: Flask) -> None:
+    """Run the hourly job from the first request after it is due. The process remembers when the
+    job is next due, so that the requests in between ask the database nothing; another worker
+    may have run it meanwhile, which the claim (`jobs.claim_if_due`) finds out."""
+    not_due_before = [None]
+
     @app.before_request
     def hourly_job():
+        moment = now()
+        if not_due_before[0] is not None and moment < not_due_before[0]:
+            return
         db = get_db()
-        if jobs.claim_if_due(db, now()):
+        if jobs.claim_if_due(db, moment):
             run_hourly(db)
+        not_due_before[0] = jobs.next_due(db)
 
 
 def reseal_old_values(app: Flask) -> None:

@@ -10,11 +10,13 @@ the Referer is off: our pages send none (`Referrer-Policy: no-referrer`), so it 
 every POST over https; the browser's own `Sec-Fetch-Site`/`Origin` say the same, better.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request, session
+from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -41,6 +43,10 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+#: Where Flask-WTF keeps a session's CSRF secret, and the salt of its signature (its defaults).
+CSRF_FIELD = "csrf_token"
+CSRF_SALT = "wtf-csrf-token"
 
 #: Sent when the site is served over TLS: browsers use https only, for a year.
 HSTS = "max-age=31536000"
@@ -76,7 +82,23 @@ def csrf_field() -> Markup:
     """The hidden CSRF input for a form, when this browser has a session to protect."""
     if not getattr(session, "stored", False) and request.method != "POST":
         return Markup("")
-    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(generate_csrf())
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(_form_token())
+
+
+def _form_token() -> str:
+    """Flask-WTF's token for the session's secret, as `generate_csrf` makes it, signed once per
+    session secret and process: with no time limit (`WTF_CSRF_TIME_LIMIT`) the time in the
+    signature is never checked, so an earlier signature is as good as a new one, and making one
+    costs a tenth of a page."""
+    secret = session.get(CSRF_FIELD)
+    if secret is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()
+    return _signed(current_app.secret_key, secret)
+
+
+@lru_cache(maxsize=4096)
+def _signed(key: str, secret: str) -> str:
+    return URLSafeTimedSerializer(key, salt=CSRF_SALT).dumps(secret)
 
 
 def _from_another_site() -> bool:
@@ -102,6 +124,7 @@ def install_security(app: Flask, settings: Settings) -> None:
     if settings.staff.oidc is not None:  # signing in and out through the identity provider: forms that redirect there
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
             "form-action 'self'", f"form-action 'self' {settings.staff.oidc.origin}")
+    headers = list(headers.items())
 
     @app.before_request
     def check_csrf():
@@ -116,9 +139,11 @@ def install_security(app: Flask, settings: Settings) -> None:
 
     @app.after_request
     def add_headers(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if response.mimetype == "text/html" or not response.headers.get("Cache-Control"):
+        """The security headers a response has not set itself (one pass over its headers: a
+        `setdefault` each costs more than the bare page's whole request)."""
+        present = {name.lower() for name, _value in response.headers.items()}
+        response.headers.extend([(name, value) for name, value in headers if name.lower() not in present])
+        if response.mimetype == "text/html" or "cache-control" not in present:
             response.headers["Cache-Control"] = "no-store"
         return response
 

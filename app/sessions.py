@@ -26,12 +26,13 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, data=None, session_id: str | None = None):
+    def __init__(self, data=None, session_id: str | None = None, sealed: str | None = None):
         def on_update(session):
             session.modified = True
 
         super().__init__(data or {}, on_update)
         self.session_id = session_id
+        self.sealed = sealed  # as stored: what a modified session is compared with before it is written
         self.modified = False
         self.started_on_read = False
 
@@ -66,7 +67,7 @@ class ServerSessionInterface(SessionInterface):
         if row is None:
             return ServerSession()
         try:
-            return ServerSession(self.vault.open(row["data"]), session_id)
+            return ServerSession(self.vault.open(row["data"]), session_id, row["data"])
         except InvalidToken:
             return ServerSession()
 
@@ -79,7 +80,7 @@ class ServerSessionInterface(SessionInterface):
             return
         if not session.stored and request.method in READING_METHODS and not session.started_on_read:
             return  # only reading: no row, no cookie
-        if session.stored and not session.modified:
+        if session.stored and (not session.modified or self._unchanged(session)):
             return
         if not session.stored:
             session.session_id = secrets.token_urlsafe(32)
@@ -93,6 +94,14 @@ class ServerSessionInterface(SessionInterface):
             path=self.get_cookie_path(app),
         )
         response.vary.add("Cookie")
+
+    def _unchanged(self, session: ServerSession) -> bool:
+        """Whether a modified session holds what it was opened with (an answer posted again):
+        then it is not written, as if it had only been read."""
+        try:
+            return self.vault.open(session.sealed) == dict(session)
+        except InvalidToken:
+            return False
 
     def _store(self, session: ServerSession) -> None:
         expires = (now() + self.lifetime).replace(minute=0, second=0, microsecond=0)
@@ -123,6 +132,7 @@ def forget(session: ServerSession) -> None:
     if session.session_id:
         get_db().execute("delete from sessions where id_digest = ?", [_digest(session.session_id)])
     session.session_id = None
+    session.sealed = None
     session.clear()
 
 

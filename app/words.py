@@ -4,10 +4,10 @@
 import datetime as dt
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from accounts import accounts
 from app.config import WEEKDAYS
+from app.i18n import lazy_word as _l
 from booking import queue
 from treatment import courses, self_visitation, status
 

@@ -4,9 +4,14 @@ wrk on loopback, measured alternately (the bare page, then a page of the app, an
 run. Prints each page's requests per second and p99 latency and their ratios to the bare page
 measured just before it (the goal: at least 0.5 of its requests per second, at most 2× its p99).
 
+It also prints, per page, the SQL statements one request runs and the median time of a request
+in-process (a direct WSGI call, no server; the app and the bare page alternately): figures that
+hold on a busy machine, where wrk's do not.
+
     make bench            # needs Debian's wrk: apt-get install -y wrk
 """
 
+import io
 import os
 import re
 import shutil
@@ -20,17 +25,22 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from werkzeug.test import EnvironBuilder
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+import bare  # noqa: E402
 from conftest import FAST_ARGON2  # noqa: E402
 
+import app.context  # noqa: E402
 from app import create_app  # noqa: E402
 
 from citizen_client import Citizen  # noqa: E402
 
 SECONDS = int(os.environ.get("INDGANG_BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("INDGANG_BENCH_ROUNDS", "3"))
+IN_PROCESS_RUNS = int(os.environ.get("INDGANG_BENCH_CALLS", "300"))
 CONNECTIONS = 16
 RATE_GOAL, P99_GOAL = 0.5, 2.0
 LOOPBACK = "127.0.0.1"
@@ -90,14 +100,80 @@ def _wrk(url: str, script: Path) -> tuple[float, float]:
     return rate, float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def _script(folder: Path, name: str, cookie: str | None = None, body: str | None = None) -> Path:
+def _script(folder: Path, name: str, cookie: str | None = None, bodies: tuple[str, ...] = ()) -> Path:
+    """wrk's script: the cookie, and POST with `bodies` in turn."""
     lines = [f'wrk.headers["Cookie"] = "{cookie}"'] if cookie else []
-    if body:
-        lines += ['wrk.method = "POST"', f'wrk.body = "{body}"',
-                  'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"']
+    if bodies:
+        quoted = ", ".join(f'"{body}"' for body in bodies)
+        lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
+                  f"local bodies, sent = {{{quoted}}}, 0",
+                  "request = function() sent = sent + 1; return wrk.format(nil, nil, nil, bodies[sent % #bodies + 1]) end"]
     path = folder / f"{name}.lua"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _pages(people: dict) -> tuple:
+    """(name, path, cookie, form bodies) of each page measured. The answer alternates between two
+    values, so that every POST changes the session and writes it, as a person's answers do."""
+    answers = tuple(f"csrf_token={people['csrf']}&question={people['question']}&answer={value}"
+                    for value in ("25_plus", "18_24"))
+    return (
+        ("GET /", "/", None, ()),
+        ("GET /chat/q", f"/chat/{people['next']}", people["chatting"], ()),
+        ("POST /chat", "/chat", people["chatting"], answers),
+        ("GET /result", "/result", people["finished"], ()),
+        ("GET /status", "/status", people["with_case"], ()),
+    )
+
+
+def _requests(path: str, cookie: str | None, bodies: tuple[str, ...]) -> list[tuple[dict, bytes]]:
+    """The WSGI environ and body of each request to send in turn."""
+    headers = {"Cookie": cookie} if cookie else {}
+    if not bodies:
+        return [(EnvironBuilder(path=path, headers=headers).get_environ(), b"")]
+    return [(EnvironBuilder(path=path, method="POST", headers=headers, data=body,
+                            content_type="application/x-www-form-urlencoded").get_environ(), body.encode())
+            for body in bodies]
+
+
+def _call(wsgi_app, request: tuple[dict, bytes]) -> str:
+    """One request, straight to the WSGI app; returns its status."""
+    environ, body = request
+    status = []
+    for _chunk in wsgi_app(dict(environ, **{"wsgi.input": io.BytesIO(body)}),
+                           lambda line, _headers, _exc=None: status.append(line)):
+        pass
+    return status[0]
+
+
+def _in_process(instance: Path, pages) -> dict:
+    """Per page: (SQL statements of one request, median µs of the app, median µs of the bare page)."""
+    os.environ["INDGANG_INSTANCE"] = str(instance)
+    served = create_app()  # as gunicorn serves it: not in testing mode
+    bare_request = _requests("/", None, ())[0]
+    requests = {name: _requests(path, cookie, bodies) for name, path, cookie, bodies in pages}
+    statements, counts = [0], {}
+    with served.app_context():
+        connection = app.context.get_db().conn  # this thread's, which the requests below use
+    connection.set_trace_callback(lambda _sql: statements.__setitem__(0, statements[0] + 1))
+    for name, turns in requests.items():
+        _call(served, turns[-1])  # the first request learns when the hourly job is due
+        statements[0] = 0
+        if not _call(served, turns[0]).startswith(("200", "303")):
+            raise RuntimeError(f"{name} failed in-process")
+        counts[name] = statements[0]
+    connection.set_trace_callback(None)
+    times = {name: ([], []) for name in requests}
+    for run in range(IN_PROCESS_RUNS):
+        for name, turns in requests.items():
+            for wsgi_app, request, taken in ((bare.app, bare_request, times[name][1]),
+                                             (served, turns[run % len(turns)], times[name][0])):
+                started = time.perf_counter()
+                _call(wsgi_app, request)
+                taken.append((time.perf_counter() - started) * 1e6)
+    return {name: (counts[name], statistics.median(times[name][0]), statistics.median(times[name][1]))
+            for name in requests}
 
 
 def main() -> int:
@@ -106,24 +182,19 @@ def main() -> int:
         return 1
     folder = Path(tempfile.mkdtemp(prefix="indgang-throughput-"))
     instance = folder / "instance"
-    people = _sessions(instance)
-    pages = (
-        ("GET /", "/", _script(folder, "landing")),
-        ("GET /chat/q", f"/chat/{people['next']}", _script(folder, "chat", people["chatting"])),
-        ("POST /chat", "/chat", _script(folder, "answer", people["chatting"],
-                                         f"csrf_token={people['csrf']}&question={people['question']}&answer=25_plus")),
-        ("GET /result", "/result", _script(folder, "result", people["finished"])),
-        ("GET /status", "/status", _script(folder, "status", people["with_case"])),
-    )
+    pages = _pages(_sessions(instance))
+    in_process = _in_process(instance, pages)
+    scripts = {name: (path, _script(folder, f"page{index}", cookie, bodies))
+               for index, (name, path, cookie, bodies) in enumerate(pages)}
     bare_script = _script(folder, "bare")
     app_server, app_url = _serve("app:create_app()", instance, folder / "app.log")
     bare_server, bare_url = _serve("bare:app", instance, folder / "bare.log", "--pythonpath", "bench")
     try:
-        measured = {name: [] for name, _path, _script_path in pages}
+        measured = {name: [] for name in scripts}
         for _round in range(ROUNDS):
-            for name, path, script in pages:
+            for name, (path, script) in scripts.items():
                 measured[name].append((_wrk(bare_url + "/", bare_script), _wrk(app_url + path, script)))
-        _print(measured)
+        _print(measured, in_process)
     finally:
         for server in (app_server, bare_server):
             server.terminate()
@@ -131,16 +202,21 @@ def main() -> int:
     return 0
 
 
-def _print(measured) -> None:
-    print(f"{'page':12} {'req/s':>7} {'bare req/s':>11} {'ratio':>6} {'p99 ms':>7} {'bare p99':>9} {'ratio':>6}")
+def _print(measured, in_process) -> None:
+    print(f"{'page':12} {'req/s':>7} {'bare req/s':>11} {'ratio':>6} {'p99 ms':>7} {'bare p99':>9} {'ratio':>6}"
+          f" {'SQL':>4} {'µs':>6} {'bare µs':>8} {'ratio':>6}")
     for name, runs in measured.items():
         rate, bare_rate = statistics.median(r[1][0] for r in runs), statistics.median(r[0][0] for r in runs)
         p99, bare_p99 = statistics.median(r[1][1] for r in runs), statistics.median(r[0][1] for r in runs)
         rate_ratio = statistics.median(r[1][0] / r[0][0] for r in runs)
         p99_ratio = statistics.median(r[1][1] / r[0][1] for r in runs)
-        print(f"{name:12} {rate:7.0f} {bare_rate:11.0f} {rate_ratio:6.2f} {p99:7.1f} {bare_p99:9.1f} {p99_ratio:6.2f}")
+        statements, app_us, bare_us = in_process[name]
+        print(f"{name:12} {rate:7.0f} {bare_rate:11.0f} {rate_ratio:6.2f} {p99:7.1f} {bare_p99:9.1f} {p99_ratio:6.2f}"
+              f" {statements:4} {app_us:6.0f} {bare_us:8.0f} {bare_us / app_us:6.2f}")
     print(f"median of {ROUNDS} alternating rounds of {SECONDS} s, wrk -t2 -c{CONNECTIONS}; "
           f"goals: ratio of req/s at least {RATE_GOAL}, of p99 at most {P99_GOAL}")
+    print(f"SQL: statements of one request (the POST changes the answer); µs: median of {IN_PROCESS_RUNS} "
+          "in-process requests, alternating with the bare page (ratio: bare ÷ app)")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ Answers are kept per question id: a choice holds its option value, a number an i
 list of chosen option values. `asi_items` turns them into the ASI-5 items the composites need.
 """
 
+import copy
+import threading
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from intake import asi
@@ -16,6 +18,10 @@ KINDS = ("choice", "number", "multi", "municipality")
 UNIT_RANGES = {"days": (0, 30), "dkk": (0, 10_000_000), "count": (0, 1000)}
 DERIVATIONS = ("none", "flags", "relationship")
 OTHER_MUNICIPALITY = "other"
+
+
+#: Per thread: (catalogue, a copy of the answers, the questions that apply), see `Catalogue.applicable`.
+_LAST_APPLICABLE = threading.local()
 
 
 class CatalogueError(ValueError):
@@ -57,8 +63,16 @@ class Catalogue:
     questions: tuple[Question, ...]
     sections: dict[str, str]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {q.id: index for index, q in enumerate(self.questions)}
+
     def get(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(question_id)
 
     def options_for(self, question: Question, answers: dict, served: list[str]) -> tuple:
         """The options to offer now: a multi may offer only what an earlier multi chose."""
@@ -83,10 +97,16 @@ class Catalogue:
 
     def applicable(self, answers: dict) -> list[Question]:
         """The questions asked, given the answers so far, in order (the stopping question is
-        looked for once, not once per question)."""
+        looked for once, not once per question). A thread keeps its last result: one page asks
+        five times with the same answers, and comparing them costs a fraction of working it out."""
+        last = getattr(_LAST_APPLICABLE, "found", None)
+        if last is not None and last[0] is self and last[1] == answers:
+            return list(last[2])
         stop = self._stop_index(answers)
         asked = self.questions if stop is None else self.questions[:stop + 1]
-        return [q for q in asked if _condition_holds(q.when, answers)]
+        found = tuple(q for q in asked if _condition_holds(q.when, answers))
+        _LAST_APPLICABLE.found = (self, copy.deepcopy(answers), found)
+        return list(found)
 
     def next_question(self, answers: dict) -> Question | None:
         """The first applicable question without an answer; None when the screening is done."""
@@ -103,16 +123,16 @@ class Catalogue:
         still apply at most. The second never grows as answers come in, so "question 3 of at most
         49" is honest from the first screen and shrinks as follow-ups fall away."""
         asked = self.applicable(answers)
-        return sum(q.id in answers for q in asked), sum(self.could_apply(q, answers) for q in self.questions)
-
-    def could_apply(self, question: Question, answers: dict) -> bool:
-        """Whether `question` applies now, or may yet, once the question its condition rests on
-        (if that one may still be asked) is answered."""
         stop = self._stop_index(answers)
-        if stop is not None and self.questions.index(question) > stop:
+        return sum(q.id in answers for q in asked), sum(self._could_apply(q, answers, stop) for q in self.questions)
+
+    def _could_apply(self, question: Question, answers: dict, stop: int | None) -> bool:
+        """Whether `question` applies now, or may yet, once the question its condition rests on
+        (if that one may still be asked) is answered; `stop` is `_stop_index(answers)`."""
+        if stop is not None and self._positions[question.id] > stop:
             return False
         source = self.get(_condition_source(question.when) or "")
-        if source is not None and source.id not in answers and self.could_apply(source, answers):
+        if source is not None and source.id not in answers and self._could_apply(source, answers, stop):
             return True
         return _condition_holds(question.when, answers)
 

@@ -11,7 +11,7 @@ from common.clock import COPENHAGEN
 from intake import cases
 from retention import schedule
 from store.sealing import Vault
-from store.times import stamp
+from store.times import parse_stamp, stamp
 from store.transaction import transaction
 from treatment import courses
 
@@ -29,6 +29,12 @@ def claim_if_due(db, now: dt.datetime) -> bool:
     return db.execute(
         "update maintenance set last_run = ? where name = ? and last_run <= ?", [stamp(now), JOB, due_before]
     ).rowcount == 1
+
+
+def next_due(db) -> dt.datetime:
+    """When the hourly job is next due, by its last claim."""
+    last = next(db.query("select last_run from maintenance where name = ?", [JOB]))["last_run"]
+    return parse_stamp(last) + INTERVAL
 
 
 def run_hourly(db, vault: Vault, now: dt.datetime, settings) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from citizen_client import Citizen
 from test_staff_intake import sign_in
 
 SETUP = {"age_band": "25_plus", "municipality": "Ishøj", "other_support": "0", "language": "da"}
@@ -97,3 +98,24 @@ def test_a_page_number_too_large_for_a_float_shows_the_first_page(app, username,
     # Found by the fuzzer (tests/fuzz): WTForms' NumberRange overflowed on it (a 500)
     response = sign_in(app, username).get(path, query_string={"page": "9" * 400})
     assert response.status_code == 200
+
+
+def test_another_sessions_csrf_token_is_refused(app, midway):
+    # Given another person's page, with the token of their session
+    other = Citizen(app.test_client())
+    other.get("/chat")
+    other.answer("age_band", "25_plus")
+    their_token = other.csrf_token()
+    assert their_token and their_token != midway.csrf_token()
+    # Then it does not carry a post in this session
+    response = midway.client.post("/chat", data={"csrf_token": their_token, "question": "D10", "answer": "3"})
+    assert response.status_code == 400
+    assert midway.current_question() == "D10"
+
+
+def test_a_token_from_an_earlier_page_of_the_session_still_works(midway):
+    midway.get("/chat/D10")
+    earlier = midway.csrf_token()
+    midway.get("/chat/D10")
+    response = midway.client.post("/chat", data={"csrf_token": earlier, "question": "D10", "answer": "3"})
+    assert response.status_code == 303

@@ -5,10 +5,14 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import flask_babel
 import pytest
+from babel.numbers import format_decimal
 from flask import render_template
+from flask_babel import force_locale
 
-from app.i18n import shown_score
+from app import i18n
+from app.i18n import format_score, shown_score
 from intake.asi import COMPOSITES
 from intake.eligibility import ORDINARY, Assessment
 
@@ -69,3 +73,19 @@ def test_no_template_rounds_a_score_its_own_way():
     for template in TEMPLATES.glob("*.html"):
         source = template.read_text()
         assert not re.search(r"format_decimal\(\s*(?:score|assessment\.combined)", source), template.name
+
+
+@pytest.mark.parametrize("language", ["da", "en", "de", "ar", "fa", "uk", "pl", "so", "tr", "ur"])
+@pytest.mark.parametrize("score", [0.0, 0.2999, 0.302, 0.305, 1.0])
+def test_a_score_is_written_as_babel_writes_the_decimal_in_each_language(app, language, score):
+    shown = shown_score(score, LIMIT)
+    with app.test_request_context(), force_locale(language):
+        written = format_score(score, LIMIT)
+    assert written == format_decimal(shown, format="0." + "0" * -shown.as_tuple().exponent, locale=language)
+
+
+@pytest.mark.parametrize("language", ["da", "en", "ar"])
+@pytest.mark.parametrize("number, pattern", [(0.3, "0.00"), (1234567.891, "#,##0.00"), (Decimal("12.5"), None)])
+def test_a_number_is_formatted_as_flask_babel_formats_it(app, language, number, pattern):
+    with app.test_request_context(), force_locale(language):
+        assert i18n.format_decimal(number, pattern) == flask_babel.format_decimal(number, format=pattern)

@@ -1,0 +1,30 @@
+"""Links in templates, built once per process (app.links)."""
+
+from flask import render_template_string
+
+
+def test_a_kept_link_still_follows_the_language_in_the_address(app):
+    page = "{{ url_for('citizen.enter_code') }} {{ url_for('citizen.chat_question', question_id='D10') }}"
+    for _ in range(2):
+        with app.test_request_context("/"):
+            assert render_template_string(page) == "/code /chat/D10"
+        with app.test_request_context("/?lang=en"):
+            assert render_template_string(page) == "/code?lang=en /chat/D10?lang=en"
+
+
+def test_a_kept_link_follows_the_script_root(app):
+    for root in ("", "/indgang", ""):
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            assert render_template_string("{{ url_for('citizen.landing') }}") == f"{root}/"
+
+
+def test_relative_and_external_links_are_built_as_flask_builds_them(app):
+    with app.test_request_context("/chat"):
+        assert render_template_string("{{ url_for('.enter_code') }}") == "/code"
+    with app.test_request_context("/", base_url="https://indgang.example"):
+        assert render_template_string("{{ url_for('citizen.landing', _external=True) }}") == "https://indgang.example/"
+
+
+def test_a_link_with_several_values_of_one_argument_is_built_each_time(app):
+    with app.test_request_context("/"):
+        assert render_template_string("{{ url_for('citizen.landing', x=['1', '2']) }}") == "/?x=1&amp;x=2"

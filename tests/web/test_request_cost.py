@@ -1,0 +1,81 @@
+"""What a citizen's page costs beyond its own work (issue 13, "close to the floor"): the SQL
+statements a request runs, counted on the app's own connection."""
+
+import datetime as dt
+
+import pytest
+
+import app.context
+from common.clock import UTC, FixedClock
+from store.connection import open_database
+
+from citizen_client import Citizen
+
+NOW = dt.datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """Every statement run on a connection the app opens (values filled in)."""
+    seen = []
+
+    def traced(path):
+        db = open_database(path)
+        db.conn.set_trace_callback(seen.append)
+        return db
+
+    monkeypatch.setattr(app.context, "open_database", traced)
+    monkeypatch.setattr(app.context, "_thread", type(app.context._thread)())
+    return seen
+
+
+def test_the_landing_page_runs_no_statement_once_the_hourly_job_is_not_due(make_app, statements):
+    clock = FixedClock(NOW)
+    client = make_app(clock=clock).test_client()
+    client.get("/")  # the first request learns when the hourly job last ran (and runs it)
+    statements.clear()
+    clock.advance(minutes=59)
+    assert client.get("/").status_code == 200
+    assert statements == []
+
+
+def test_the_hourly_job_still_runs_an_hour_later(make_app, statements):
+    clock = FixedClock(NOW)
+    client = make_app(clock=clock).test_client()
+    client.get("/")
+    clock.advance(minutes=61)
+    statements.clear()
+    client.get("/")
+    assert any(sql.startswith("update maintenance") for sql in statements)
+
+
+def test_reading_a_question_runs_only_the_session_read(make_app, statements):
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    question = citizen.current_question()
+    citizen.answer(question, "25_plus")
+    statements.clear()
+    assert citizen.current_question() != question
+    assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions"] * 2  # /chat, then its redirect
+
+
+def test_posting_an_answer_that_changes_nothing_writes_nothing(make_app, statements):
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    question = citizen.current_question()
+    for _ in range(2):  # the second time, the answer and the place in the chat are as stored
+        citizen.answer(question, "25_plus")
+        citizen.current_question()
+        citizen.back()
+        statements.clear()
+    citizen.answer(question, "25_plus")
+    assert not any(sql.startswith(("insert", "update", "delete")) for sql in statements)
+
+
+def test_posting_a_changed_answer_writes_the_session(make_app, statements):
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    question = citizen.current_question()
+    citizen.answer(question, "25_plus")
+    citizen.current_question()
+    citizen.back()
+    statements.clear()
+    citizen.answer(question, "18_24")
+    assert any(sql.startswith("insert into sessions") for sql in statements)

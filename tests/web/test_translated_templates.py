@@ -1,0 +1,33 @@
+"""Templates compiled per language with their fixed words translated (app.translated_templates)."""
+
+from app.translated_templates import with_fixed_words_translated
+
+from builders import visible_text
+
+
+class Words:
+    """A catalogue that knows a few words."""
+
+    KNOWN = {"Start": "Begynd", "Cost": "100%% gratis", "Odd": "50% & <b>", "Braces": "{{ not code }}"}
+
+    def ugettext(self, message):
+        return self.KNOWN.get(message, message)
+
+
+def test_a_fixed_word_is_written_in_as_the_call_would_render_it():
+    source = '<a>{{ _("Start") }}</a><p>{{ _(\'Cost\') }}</p><i>{{ _("Braces") }}</i><b>{{ _("Unknown") }}</b>'
+    assert with_fixed_words_translated(source, Words()) == (
+        "<a>Begynd</a><p>100% gratis</p><i>{% raw %}{{ not code }}{% endraw %}</i><b>Unknown</b>")
+
+
+def test_a_call_with_variables_or_a_stray_percent_is_left_for_the_render():
+    source = '{{ _("Start %(n)s", n=1) }} {{ _("Odd") }} {{ _("It\\"s") }} {{- _("Start") }}'
+    assert with_fixed_words_translated(source, Words()) == source
+
+
+def test_each_language_gets_its_own_words_in_one_process(client):
+    for _ in range(3):
+        danish = visible_text(client.get("/").get_data(as_text=True))
+        english = visible_text(client.get("/?lang=en").get_data(as_text=True))
+        assert "Luk hurtigt" in danish and "Quick exit" not in danish
+        assert "Quick exit" in english and "Luk hurtigt" not in english
