@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, Provider
+from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, NONE_OUTSIDE, TOO_FEW, Provider, law_problem
 from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
@@ -331,12 +331,13 @@ def _booking_rules(fields: _Fields) -> BookingRules:
 
 def _check_providers_law(settings: Settings) -> None:
     """§ 101a stk. 2: agreements with at least two providers, at least one outside."""
-    if len(settings.providers) < 2:
+    problem = law_problem(settings.providers, settings.served_municipalities)
+    if problem == TOO_FEW:
         raise InvalidConfig(
             "providers: § 101a stk. 2 requires agreements with at least two providers; "
             f"the configuration has {len(settings.providers)}"
         )
-    if not any(settings.is_outside(provider) for provider in settings.providers):
+    if problem == NONE_OUTSIDE:
         raise InvalidConfig(
             "providers: § 101a stk. 2 requires at least one provider outside the municipality; "
             "every provider's municipality is among municipality.served"

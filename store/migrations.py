@@ -310,3 +310,25 @@ def add_indexes_for_pages_at_scale(db: sqlite_utils.Database) -> None:
     db.execute("create index courses_by_end on courses (ended_on)")
     db.execute("create index decisions_by_outcome_day on decisions (outcome, decided_day)")
     db.execute("create index audit_by_action on audit (action, at)")
+
+
+@migrations()
+def create_managed_settings(db: sqlite_utils.Database) -> None:
+    """What the municipality's admin manages in the browser (`booking.managed`), seeded from the
+    TOML file on first start: the contracted providers (a retired one is kept, so its bookings
+    and courses still name it), the municipality's own settings by dotted key, and one version
+    number raised by every change, which each worker reads to see that its cached copy is stale.
+    `accounts.last_signed_in_day` is the day (not the second) of an account's latest sign-in."""
+    db.execute(
+        """
+        create table providers (
+            id text primary key,
+            position integer not null,
+            data text not null,
+            retired_on text
+        )
+        """
+    )
+    db.execute("create table municipality_settings (key text primary key, value text not null)")
+    db.execute("create table settings_version (id integer primary key check (id = 1), version integer not null)")
+    db.execute("alter table accounts add column last_signed_in_day text")
