@@ -98,9 +98,12 @@ class Settings:
     server: ServerSettings = ServerSettings()
     course: CourseSettings = CourseSettings()
     booking: BookingRules = BookingRules()
+    #: Providers no longer offered (`booking.managed`), kept so their bookings and courses name them.
+    retired_providers: tuple[Provider, ...] = ()
 
     def provider(self, provider_id: str) -> Provider | None:
-        return next((p for p in self.providers if p.id == provider_id), None)
+        """The provider of that id, current or retired."""
+        return next((p for p in (*self.providers, *self.retired_providers) if p.id == provider_id), None)
 
     def is_outside(self, provider: Provider) -> bool:
         return provider.outside(self.served_municipalities)

@@ -81,13 +81,12 @@ def version(db) -> int:
 def load(db) -> Managed:
     with transaction(db):  # one consistent read of the version and what it stands for
         current_version = version(db)
-        rows = list(db.query("select id, data, retired_on from providers order by position"))
+        rows = list(db.query("select * from providers order by position"))
         values = {row["key"]: json.loads(row["value"]) for row in db.query("select key, value from municipality_settings")}
-    providers = [(provider_from(row["id"], json.loads(row["data"])), row["retired_on"]) for row in rows]
     return Managed(
         version=current_version,
-        providers=tuple(provider for provider, retired_on in providers if retired_on is None),
-        retired=tuple(provider for provider, retired_on in providers if retired_on is not None),
+        providers=tuple(provider_from(row) for row in rows if row["retired_on"] is None),
+        retired=tuple(provider_from(row) for row in rows if row["retired_on"] is not None),
         values=values,
     )
 
@@ -112,7 +111,7 @@ def change_provider(db, provider: Provider, served_municipalities, now: dt.datet
         if dropped:
             raise HoldsBookings(dropped)
         _check_law(db, served_municipalities, replacing=provider)
-        db.execute("update providers set data = ? where id = ?", [json.dumps(provider_data(provider)), provider.id])
+        db["providers"].update(provider.id, provider_columns(provider))
         _bump(db)
     return old
 
@@ -145,44 +144,44 @@ def change_values(db, changes: dict) -> dict:
     return changed
 
 
-def provider_data(provider: Provider) -> dict:
-    """A provider as JSON-ready data (its id is the row's key)."""
+def provider_columns(provider: Provider) -> dict:
+    """A provider as the columns of its row (lists and the weekly hours as JSON)."""
     return {
         "name": provider.name, "address": provider.address, "municipality": provider.municipality,
-        "phone": provider.phone, "age_bands": list(provider.age_bands), "languages": list(provider.languages),
-        "meeting_modes": list(provider.meeting_modes), "slot_minutes": provider.slot_minutes,
-        "closed_dates": [day.isoformat() for day in provider.closed_dates],
-        "opening_hours": {day: list(spans) for day, spans in provider.opening_hours.items()},
-        "closed_yearly": list(provider.closed_yearly),
+        "phone": provider.phone, "slot_minutes": provider.slot_minutes,
+        "age_bands": json.dumps(provider.age_bands), "languages": json.dumps(provider.languages),
+        "meeting_modes": json.dumps(provider.meeting_modes),
+        "opening_hours": json.dumps(provider.opening_hours),
+        "closed_dates": json.dumps([day.isoformat() for day in provider.closed_dates]),
+        "closed_yearly": json.dumps(provider.closed_yearly),
     }
 
 
-def provider_from(provider_id: str, data: dict) -> Provider:
+def provider_from(row: dict) -> Provider:
     return Provider(
-        id=provider_id, name=data["name"], address=data["address"], municipality=data["municipality"],
-        phone=data["phone"], age_bands=tuple(data["age_bands"]), languages=tuple(data["languages"]),
-        meeting_modes=tuple(data["meeting_modes"]), slot_minutes=data["slot_minutes"],
-        closed_dates=tuple(dt.date.fromisoformat(day) for day in data["closed_dates"]),
-        opening_hours={day: tuple(spans) for day, spans in data["opening_hours"].items()},
-        closed_yearly=tuple(data["closed_yearly"]),
+        id=row["id"], name=row["name"], address=row["address"], municipality=row["municipality"],
+        phone=row["phone"], slot_minutes=row["slot_minutes"], age_bands=tuple(json.loads(row["age_bands"])),
+        languages=tuple(json.loads(row["languages"])), meeting_modes=tuple(json.loads(row["meeting_modes"])),
+        opening_hours={day: tuple(spans) for day, spans in json.loads(row["opening_hours"]).items()},
+        closed_dates=tuple(dt.date.fromisoformat(day) for day in json.loads(row["closed_dates"])),
+        closed_yearly=tuple(json.loads(row["closed_yearly"])),
     )
 
 
 def _insert_provider(db, provider: Provider, position: int) -> None:
-    db.execute("insert into providers (id, position, data) values (?, ?, ?)",
-               [provider.id, position, json.dumps(provider_data(provider))])
+    db["providers"].insert({"id": provider.id, "position": position, **provider_columns(provider)})
 
 
 def _current(db, provider_id: str) -> Provider:
-    row = next(db.query("select data from providers where id = ? and retired_on is null", [provider_id]), None)
+    row = next(db.query("select * from providers where id = ? and retired_on is null", [provider_id]), None)
     if row is None:
         raise UnknownProvider(provider_id)
-    return provider_from(provider_id, json.loads(row["data"]))
+    return provider_from(row)
 
 
 def _check_law(db, served_municipalities, leaving_out: str | None = None, replacing: Provider | None = None) -> None:
-    rows = db.query("select id, data from providers where retired_on is null order by position")
-    current = [provider_from(row["id"], json.loads(row["data"])) for row in rows]
+    rows = db.query("select * from providers where retired_on is null order by position")
+    current = [provider_from(row) for row in rows]
     after = [replacing if replacing and p.id == replacing.id else p for p in current if p.id != leaving_out]
     problem = law_problem(after, served_municipalities)
     if problem:

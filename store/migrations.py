@@ -315,7 +315,7 @@ def add_indexes_for_pages_at_scale(db: sqlite_utils.Database) -> None:
 @migrations()
 def create_managed_settings(db: sqlite_utils.Database) -> None:
     """What the municipality's admin manages in the browser (`booking.managed`), seeded from the
-    TOML file on first start: the contracted providers (a retired one is kept, so its bookings
+    TOML file on first start: the contracted providers (lists and the weekly hours as JSON; a retired one is kept, so its bookings
     and courses still name it), the municipality's own settings by dotted key, and one version
     number raised by every change, which each worker reads to see that its cached copy is stale.
     `accounts.last_signed_in_day` is the day (not the second) of an account's latest sign-in."""
@@ -324,7 +324,17 @@ def create_managed_settings(db: sqlite_utils.Database) -> None:
         create table providers (
             id text primary key,
             position integer not null,
-            data text not null,
+            name text not null,
+            address text not null,
+            municipality text not null,
+            phone text,
+            slot_minutes integer not null,
+            age_bands text not null,
+            languages text not null,
+            meeting_modes text not null,
+            opening_hours text not null,
+            closed_dates text not null,
+            closed_yearly text not null,
             retired_on text
         )
         """
