@@ -20,8 +20,8 @@ from app.config import Settings, load_settings
 from app.context import close_db, template_settings
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
-from app.managed_settings import SettingsCache, seed
 from app.maintenance import install_maintenance, reseal_old_values
+from app.managed_settings import SettingsCache, seed
 from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
