@@ -318,7 +318,9 @@ def create_managed_settings(db: sqlite_utils.Database) -> None:
     TOML file on first start: the contracted providers (lists and the weekly hours as JSON; a retired one is kept, so its bookings
     and courses still name it), the municipality's own settings by dotted key, and one version
     number raised by every change, which each worker reads to see that its cached copy is stale.
-    `accounts.last_signed_in_day` is the day (not the second) of an account's latest sign-in."""
+    `accounts.last_signed_in_day` is the day (not the second) of an account's latest sign-in;
+    `set_password_digest` and `set_password_until` are a one-time set-password link's SHA-256
+    digest and end (`accounts.accounts`): the link itself is shown once, to the admin."""
     db.execute(
         """
         create table providers (
@@ -342,3 +344,5 @@ def create_managed_settings(db: sqlite_utils.Database) -> None:
     db.execute("create table municipality_settings (key text primary key, value text not null)")
     db.execute("create table settings_version (id integer primary key check (id = 1), version integer not null)")
     db.execute("alter table accounts add column last_signed_in_day text")
+    db.execute("alter table accounts add column set_password_digest text")
+    db.execute("alter table accounts add column set_password_until text")
