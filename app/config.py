@@ -19,6 +19,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOST_PATTERN = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 HOURS_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d")
 MONTH_DAY_PATTERN = re.compile(r"\d\d-\d\d")
+PROVIDER_ID_PATTERN = re.compile(r"[a-z0-9-]{2,40}")
+#: The longest a case may be kept after its end, as the admin may set it (`retention.case_days_after_end`):
+#: two years, long enough for a complaint or a returning person, short enough that nothing is kept
+#: "just in case" (DESIGN.md: data is deleted on a schedule).
+MAX_CASE_RETENTION_DAYS = 730
 
 
 class InvalidConfig(ValueError):
@@ -134,7 +139,7 @@ def settings_from_dict(data: dict) -> Settings:
         burden_limit=float(fields.get("screening.burden_limit", (int, float), check=lambda v: 0 < v < 1, expected="a number between 0 and 1")),
         money_factor=float(fields.get("screening.money_factor", (int, float), check=lambda v: v > 0, expected="a positive number")),
         chat_retention_hours=fields.get("retention.chat_hours", int, check=lambda v: 1 <= v <= 48, expected="hours from 1 to 48"),
-        case_retention_days=fields.get("retention.case_days_after_end", int, check=lambda v: v >= 0, expected="a number of days, 0 or more"),
+        case_retention_days=fields.get("retention.case_days_after_end", int, check=lambda v: 0 <= v <= MAX_CASE_RETENTION_DAYS, expected=f"days from 0 to {MAX_CASE_RETENTION_DAYS}"),
         rates=_rates(fields),
         ordinary_offer=_contact(fields, "ordinary_offer"),
         youth_offer=_contact(fields, "youth_offer"),
@@ -251,7 +256,7 @@ def _provider(fields: _Fields, i: int, entry) -> Provider:
     if "phone_in" in modes and not phone:
         raise InvalidConfig(f"providers[{i}].phone is missing: expected a phone number, since meeting_modes has phone_in")
     return Provider(
-        id=get("id", str, check=lambda v: re.fullmatch(r"[a-z0-9-]{2,40}", v), expected="lower-case letters, digits and dashes"),
+        id=get("id", str, check=PROVIDER_ID_PATTERN.fullmatch, expected="lower-case letters, digits and dashes"),
         name=get("name", str, check=str.strip, expected="a name"),
         address=get("address", str, check=str.strip, expected="an address"),
         municipality=get("municipality", str, check=str.strip, expected="the municipality the provider lies in"),
@@ -269,7 +274,7 @@ def _provider(fields: _Fields, i: int, entry) -> Provider:
 def _month_days(raw: list, name: str) -> tuple[str, ...]:
     """Days closed every year, as "MM-DD"; 02-29 is allowed (it closes leap years only)."""
     for j, value in enumerate(raw):
-        if not (isinstance(value, str) and MONTH_DAY_PATTERN.fullmatch(value) and _is_day_of_leap_year(value)):
+        if not is_month_day(value):
             raise InvalidConfig(f"{name}[{j}] is {value!r}: expected a month-day such as 12-24")
     return tuple(raw)
 
@@ -286,12 +291,19 @@ def _opening_hours(raw: dict, name: str) -> dict[str, tuple[str, ...]]:
     for day, spans in raw.items():
         if day not in WEEKDAYS:
             raise InvalidConfig(f"{name}.{day} is not a weekday: expected one of {WEEKDAYS}")
-        if not isinstance(spans, list) or not all(
-            isinstance(span, str) and HOURS_PATTERN.fullmatch(span) and span[:5] < span[6:]
-            for span in spans
-        ):
+        if not isinstance(spans, list) or not all(is_opening_span(span) for span in spans):
             raise InvalidConfig(f"{name}.{day} is {spans!r}: expected a list such as [\"09:00-15:00\"]")
     return {day: tuple(spans) for day, spans in raw.items()}
+
+
+def is_opening_span(span) -> bool:
+    """"09:00-15:00": a time, a dash and a later time."""
+    return isinstance(span, str) and HOURS_PATTERN.fullmatch(span) is not None and span[:5] < span[6:]
+
+
+def is_month_day(value) -> bool:
+    """"12-24": a month-day; 02-29 is allowed (it closes leap years only)."""
+    return isinstance(value, str) and MONTH_DAY_PATTERN.fullmatch(value) is not None and _is_day_of_leap_year(value)
 
 
 def _check_no_demo_in_production(settings: Settings) -> None:

@@ -194,6 +194,16 @@ AUDIT_ACTIONS = {
     "audit_viewed": _l("Viewed the audit log"),
     "statistics_viewed": _l("Viewed the statistics"),
     "statistics_downloaded": _l("Downloaded the statistics"),
+    "provider_added": _l("Added a provider"),
+    "provider_changed": _l("Changed a provider"),
+    "provider_retired": _l("Retired a provider"),
+    "settings_changed": _l("Changed the municipality's settings"),
+    "password_set": _l("Chose a password with a one-time link"),
+}
+#: Who confirms a booked time (`booking.rules.CONFIRMATIONS`), on the admin's settings page.
+CONFIRMATION_NAMES = {
+    "staff": _l("Intake staff confirm each booking"),
+    "automatic": _l("A booked time is confirmed at once"),
 }
 
 def meeting_mode_words(mode: str, provider) -> str:

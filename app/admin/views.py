@@ -40,7 +40,7 @@ class AuditFilterForm(Form):
 @bp.get("/")
 @login_required("admin")
 def home():
-    return render_template("admin_home.html", accounts=accounts.list_accounts(get_db()))
+    return render_template("admin_home.html")
 
 
 @bp.get("/audit")
