@@ -105,8 +105,8 @@ class ProviderForm(Form, WeeklyHours):
     closed_yearly = Text(_l("Closed every year on (month-days, as 06-05, 12-24, 12-31)"), validators=[Length(max=400), _month_days])
 
     def check(self, demo: bool) -> bool:
-        """Validate, then the rules between fields (as the configuration file's)."""
-        if not self.validate():
+        """Submitted and valid, with the rules between fields (as the configuration file's)."""
+        if not self.validate_on_submit():
             return False
         if PHONE_IN in self.meeting_modes.data and not self.phone.data:
             self.phone.errors.append(_l("Write the phone number: people meeting by phone call it."))
@@ -167,7 +167,8 @@ class MunicipalityForm(Form, WeeklyHours):
     }
 
     def check(self) -> bool:
-        if not self.validate():
+        """Submitted and valid."""
+        if not self.validate_on_submit():
             return False
         if self.notice.data == 0 and self.confirmation.data == STAFF:
             self.notice.errors.append(_l("Choose 1 or more while staff confirm bookings: they need a working day to do it."))
@@ -193,7 +194,8 @@ class AccountForm(Form):
     provider_id = SelectField(_l("Treatment place (provider accounts only)"), validate_choice=False)
 
     def check(self) -> bool:
-        if not self.validate():
+        """Submitted and valid."""
+        if not self.validate_on_submit():
             return False
         choices = [value for value, _label in self.provider_id.choices if value]
         if self.role.data == "provider" and self.provider_id.data not in choices:

@@ -328,3 +328,11 @@ def test_a_password_link_ends_the_old_password(app, admin):
 def test_an_unknown_account_is_a_404(app, admin):
     admin.get("/admin/accounts")
     assert admin.post("/admin/accounts/nobody/disable").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/admin/providers/new", "/admin/providers/laenke-lyngby", "/admin/settings", "/admin/accounts/new"])
+def test_a_form_opens_without_errors_and_reading_it_writes_nothing(app, admin, path):
+    before = (stored_providers(app), len(audit_rows(app)))
+    assert admin.get(path).status_code == 200
+    assert 'class="error' not in admin.page
+    assert (stored_providers(app), len(audit_rows(app))) == before
