@@ -129,8 +129,7 @@ class ProviderForm(Form, WeeklyHours):
     @classmethod
     def data_of(cls, provider: Provider) -> dict:
         """The form's data showing `provider`."""
-        return {
-            "id": provider.id, "name": provider.name, "address": provider.address,
+        return { "name": provider.name, "address": provider.address,
             "municipality": provider.municipality, "phone": provider.phone or "",
             "age_bands": list(provider.age_bands), "languages": list(provider.languages),
             "meeting_modes": list(provider.meeting_modes), "slot_minutes": provider.slot_minutes,

@@ -48,7 +48,7 @@ def new_provider():
 def edit_provider(provider_id):
     current = _current_or_404(provider_id)
     form = _choices(ProviderForm(data=ProviderForm.data_of(current)))
-    form.id.data = provider_id  # the id is for ever
+    del form.id  # an id is for ever: the edit form has none
     if not form.check(settings().demo):
         return _form_page(form, current)
     changed = form.provider(provider_id)

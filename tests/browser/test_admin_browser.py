@@ -56,7 +56,7 @@ def add_provider(admin, problems) -> None:
     for day in WEEKDAYS:
         admin.locator(f"main [name=hours_{day}]").fill("08:00-20:00")
     for name, value in (("age_bands", "25_plus"), ("languages", "da"), ("meeting_modes", "in_person")):
-        admin.locator(f"main input[name={name}][value={value}]").check()
+        admin.locator(f'main input[name={name}][value="{value}"]').check()
     submit(admin)
     assert urlsplit(admin.url).path == "/admin/providers"
     expect(admin.locator("main table.providers")).to_contain_text("Søvejens Rådgivning")

@@ -72,7 +72,8 @@ def test_closing_a_day_takes_its_times_away_and_the_audit_says_old_and_new(app, 
     first = offered(citizen, "soevej")[0]
     day = dt.datetime.strptime(first.split("@")[1], "%Y%m%dT%H%MZ").date()
     admin.get("/admin/providers/soevej")
-    assert admin.post("/admin/providers/soevej", {**NEW_PLACE, "closed_dates": day.isoformat()}).status_code == 302
+    edited = {key: value for key, value in NEW_PLACE.items() if key != "id"}  # the edit form has no id
+    assert admin.post("/admin/providers/soevej", {**edited, "closed_dates": day.isoformat()}).status_code == 302
     assert not any(slot.startswith(f"soevej@{day:%Y%m%d}") for slot in offered(citizen, "soevej"))
     entry = audit_rows(app)[-1]
     assert entry["action"] == "provider_changed"
@@ -156,7 +157,7 @@ def test_retiring_or_closing_hours_with_a_booking_lists_it_and_changes_nothing(a
     assert booking["referral_number"] in admin.page and "Flyt eller aflys" in admin.page
     day = dt.date.fromisoformat(booking["starts_at"][:10])
     admin.get("/admin/providers/laenke-hvidovre")
-    form = {**NEW_PLACE, "name": "Lænke-ambulatoriet Hvidovre", "address": "Hvidovrevej 1, 2650 Hvidovre",
+    form = {**NEW_PLACE, "id": "", "name": "Lænke-ambulatoriet Hvidovre", "address": "Hvidovrevej 1, 2650 Hvidovre",
             "municipality": "Hvidovre", "closed_dates": day.isoformat(),
             "hours_mon": "09:00-15:00", "hours_tue": "09:00-15:00", "hours_wed": "12:00-19:00", "hours_thu": "09:00-15:00",
             "hours_fri": "", "hours_sat": "", "hours_sun": ""}
