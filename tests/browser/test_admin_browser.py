@@ -16,7 +16,6 @@ import pytest
 from playwright.sync_api import expect
 
 from served import serve
-
 from test_citizen_browser import confirm_code, finish_chat, get_code, start_chat, violations
 from test_staff_browser import sign_in
 
