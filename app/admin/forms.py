@@ -116,9 +116,10 @@ class ProviderForm(Form, WeeklyHours):
             self.hours_mon.errors.append(_l("Give opening hours on at least one weekday."))
         return not self.errors
 
-    def provider(self, provider_id: str) -> Provider:
+    def provider(self, provider_id: str, name: str | None = None) -> Provider:
+        """The provider the form describes; on the edit form, which has no id or name, those given."""
         return Provider(
-            id=provider_id, name=self.name.data, address=self.address.data,
+            id=provider_id, name=name or self.name.data, address=self.address.data,
             municipality=self.municipality.data, phone=self.phone.data or None,
             age_bands=tuple(self.age_bands.data), languages=tuple(self.languages.data),
             meeting_modes=tuple(self.meeting_modes.data), slot_minutes=self.slot_minutes.data,

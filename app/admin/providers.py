@@ -46,12 +46,16 @@ def new_provider():
 @bp.route("/providers/<provider_id>", methods=["GET", "POST"])
 @login_required("admin")
 def edit_provider(provider_id):
+    """Everything but the id and the name, which bookings, decisions, courses and invoice lines
+    name the provider by: they keep the name they had at the time because it never changes (a
+    renamed unit is a new provider: add it, move the bookings, retire the old one). Rates are a
+    dated table (`[[rates]]`), so a past month is always paid at the rates of its days."""
     current = _current_or_404(provider_id)
     form = _choices(ProviderForm(data=ProviderForm.data_of(current)))
-    del form.id  # an id is for ever: the edit form has none
+    del form.id, form.name  # kept for ever: see `edit_provider`
     if not form.check(settings().demo):
         return _form_page(form, current)
-    changed = form.provider(provider_id)
+    changed = form.provider(provider_id, name=current.name)
     try:
         before = managed.change_provider(get_db(), changed, settings().served_municipalities, now())
     except managed.ManagedError as refusal:

@@ -337,3 +337,17 @@ def test_a_form_opens_without_errors_and_reading_it_writes_nothing(app, admin, p
     assert admin.get(path).status_code == 200
     assert 'class="error' not in admin.page
     assert (stored_providers(app), len(audit_rows(app))) == before
+
+
+def test_an_edit_keeps_the_name_that_bookings_courses_and_invoices_show(app, admin):
+    citizen = Citizen(app.test_client())
+    citizen.book_first_time("laenke-hvidovre")
+    admin.get("/admin/providers/laenke-hvidovre")
+    assert 'name="name"' not in admin.page
+    form = {key: value for key, value in NEW_PLACE.items() if key != "id"}
+    admin.post("/admin/providers/laenke-hvidovre", {**form, "name": "Et nyt navn", "address": "Hvidovrevej 2, 2650 Hvidovre",
+                                                     "municipality": "Hvidovre", "hours_sat": "", "hours_sun": ""})
+    assert stored_providers(app).providers[1].name == "Lænke-ambulatoriet Hvidovre"
+    assert stored_providers(app).providers[1].address == "Hvidovrevej 2, 2650 Hvidovre"
+    citizen.get("/status")
+    assert "Lænke-ambulatoriet Hvidovre" in citizen.page and "Et nyt navn" not in citizen.page
