@@ -74,8 +74,8 @@ def seed(db, providers, values: dict) -> bool:
 
 def version(db) -> int:
     """The number every change raises (0 before seeding): one indexed row, read per request."""
-    row = next(db.query("select version from settings_version where id = 1"), None)
-    return row["version"] if row else 0
+    row = db.execute("select version from settings_version where id = 1").fetchone()
+    return row[0] if row else 0
 
 
 def load(db) -> Managed:
@@ -142,6 +142,21 @@ def change_values(db, changes: dict) -> dict:
         if changed:
             _bump(db)
     return changed
+
+
+def check_still_offered(db, slot) -> None:
+    """Inside a booking's transaction: the slot's provider is current and still has that slot.
+    A worker's cached settings may be a moment old, this read is not, so no booking lands at a
+    provider retired, or on a day closed, an instant before. Raises `UnknownSlot`; nothing to
+    check before the tables are seeded."""
+    if version(db) == 0:
+        return
+    try:
+        provider = _current(db, slot.provider_id)
+    except UnknownProvider:
+        raise UnknownSlot(slot.id) from None
+    if not _has_slot(provider, slot.starts_at):
+        raise UnknownSlot(slot.id)
 
 
 def provider_columns(provider: Provider) -> dict:

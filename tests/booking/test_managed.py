@@ -7,9 +7,11 @@ import threading
 
 import pytest
 
-from booking import managed
+from booking import for_case, managed
 from booking.bookings import book
+from booking.offers import SlotNotOffered
 from booking.providers import NONE_OUTSIDE, TOO_FEW
+from booking.rules import BookingRules
 from store.connection import open_database
 
 from builders import fresh_database
@@ -165,3 +167,21 @@ def test_two_admins_retiring_at_once_cannot_break_the_law(tmp_path):
     assert sorted(outcomes) == ["refused", "retired"]
     db = open_database(path)
     assert len(managed.load(db).providers) == 2
+
+
+def test_a_booking_from_a_stale_worker_cannot_land_at_a_retired_provider_or_a_closed_day(seeded):
+    class StaleCase:  # a case is anything with these fields (booking.for_case)
+        id = make_case(seeded)
+        first_contact_day = NOW.date()
+        age_band = "25_plus"
+
+    stale = [INSIDE, OUTSIDE, ANOTHER]  # what a worker read before the changes below
+    rules = BookingRules(minimum_notice_working_days=1)
+    managed.retire_provider(seeded, "another", SERVED, NOW)
+    managed.change_provider(seeded, dataclasses.replace(OUTSIDE, closed_dates=(dt.date(2026, 3, 4),)), SERVED, NOW)
+    for slot in (slot_at(ANOTHER, 2026, 3, 4, 10), slot_at(OUTSIDE, 2026, 3, 4, 10)):
+        with pytest.raises(SlotNotOffered):
+            for_case.book_for_case(seeded, StaleCase, slot, "in_person", now=NOW, providers=stale, rules=rules, guarantee_days=14)
+    booking = for_case.book_for_case(seeded, StaleCase, slot_at(OUTSIDE, 2026, 3, 5, 10), "in_person", now=NOW,
+                                     providers=stale, rules=rules, guarantee_days=14)
+    assert booking.provider_id == "outside"
