@@ -21,7 +21,7 @@ from app.context import close_db, template_settings
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
 from app.maintenance import install_maintenance, reseal_old_values
-from app.managed_settings import SettingsCache, seed
+from app.managed_settings import SettingsCache, ignored_in_file, seed
 from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
@@ -86,9 +86,12 @@ def _seed_managed_settings(app: Flask) -> None:
     base = app.extensions["indgang.settings"]
     db = open_database(app.config["DATABASE"])
     try:
-        seed(db, base)
+        ignored = [] if seed(db, base) else ignored_in_file(db, base)
     finally:
         db.close()
+    if ignored:
+        print(f"Managed at /admin/ (the database), so the configuration file's values are ignored: {', '.join(ignored)}",
+              flush=True)
     app.extensions["indgang.settings_cache"] = SettingsCache(base)
 
 

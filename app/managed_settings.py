@@ -86,6 +86,17 @@ def seed(db, base) -> bool:
     return managed.seed(db, base.providers, managed_values(base))
 
 
+def ignored_in_file(db, base) -> list[str]:
+    """The file's managed settings that differ from the database's (which are the truth), so
+    the operator who edits them learns why nothing changed."""
+    stored = with_managed(base, managed.load(db))
+    ours, theirs = managed_values(base), managed_values(stored)
+    ignored = [key for key in MANAGED_KEYS if ours[key] != theirs[key]]
+    if base.providers != stored.providers:
+        ignored.append("providers")
+    return ignored
+
+
 class SettingsCache:
     """One worker's merged settings and the version they stand for."""
 

@@ -1,11 +1,13 @@
 """The admin runs the service from the browser: providers, closed days, the municipality's
 settings and staff accounts, each change audited and in effect at once (issue 15)."""
 
+import dataclasses
 import datetime as dt
 import re
 
 import pytest
 
+from app.config import load_settings
 from app.context import get_db
 from booking import managed
 
@@ -351,3 +353,13 @@ def test_an_edit_keeps_the_name_that_bookings_courses_and_invoices_show(app, adm
     assert stored_providers(app).providers[1].address == "Hvidovrevej 2, 2650 Hvidovre"
     citizen.get("/status")
     assert "Lænke-ambulatoriet Hvidovre" in citizen.page and "Et nyt navn" not in citizen.page
+
+
+def test_the_file_seeds_once_and_a_later_change_in_it_is_named_as_ignored(make_app, capsys):
+    first = load_settings()
+    make_app(settings=first)
+    capsys.readouterr()
+    later = dataclasses.replace(first, providers=first.providers[:2], staff=dataclasses.replace(first.staff, require_totp=True))
+    app = make_app(settings=later)
+    assert "the configuration file's values are ignored: staff.require_totp, providers" in capsys.readouterr().out
+    assert len(stored_providers(app).providers) == 3
