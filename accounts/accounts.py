@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import re
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,6 +40,8 @@ LOCK_DURATION = dt.timedelta(minutes=15)
 TOTP_ISSUER = "Indgang"
 TOTP_DRIFT_STEPS = 1  # also accept the code of the 30 seconds before and after
 TOTP_CODE = re.compile(r"\d{6}")
+#: How long a one-time set-password link works (the admin hands it over in person or by phone).
+LINK_VALID_FOR = dt.timedelta(days=3)
 #: The columns counting wrong passwords and wrong codes, and how long each refuses attempts.
 PASSWORD_COUNT = ("failed_attempts", "locked_until")
 CODE_COUNT = ("code_failed_attempts", "code_locked_until")
@@ -63,6 +66,14 @@ class UnknownAccount(AccountError):
 class SignInRefused(AccountError):
     """The identity provider vouched for the person, but their account here is disabled (or a
     demo account outside demo mode): a local disable wins over the provider."""
+
+
+class LastAdmin(AccountError):
+    """Disabling this account would leave no admin who can sign in."""
+
+
+class InvalidLink(AccountError):
+    """A set-password link that is unknown, used, replaced, expired, or of a disabled account."""
 
 
 class WrongTotpCode(AccountError):
@@ -108,6 +119,7 @@ class Account:
     credentials_changed_at: dt.datetime | None
     credentials_version: int = 0  # raised by a password reset or disabling: open sessions end
     oidc_subject: str | None = None  # the `sub` claim, for an account of the identity provider
+    last_signed_in_day: dt.date | None = None  # a day, not a time: enough to spot an unused account
 
     @property
     def signs_in_with_provider(self) -> bool:
@@ -184,13 +196,59 @@ def create_account(
     username = normalise_username(username)
     check_new_account(username, role, provider_id, provider_ids)
     _check_password(password)
-    if get_account(db, username) is not None:
-        raise AccountExists(f"there is already an account named {username}")
-    db["accounts"].insert(
-        {"username": username, "role": role, "provider_id": provider_id, "password_hash": passwords.hash(password),
-         "credentials_changed_at": stamp(now)}
-    )
+    password_hash = passwords.hash(password)
+    with transaction(db):
+        if get_account(db, username) is not None:
+            raise AccountExists(f"there is already an account named {username}")
+        db["accounts"].insert(
+            {"username": username, "role": role, "provider_id": provider_id, "password_hash": password_hash,
+             "credentials_changed_at": stamp(now)}
+        )
     return get_account(db, username)
+
+
+def create_account_with_link(
+    db: sqlite_utils.Database, passwords: Passwords, username: str, role: str, *,
+    provider_ids: tuple[str, ...], provider_id: str | None = None, now: dt.datetime,
+) -> tuple[Account, str]:
+    """A new account whose owner chooses the password through a one-time link (nobody else ever
+    knows it); returns the account and the link's token, to be shown once and never stored."""
+    with transaction(db):
+        account = create_account(db, passwords, username, role, _unusable_password(), provider_ids=provider_ids,
+                                 provider_id=provider_id, now=now)
+        token = _issue_link(db, account.username, now)
+    return account, token
+
+
+def reset_with_link(db: sqlite_utils.Database, passwords: Passwords, username: str, *, now: dt.datetime) -> str:
+    """Forget the password (open sessions end, any earlier link stops working) and return a
+    one-time link's token with which the owner chooses a new one."""
+    with transaction(db):
+        reset_password(db, passwords, username, _unusable_password(), now=now)
+        return _issue_link(db, username, now)
+
+
+def set_password_with_link(
+    db: sqlite_utils.Database, passwords: Passwords, token: str, password: str, *, now: dt.datetime
+) -> str:
+    """The owner's new password through a link (`InvalidLink`; a too-short password,
+    `InvalidAccount`, leaves the link usable). Returns the username."""
+    _check_password(password)
+    password_hash = passwords.hash(password)
+    with transaction(db):
+        row = next(db.query("select * from accounts where set_password_digest = ?", [_link_digest(token)]), None)
+        if row is None or row["disabled"] or parse_stamp(row["set_password_until"]) <= now:
+            raise InvalidLink("this link is not valid")
+        db["accounts"].update(row["username"], {
+            "password_hash": password_hash, "set_password_digest": None, "set_password_until": None,
+            "failed_attempts": 0, "locked_until": None, "credentials_changed_at": stamp(now)})
+        _end_sessions(db, row["username"])
+    return row["username"]
+
+
+def note_sign_in(db: sqlite_utils.Database, username: str, day: dt.date) -> None:
+    """Keep the day of the latest sign-in (shown to the admin)."""
+    _update(db, username, {"last_signed_in_day": day.isoformat()})
 
 
 def check_new_account(username: str, role: str, provider_id: str | None, provider_ids: tuple[str, ...]) -> None:
@@ -237,8 +295,12 @@ def list_accounts(db: sqlite_utils.Database) -> list[Account]:
 
 
 def disable_account(db: sqlite_utils.Database, username: str, *, now: dt.datetime) -> None:
-    """The account can no longer sign in, and its open sessions end at their next request."""
+    """The account can no longer sign in, and its open sessions end at their next request.
+    Refused (`LastAdmin`) for the only enabled admin that is not a demo account."""
     with transaction(db):
+        account = get_account(db, username)
+        if account is not None and account.role == ADMIN and not account.disabled and not _other_admins(db, account.username):
+            raise LastAdmin("at least one admin must be able to sign in")
         _update(db, username, {"disabled": 1, "credentials_changed_at": stamp(now)})
         _end_sessions(db, username)
 
@@ -418,6 +480,27 @@ def reseal_totp_secrets(db: sqlite_utils.Database, old: Vault, new: Vault) -> in
 
 
 
+def _other_admins(db: sqlite_utils.Database, username: str) -> int:
+    return next(db.query("select count(*) as n from accounts where role = ? and disabled = 0 and demo = 0"
+                         " and username != ?", [ADMIN, username]))["n"]
+
+
+def _unusable_password() -> str:
+    """A password nobody knows: the account cannot sign in until its owner sets one."""
+    return secrets.token_urlsafe(32)
+
+
+def _issue_link(db: sqlite_utils.Database, username: str, now: dt.datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    _update(db, username, {"set_password_digest": _link_digest(token), "set_password_until": stamp(now + LINK_VALID_FOR)})
+    return token
+
+
+def _link_digest(token: str) -> str:
+    """A link's token carries 256 random bits, so a plain SHA-256 keeps it unguessable at rest."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _row(db: sqlite_utils.Database, username: str) -> dict | None:
     return next(db.query("select * from accounts where username = ?", [username]), None)
 
@@ -449,6 +532,7 @@ def _account(row: dict) -> Account:
         credentials_changed_at=parse_stamp(row["credentials_changed_at"]),
         credentials_version=row["credentials_version"],
         oidc_subject=row["oidc_subject"],
+        last_signed_in_day=dt.date.fromisoformat(row["last_signed_in_day"]) if row["last_signed_in_day"] else None,
     )
 
 

@@ -18,11 +18,12 @@ from app.auth.oidc import install_oidc
 from app.citizen import bp as citizen
 from app.cli import install_cli
 from app.config import Settings, load_settings
-from app.context import close_db
+from app.context import close_db, template_settings
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
 from app.links import install_links
 from app.maintenance import install_maintenance, reseal_old_values
+from app.managed_settings import SettingsCache, ignored_in_file, seed
 from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
@@ -32,7 +33,7 @@ from app.words import WORDS
 from common.clock import Clock
 from intake.catalogue import load_catalogue
 from intake.eligibility import REASONS
-from store.connection import migrate
+from store.connection import migrate, open_database
 from store.sealing import Vault
 
 #: The largest request body accepted (the longest form is a chat answer of at most 500 characters).
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     )
     _install_keys(app)
     migrate(app.config["DATABASE"])
+    _seed_managed_settings(app)
     reseal_old_values(app)
     app.teardown_appcontext(close_db)
     install_security(app, app.extensions["indgang.settings"])
@@ -77,10 +79,26 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
         app.register_blueprint(blueprint)
     install_cli(app)
     install_maintenance(app)
-    app.jinja_env.globals.update(settings=app.extensions["indgang.settings"], REASONS=REASONS, **WORDS)
+    app.jinja_env.globals.update(REASONS=REASONS, **WORDS)
+    app.context_processor(template_settings)
     if app.extensions["indgang.settings"].demo:
         create_demo_accounts(app)
     return app
+
+
+def _seed_managed_settings(app: Flask) -> None:
+    """The TOML file's providers and municipality settings seed the database on the first start;
+    each worker then keeps its own copy, renewed when the database's version moves."""
+    base = app.extensions["indgang.settings"]
+    db = open_database(app.config["DATABASE"])
+    try:
+        ignored = [] if seed(db, base) else ignored_in_file(db, base)
+    finally:
+        db.close()
+    if ignored:
+        print(f"Managed at /admin/ (the database), so the configuration file's values are ignored: {', '.join(ignored)}",
+              flush=True)
+    app.extensions["indgang.settings_cache"] = SettingsCache(base)
 
 
 def _install_keys(app: Flask) -> None:

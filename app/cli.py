@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from accounts import accounts
 from accounts import audit as audit_log
-from app.context import get_db, now, passwords
+from app.context import get_db, now, passwords, settings
 from app.keys import KeyInEnvironment
 from app.maintenance import rotate_data_key, run_hourly
 from store import backup as backups
@@ -84,7 +84,7 @@ users = AppGroup("users", help="Staff accounts: create, disable, enable, reset-p
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input (for scripts).")
 def create_user(username, role, provider_id, password_stdin):
     """Create a staff account. Asks for the password twice, unless --password-stdin."""
-    provider_ids = tuple(provider.id for provider in current_app.extensions["indgang.settings"].providers)
+    provider_ids = tuple(provider.id for provider in settings().providers)
     username = accounts.normalise_username(username)
     try:
         accounts.check_new_account(username, role, provider_id, provider_ids)

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from accounts.accounts import PROVIDER, ROLES, normalise_username
-from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, Provider
+from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, NONE_OUTSIDE, TOO_FEW, Provider, law_problem
 from booking.rules import CONFIRMATIONS, STAFF, BookingRules
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
@@ -21,6 +21,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOST_PATTERN = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 HOURS_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d")
 MONTH_DAY_PATTERN = re.compile(r"\d\d-\d\d")
+PROVIDER_ID_PATTERN = re.compile(r"[a-z0-9-]{2,40}")
+#: The longest a case may be kept after its end, as the admin may set it (`retention.case_days_after_end`):
+#: two years, long enough for a complaint or a returning person, short enough that nothing is kept
+#: "just in case" (DESIGN.md: data is deleted on a schedule).
+MAX_CASE_RETENTION_DAYS = 730
 
 
 class InvalidConfig(ValueError):
@@ -133,9 +138,12 @@ class Settings:
     server: ServerSettings = ServerSettings()
     course: CourseSettings = CourseSettings()
     booking: BookingRules = BookingRules()
+    #: Providers no longer offered (`booking.managed`), kept so their bookings and courses name them.
+    retired_providers: tuple[Provider, ...] = ()
 
     def provider(self, provider_id: str) -> Provider | None:
-        return next((p for p in self.providers if p.id == provider_id), None)
+        """The provider of that id, current or retired."""
+        return next((p for p in (*self.providers, *self.retired_providers) if p.id == provider_id), None)
 
     def is_outside(self, provider: Provider) -> bool:
         return provider.outside(self.served_municipalities)
@@ -166,7 +174,7 @@ def settings_from_dict(data: dict) -> Settings:
         burden_limit=float(fields.get("screening.burden_limit", (int, float), check=lambda v: 0 < v < 1, expected="a number between 0 and 1")),
         money_factor=float(fields.get("screening.money_factor", (int, float), check=lambda v: v > 0, expected="a positive number")),
         chat_retention_hours=fields.get("retention.chat_hours", int, check=lambda v: 1 <= v <= 48, expected="hours from 1 to 48"),
-        case_retention_days=fields.get("retention.case_days_after_end", int, check=lambda v: v >= 0, expected="a number of days, 0 or more"),
+        case_retention_days=fields.get("retention.case_days_after_end", int, check=lambda v: 0 <= v <= MAX_CASE_RETENTION_DAYS, expected=f"days from 0 to {MAX_CASE_RETENTION_DAYS}"),
         rates=_rates(fields),
         ordinary_offer=_contact(fields, "ordinary_offer"),
         youth_offer=_contact(fields, "youth_offer"),
@@ -284,7 +292,7 @@ def _provider(fields: _Fields, i: int, entry) -> Provider:
     if "phone_in" in modes and not phone:
         raise InvalidConfig(f"providers[{i}].phone is missing: expected a phone number, since meeting_modes has phone_in")
     return Provider(
-        id=get("id", str, check=lambda v: re.fullmatch(r"[a-z0-9-]{2,40}", v), expected="lower-case letters, digits and dashes"),
+        id=get("id", str, check=PROVIDER_ID_PATTERN.fullmatch, expected="lower-case letters, digits and dashes"),
         name=get("name", str, check=str.strip, expected="a name"),
         address=get("address", str, check=str.strip, expected="an address"),
         municipality=get("municipality", str, check=str.strip, expected="the municipality the provider lies in"),
@@ -348,7 +356,7 @@ def _group_role(fields: _Fields, name: str, entry) -> GroupRole:
 def _month_days(raw: list, name: str) -> tuple[str, ...]:
     """Days closed every year, as "MM-DD"; 02-29 is allowed (it closes leap years only)."""
     for j, value in enumerate(raw):
-        if not (isinstance(value, str) and MONTH_DAY_PATTERN.fullmatch(value) and _is_day_of_leap_year(value)):
+        if not is_month_day(value):
             raise InvalidConfig(f"{name}[{j}] is {value!r}: expected a month-day such as 12-24")
     return tuple(raw)
 
@@ -365,12 +373,19 @@ def _opening_hours(raw: dict, name: str) -> dict[str, tuple[str, ...]]:
     for day, spans in raw.items():
         if day not in WEEKDAYS:
             raise InvalidConfig(f"{name}.{day} is not a weekday: expected one of {WEEKDAYS}")
-        if not isinstance(spans, list) or not all(
-            isinstance(span, str) and HOURS_PATTERN.fullmatch(span) and span[:5] < span[6:]
-            for span in spans
-        ):
+        if not isinstance(spans, list) or not all(is_opening_span(span) for span in spans):
             raise InvalidConfig(f"{name}.{day} is {spans!r}: expected a list such as [\"09:00-15:00\"]")
     return {day: tuple(spans) for day, spans in raw.items()}
+
+
+def is_opening_span(span) -> bool:
+    """"09:00-15:00": a time, a dash and a later time."""
+    return isinstance(span, str) and HOURS_PATTERN.fullmatch(span) is not None and span[:5] < span[6:]
+
+
+def is_month_day(value) -> bool:
+    """"12-24": a month-day; 02-29 is allowed (it closes leap years only)."""
+    return isinstance(value, str) and MONTH_DAY_PATTERN.fullmatch(value) is not None and _is_day_of_leap_year(value)
 
 
 def _check_no_demo_in_production(settings: Settings) -> None:
@@ -413,12 +428,13 @@ def _booking_rules(fields: _Fields) -> BookingRules:
 
 def _check_providers_law(settings: Settings) -> None:
     """§ 101a stk. 2: agreements with at least two providers, at least one outside."""
-    if len(settings.providers) < 2:
+    problem = law_problem(settings.providers, settings.served_municipalities)
+    if problem == TOO_FEW:
         raise InvalidConfig(
             "providers: § 101a stk. 2 requires agreements with at least two providers; "
             f"the configuration has {len(settings.providers)}"
         )
-    if not any(settings.is_outside(provider) for provider in settings.providers):
+    if problem == NONE_OUTSIDE:
         raise InvalidConfig(
             "providers: § 101a stk. 2 requires at least one provider outside the municipality; "
             "every provider's municipality is among municipality.served"

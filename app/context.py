@@ -14,7 +14,16 @@ from store.sealing import Vault
 
 
 def settings() -> Settings:
-    return current_app.extensions["indgang.settings"]
+    """The settings as of this request: the TOML file's, with the providers and the
+    municipality's settings from the database (`app.managed_settings`); read once per request."""
+    if "settings" not in g:
+        g.settings = current_app.extensions["indgang.settings_cache"].current(get_db())
+    return g.settings
+
+
+def template_settings() -> dict:
+    """`settings` for every template, as of this request."""
+    return {"settings": settings()}
 
 
 def vault() -> Vault:

@@ -24,6 +24,8 @@ WTFORMS_MESSAGES = {
     NOT_AN_INTEGER: N_("Write a whole number."),
     "Not a valid choice.": N_("Choose one of the options."),
     "Invalid Choice: could not coerce.": N_("Choose one of the options."),
+    "'%(value)s' is not a valid choice for this field.": N_("Choose one of the options."),
+    "'%(value)s' are not valid choices for this field.": N_("Choose one of the options."),
     "Number must be between %(min)s and %(max)s.": N_("Write a number from %(min)s to %(max)s."),
     "Number must be at least %(min)s.": N_("Write a number of %(min)s or more."),
     "Number must be at most %(max)s.": N_("Write a number of %(max)s or less."),
@@ -59,8 +61,9 @@ class Form(FlaskForm):
 
 
 class PageField(IntegerField):
-    """A page number from the address. More digits than any page has are not a number: WTForms'
-    `NumberRange` would overflow comparing such an integer as a float (a 500, found by fuzzing)."""
+    """A whole number typed or in the address (a page, minutes, days). More digits than any such
+    number has are not a number: WTForms' `NumberRange` would overflow comparing such an integer
+    as a float (a 500, found by fuzzing)."""
 
     MAX_DIGITS = 9
 

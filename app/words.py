@@ -198,6 +198,11 @@ AUDIT_ACTIONS = {
     "oidc_failed": _l("Sign-in through the identity provider failed"),
     "oidc_refused": _l("Sign-in through the identity provider refused"),
     "account_role_changed": _l("Role changed by the identity provider"),
+    "provider_added": _l("Added a provider"),
+    "provider_changed": _l("Changed a provider"),
+    "provider_retired": _l("Retired a provider"),
+    "settings_changed": _l("Changed the municipality's settings"),
+    "password_set": _l("Chose a password with a one-time link"),
 }
 #: Why a sign-in through the municipality's identity provider was refused (app/auth/oidc.py).
 OIDC_REFUSALS = {
@@ -207,6 +212,12 @@ OIDC_REFUSALS = {
     "no_mfa": _l("Indgang needs you to sign in with two-factor authentication. Start again, and use your second factor (such as your authenticator app) when asked."),
     "disabled": _l("Your account in Indgang is disabled. Ask the administrator."),
 }
+#: Who confirms a booked time (`booking.rules.CONFIRMATIONS`), on the admin's settings page.
+CONFIRMATION_NAMES = {
+    "staff": _l("Intake staff confirm each booking"),
+    "automatic": _l("A booked time is confirmed at once"),
+}
+
 
 def meeting_mode_words(mode: str, provider) -> str:
     """How the person meets, as they choose it; "at the address above" only under a street address."""

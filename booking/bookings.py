@@ -335,3 +335,23 @@ def _booking(row: dict, vault: Vault | None = None) -> Booking:
         decline_reason=row["decline_reason"],
         decline_note=vault.open(row["decline_note"]) if vault and row["decline_note"] else None,
     )
+
+
+@dataclass(frozen=True)
+class HeldBooking:
+    """An active booking of a provider, by the case's referral number (what staff look up)."""
+
+    referral_number: str
+    starts_at: dt.datetime
+
+
+def held_bookings(db, provider_id: str, now: dt.datetime) -> list[HeldBooking]:
+    """The provider's bookings that still hold a slot from `now` on, in time order: what must be
+    moved or cancelled before the provider is retired or those hours are closed."""
+    rows = db.query(
+        "select cases.referral_number, bookings.starts_at from bookings join cases on cases.id = bookings.case_id"
+        " where bookings.provider_id = ? and bookings.starts_at >= ?"
+        " and (bookings.state = ? or (bookings.state = ? and bookings.hold_until > ?)) order by bookings.starts_at",
+        [provider_id, stamp(now), CONFIRMED, PENDING, stamp(now)],
+    )
+    return [HeldBooking(row["referral_number"], parse_stamp(row["starts_at"])) for row in rows]

@@ -6,9 +6,10 @@ A case is anything with `id`, `first_contact_day` and `age_band` (an `intake.cas
 import dataclasses
 import datetime as dt
 
-from booking import bookings, guarantee, offers
+from booking import bookings, guarantee, managed, offers
 from booking.providers import providers_for
 from booking.rules import BookingRules
+from booking.slots import UnknownSlot
 from common.clock import COPENHAGEN
 from stats import monthly
 from store.transaction import transaction
@@ -58,6 +59,7 @@ def book_for_case(
     the statistics; pending for staff, or confirmed at once under automatic confirmation. One
     transaction."""
     with transaction(db):
+        _check_still_offered(db, slot)
         kept = check_guarantee(db, case, slot, now=now, providers=providers, rules=rules, guarantee_days=guarantee_days)
         booking = bookings.book(db, case.id, slot, mode, now, rules.hold_hours, confirmed=rules.confirmed_at_once)
         monthly.count_event(db, monthly.BOOKING_MADE, now.astimezone(COPENHAGEN).date(), slot.provider_id)
@@ -72,10 +74,19 @@ def move_for_case(
     `check_guarantee`); the case is at risk exactly when the new slot is after its deadline.
     One transaction."""
     with transaction(db):
+        _check_still_offered(db, slot)
         kept = check_guarantee(db, case, slot, now=now, providers=providers, rules=rules, guarantee_days=guarantee_days)
         booking = bookings.move(db, case.id, slot, mode, now, rules.hold_hours, confirmed=rules.confirmed_at_once)
         guarantee.mark_at_risk(db, case.id, not kept)
     return booking
+
+
+def _check_still_offered(db, slot) -> None:
+    """`managed.check_still_offered`, refusing as a form's unknown slot is refused."""
+    try:
+        managed.check_still_offered(db, slot)
+    except UnknownSlot:
+        raise offers.SlotNotOffered("unknown") from None
 
 
 def check_guarantee(db, case, slot, *, now: dt.datetime, providers, rules: BookingRules, guarantee_days: int) -> bool:

@@ -44,3 +44,18 @@ class Provider:
 def providers_for(providers, age_band: str | None) -> list[Provider]:
     """The providers whose age band fits the person (seed 000: under 25 / 25 and over)."""
     return [provider for provider in providers if provider.serves(age_band)]
+
+
+#: Why a set of providers breaks § 101a stk. 2 (`law_problem`).
+TOO_FEW = "too_few"
+NONE_OUTSIDE = "none_outside"
+
+
+def law_problem(providers, served_municipalities) -> str | None:
+    """§ 101a stk. 2: agreements with at least two providers, at least one outside the
+    municipality. `TOO_FEW`, `NONE_OUTSIDE`, or None when the providers meet it."""
+    if len(providers) < 2:
+        return TOO_FEW
+    if not any(provider.outside(served_municipalities) for provider in providers):
+        return NONE_OUTSIDE
+    return None

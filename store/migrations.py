@@ -319,3 +319,39 @@ def add_account_subject(db: sqlite_utils.Database) -> None:
     one account per subject. Such an account has no password (an empty `password_hash`)."""
     db.execute("alter table accounts add column oidc_subject text")
     db.execute("create unique index accounts_by_oidc_subject on accounts (oidc_subject) where oidc_subject is not null")
+
+
+@migrations()
+def create_managed_settings(db: sqlite_utils.Database) -> None:
+    """What the municipality's admin manages in the browser (`booking.managed`), seeded from the
+    TOML file on first start: the contracted providers (lists and the weekly hours as JSON; a retired one is kept, so its bookings
+    and courses still name it), the municipality's own settings by dotted key, and one version
+    number raised by every change, which each worker reads to see that its cached copy is stale.
+    `accounts.last_signed_in_day` is the day (not the second) of an account's latest sign-in;
+    `set_password_digest` and `set_password_until` are a one-time set-password link's SHA-256
+    digest and end (`accounts.accounts`): the link itself is shown once, to the admin."""
+    db.execute(
+        """
+        create table providers (
+            id text primary key,
+            position integer not null,
+            name text not null,
+            address text not null,
+            municipality text not null,
+            phone text,
+            slot_minutes integer not null,
+            age_bands text not null,
+            languages text not null,
+            meeting_modes text not null,
+            opening_hours text not null,
+            closed_dates text not null,
+            closed_yearly text not null,
+            retired_on text
+        )
+        """
+    )
+    db.execute("create table municipality_settings (key text primary key, value text not null)")
+    db.execute("create table settings_version (id integer primary key check (id = 1), version integer not null)")
+    db.execute("alter table accounts add column last_signed_in_day text")
+    db.execute("alter table accounts add column set_password_digest text")
+    db.execute("alter table accounts add column set_password_until text")

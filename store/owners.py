@@ -21,4 +21,7 @@ TABLE_OWNERS = {
     "statistics_events": "stats/monthly.py",
     "accounts": "accounts/accounts.py",
     "audit": "accounts/audit.py",
+    "providers": "booking/managed.py",
+    "municipality_settings": "booking/managed.py",
+    "settings_version": "booking/managed.py",
 }

@@ -40,7 +40,7 @@ class AuditFilterForm(Form):
 @bp.get("/")
 @login_required("admin")
 def home():
-    return render_template("admin_home.html", accounts=accounts.list_accounts(get_db()))
+    return render_template("admin_home.html")
 
 
 @bp.get("/audit")
@@ -113,7 +113,8 @@ def _month_report() -> monthly.MonthStatistics:
         chosen = dt.datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
     except ValueError:
         chosen = today()
-    return monthly.month_statistics(get_db(), chosen.year, chosen.month, [p.id for p in settings().providers])
+    every_provider = (*settings().providers, *settings().retired_providers)  # a retired one's past months count
+    return monthly.month_statistics(get_db(), chosen.year, chosen.month, [p.id for p in every_provider])
 
 
 def _scopes(report):

@@ -11,9 +11,9 @@ from store.connection import open_database
 
 
 def create_demo_accounts(app: Flask) -> None:
-    provider_ids = tuple(provider.id for provider in app.extensions["indgang.settings"].providers)
     db = open_database(app.config["DATABASE"])
     try:
+        provider_ids = tuple(provider.id for provider in app.extensions["indgang.settings_cache"].current(db).providers)
         created = accounts.create_demo_accounts(db, app.extensions["indgang.passwords"], provider_ids, app.extensions["indgang.clock"].now())
     finally:
         db.close()

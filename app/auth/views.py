@@ -15,7 +15,7 @@ from accounts.accounts import ROLES, Account
 from app.auth import oidc
 from app.auth.blueprint import bp
 from app.auth.guard import LANDING, guard, needs_totp_setup, record, record_for, restart_session, signed_in_account
-from app.context import get_db, now, passwords, settings, vault
+from app.context import get_db, now, passwords, settings, today, vault
 from app.forms import Form
 from app.security import local_path
 from app.session_keys import (
@@ -131,10 +131,41 @@ def totp():
                            required=settings().staff.require_totp), status
 
 
+class SetPasswordForm(Form):
+    token = HiddenField()
+    password = PasswordField(_l("New password (at least %(count)s characters)", count=accounts.MIN_PASSWORD_LENGTH),
+                             validators=[InputRequired(_l("Enter your new password.")), Length(max=1000)])
+    repeated = PasswordField(_l("The same password again"),
+                             validators=[InputRequired(_l("Enter the password again.")), Length(max=1000)])
+
+
+@bp.route("/staff/set-password", methods=["GET", "POST"])
+def set_password():
+    """A one-time link from the admin (`app.admin.staff_accounts`): the owner chooses a password.
+    The token travels in the query string, which the access log leaves out, then in the form."""
+    form = SetPasswordForm(token=request.args.get("token", ""))
+    if not form.validate_on_submit():
+        return render_template("staff_set_password.html", form=form), 400 if form.is_submitted() else 200
+    if form.password.data != form.repeated.data:
+        form.repeated.errors.append(gettext("The two passwords differ. Type the same password twice."))
+        return render_template("staff_set_password.html", form=form), 400
+    try:
+        username = accounts.set_password_with_link(get_db(), passwords(), form.token.data, form.password.data, now=now())
+    except accounts.InvalidLink:
+        return render_template("staff_set_password.html", form=form, invalid=True), 400
+    except accounts.InvalidAccount:
+        form.password.errors.append(gettext("Too short: at least %(count)s characters.", count=accounts.MIN_PASSWORD_LENGTH))
+        return render_template("staff_set_password.html", form=form), 400
+    record_for(username, "password_set")
+    flash(gettext("Your password is set. Sign in with it now."), "ok")
+    return redirect(url_for(".login"))
+
+
 def complete_sign_in(account: Account, next_path: str | None, id_token: str | None = None):
     """Start the staff session under a new session id (so an id planted earlier opens nothing).
     `id_token`: the identity provider's, kept for signing out there."""
     restart_session()
+    accounts.note_sign_in(get_db(), account.username, today())
     signed_in_at = stamp(now())
     session.update({STAFF_USERNAME: account.username, STAFF_SIGNED_IN_AT: signed_in_at, STAFF_SEEN_AT: signed_in_at,
                     STAFF_CREDENTIALS: account.credentials_version})

@@ -327,6 +327,15 @@ DAYS = tuple((MONDAY_MORNING.date() + dt.timedelta(days=days)).isoformat() for d
 ANY = form()
 
 
+HOURS = ("08:00-20:00", "09:00-12:00, 13:00-16:00", "17:00-09:00", "25:00-26:00", "")
+PROVIDER_FORM = form(
+    id=("fuzz-place", "laenke-lyngby", "Bad Id"), name=("Fuzzstedet", ""), address=("Søvej 1, 2635 Ishøj", "Ishøj"),
+    municipality=("Ishøj", "Glostrup"), phone=("12345678", ""), age_bands=("18_24", "25_plus", "under_18"),
+    languages=("da", "en", "xx"), meeting_modes=("in_person", "phone_in", "video"),
+    slot_minutes=("60", "5", "99999999999999999999"), hours_mon=HOURS, hours_sat=HOURS,
+    closed_dates=(*DAYS, "2026-02-30"), closed_yearly=("12-24", "13-01, 02-29"))
+
+
 def slot_form(world):
     return form(slot=(*world.slots[:40], "laenke-hvidovre@20260303T0900Z", "x@y", "@"), mode=("in_person", "phone_in", "video"))
 
@@ -374,6 +383,21 @@ FORMS = (
     Form("admin: audit filters", admin, _fixed("/admin/audit"),
          form(username=("intake", "admin"), referral=("R-",), action=("sign_in", "case_viewed"), since=DAYS, until=DAYS,
               page=("1", "2", "0", "-5", "1000001")), method="GET"),
+    Form("admin: new provider", admin, _fixed("/admin/providers/new"), PROVIDER_FORM),
+    Form("admin: edit provider", admin, lambda w: path("/admin/providers/{}", *PROVIDERS), PROVIDER_FORM),
+    Form("admin: retire provider", admin, lambda w: path("/admin/providers/{}/retire", *PROVIDERS), ANY),
+    Form("admin: settings", admin, _fixed("/admin/settings"),
+         form(phone=("43 57 75 75", ""), hours_mon=HOURS, ordinary_name=("Pitstop",), ordinary_address=("Søvej 1",),
+              ordinary_phone=("20 69 28 33",), youth_name=("Pitstop",), youth_address=("Søvej 1",), youth_phone=("20",),
+              notice=("0", "1", "11", "99999999999999999999"), confirmation=("staff", "automatic", "later"),
+              case_days=("0", "180", "731", "-1"))),
+    Form("admin: new account", admin, _fixed("/admin/accounts/new"),
+         form(username=("fuzz-bo", "Bo Bo", "intake"), role=("intake", "provider", "admin", "boss"), provider_id=(*PROVIDERS, ""))),
+    Form("admin: account actions", admin,
+         lambda w: st.sampled_from(["/admin/accounts/{}/disable", "/admin/accounts/{}/enable", "/admin/accounts/{}/reset"])
+         .flatmap(lambda template: path(template, "fuzz-bo", "admin", "nobody")), ANY),
+    Form("staff: set a password with a link", stranger, _fixed("/staff/set-password"),
+         form(token=("x" * 43, ""), password=(PASSWORD, "short"), repeated=(PASSWORD, "other"))),
 )
 
 EXAMPLES_PER_FORM = math.ceil(TOTAL_EXAMPLES / len(FORMS))

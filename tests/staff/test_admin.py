@@ -31,11 +31,13 @@ def shown_rows(page: str) -> list[list[str]]:
     return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 
-def test_admin_home_links_to_the_audit_log_and_lists_accounts(app):
+def test_admin_home_links_to_its_pages_and_the_accounts_page_lists_accounts(app):
     staff = signed_in_admin(app)
     add_account(app, "pia", "provider", provider_id="laenke-hvidovre")
     assert staff.get("/admin/").status_code == 200
-    assert 'href="/admin/audit"' in staff.page
+    for page in ("audit", "stats", "providers", "settings", "accounts"):
+        assert f'href="/admin/{page}"' in staff.page
+    staff.get("/admin/accounts")
     assert "Lænke-ambulatoriet Hvidovre" in staff.page and "pia" in staff.page
 
 

@@ -54,6 +54,9 @@ def test_create_refuses_bad_accounts_with_a_reason(app, args, message):
 
 def test_disable_and_enable(app):
     add_account(app, "anna", "admin")
+    refused = run(app, "disable", "anna")
+    assert refused.exit_code != 0 and "at least one admin must be able to sign in" in refused.output
+    add_account(app, "bent", "admin")
     result = run(app, "disable", "anna")
     assert result.exit_code == 0 and "Disabled anna." in result.output
     assert new_staff(app).sign_in("anna").status_code == 401

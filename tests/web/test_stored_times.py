@@ -51,6 +51,8 @@ PRECISION = {
     # about staff and the machine, exact on purpose (lockouts, sign-outs, the hourly job)
     "accounts.locked_until": SECOND, "accounts.code_locked_until": SECOND,
     "accounts.credentials_changed_at": SECOND, "maintenance.last_run": SECOND,
+    "accounts.set_password_until": SECOND, "accounts.last_signed_in_day": DAY,
+    "providers.retired_on": DAY,
     "_sqlite_migrations.applied_at": None,
 }
 
