@@ -5,6 +5,7 @@ import os
 import threading
 
 from flask import current_app, g
+from werkzeug.local import LocalProxy
 
 from accounts.accounts import Passwords
 from app.config import Settings
@@ -22,8 +23,9 @@ def settings() -> Settings:
 
 
 def template_settings() -> dict:
-    """`settings` for every template, as of this request."""
-    return {"settings": settings()}
+    """`settings` for every template, as of this request: read when a template first uses it
+    (a page that shows none of it, like the landing page, reads nothing)."""
+    return {"settings": LocalProxy(settings)}
 
 
 def vault() -> Vault:

@@ -49,13 +49,15 @@ def test_the_hourly_job_still_runs_an_hour_later(make_app, statements):
     assert any(sql.startswith("update maintenance") for sql in statements)
 
 
-def test_reading_a_question_runs_only_the_session_read(make_app, statements):
+def test_reading_a_question_runs_only_the_session_read_and_the_settings_version(make_app, statements):
     citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
     question = citizen.current_question()
     citizen.answer(question, "25_plus")
     statements.clear()
     assert citizen.current_question() != question
-    assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions"] * 2  # /chat, then its redirect
+    # /chat, then its redirect; the question's page shows the municipality's settings, so it
+    # asks whether an admin changed them (one row: `booking.managed.version`)
+    assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions", "sessions", "settings_version"]
 
 
 def test_posting_an_answer_that_changes_nothing_writes_nothing(make_app, statements):
