@@ -8,7 +8,7 @@ from flask_babel import format_date
 from accounts import accounts
 from app.config import WEEKDAYS
 from app.i18n import lazy_word as _l
-from booking import queue
+from booking import bookings, queue
 from treatment import courses, self_visitation, status
 
 AREA_NAMES = {
@@ -113,6 +113,7 @@ BOOKING_STATE_FOUND = {
     "expired": _l("The hold ran out before it was confirmed."),
     "declined": _l("Already declined."),
     "moved": _l("The booking was moved."),
+    bookings.BEGUN: _l("The conversation has begun: record the decision instead."),
 }
 DECISION_FIELDS = {
     "outcome": _l("the decision"),

@@ -35,8 +35,11 @@ ACTIVE = (PENDING, CONFIRMED)
 #: Every allowed transition; anything else raises `InvalidTransition`.
 TRANSITIONS = {
     PENDING: frozenset({CONFIRMED, DECLINED, EXPIRED, CANCELLED}),
-    CONFIRMED: frozenset({MOVED, CANCELLED, ATTENDED, NO_SHOW}),
+    CONFIRMED: frozenset({MOVED, CANCELLED, DECLINED, ATTENDED, NO_SHOW}),
 }
+#: Not a state: what a confirmed booking is to staff once its conversation has begun. It can no
+#: longer be declined; the decision records whether the person came.
+BEGUN = "begun"
 
 
 class BookingError(Exception):
@@ -169,7 +172,9 @@ def change_state(
     vault: Vault | None = None,
 ) -> Booking:
     """Staff's actions (confirm, decline, attended, no-show): allowed only from the right state.
-    A decline `note` is stored sealed with `vault`.
+    A confirmed booking may be declined until its conversation begins (automatic confirmation
+    confirms every booking, and a place can fall ill). A decline `note` is stored sealed with
+    `vault`.
 
     Two staff confirming at once: one wins, the other gets `InvalidTransition` naming the state
     it found. A citizen's cancel that commits first makes a confirmation fail the same way; a
@@ -178,10 +183,12 @@ def change_state(
     """
     with transaction(db):
         expire_pending(db, now)
-        row = next(db.query("select state from bookings where id = ?", [booking_id]), None)
+        row = next(db.query("select state, starts_at from bookings where id = ?", [booking_id]), None)
         if row is None:
             raise UnknownBooking(booking_id)
         check_transition(row["state"], target)
+        if target == DECLINED and row["starts_at"] <= stamp(now):
+            raise InvalidTransition(BEGUN, target)
         _set_state(db, booking_id, target, reason, seal_note(note, vault))
         return get_booking(db, booking_id)
 

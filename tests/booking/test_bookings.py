@@ -8,6 +8,7 @@ import pytest
 from booking import bookings
 from booking.bookings import (
     ATTENDED,
+    BEGUN,
     CANCELLED,
     CONFIRMED,
     DECLINED,
@@ -47,6 +48,7 @@ ALLOWED = {
     (PENDING, CANCELLED),
     (CONFIRMED, MOVED),
     (CONFIRMED, CANCELLED),
+    (CONFIRMED, DECLINED),
     (CONFIRMED, ATTENDED),
     (CONFIRMED, NO_SHOW),
 }
@@ -244,6 +246,16 @@ def test_every_other_transition_is_refused(db, current, target):
         change_state(db, booking.id, target, NOW)
 
     assert (refused.value.current, refused.value.target) == (current, target)
+    assert get_booking(db, booking.id) == booking
+
+
+def test_a_confirmed_booking_is_not_declined_once_its_conversation_has_begun(db):
+    booking = in_state(db, CONFIRMED)
+
+    with pytest.raises(InvalidTransition) as refused:
+        change_state(db, booking.id, DECLINED, booking.starts_at)
+
+    assert refused.value.current == BEGUN
     assert get_booking(db, booking.id) == booking
 
 

@@ -177,6 +177,34 @@ def test_decline_with_a_reason_the_citizen_reads(app, booked):
     assert "The place cannot hold the conversation at that time" in citizen.page
 
 
+def test_a_confirmed_booking_can_be_declined_until_the_conversation_begins(app, clock, booked):
+    # Given a confirmed booking (as every booking is under automatic confirmation)
+    citizen, _code = booked
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    # When staff decline it (the place fell ill), the citizen reads why and may book again
+    assert 'id="decline"' in staff.page
+    staff.post(f"/staff/bookings/{booking['id']}/decline", {"reason": "provider_unavailable"})
+    assert only_booking(app)["state"] == "declined"
+    citizen.get("/status")
+    assert "state-declined" in citizen.page
+
+
+def test_a_confirmed_booking_is_not_declined_once_the_conversation_has_begun(app, clock, booked):
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
+    staff.get(f"/staff/cases/{booking['referral_number']}")
+    assert 'id="decline"' not in staff.page
+    staff.post(f"/staff/bookings/{booking['id']}/decline", {"reason": "provider_unavailable"})
+    assert only_booking(app)["state"] == "confirmed"
+
+
 def test_staff_move_uses_the_same_atomic_rules(app, booked):
     booking = only_booking(app)
     staff = sign_in(app)
