@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.i18n import LANGUAGES
+from common.languages import LANGUAGES
 from intake import faq
 from intake.faq import is_crisis, match_faq
 from intake.language_data import LANGUAGES_DIR, InvalidLanguageFile, all_languages, read_language
