@@ -3,12 +3,13 @@
 These are pure functions: nothing typed is stored or logged. Text and keywords go through the
 same steps — `intake.folding.folded_words` (lower case, accents and Danish letters folded,
 Arabic-script letters evened out, digits 0–9), then a Snowball stemmer where the language has
-one — so "børn", "boern" and "born" meet, and so do "gravid" and "graviditet". Where no stemmer
-exists (Urdu, Ukrainian, Somali) a keyword of five letters or more also matches the words it
-begins. Keywords, crisis roots and crisis phrases come from intake/languages/<code>.toml. The
+one (Danish, English, Arabic, Turkish) — so "børn", "boern" and "born" meet, and so do "gravid"
+and "graviditet". A keyword of five letters or more also matches the words it begins, which is
+all the other languages (Persian, Urdu, Polish, Ukrainian, Somali) rely on. Keywords, crisis roots and crisis phrases come from intake/languages/<code>.toml. The
 English question and answer texts are gettext msgids; the web layer translates them.
 """
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -20,8 +21,10 @@ from intake.folding import folded_words
 from intake.language_data import all_languages
 
 FAQ_FILE = Path(__file__).with_name("faq.toml")
-#: The Snowball stemmer of each language that has one (`snowballstemmer.algorithms()`).
-SNOWBALL = {"da": "danish", "en": "english", "ar": "arabic", "fa": "persian", "tr": "turkish", "pl": "polish"}
+#: The Snowball stemmers used. snowballstemmer 3 also has Persian and Polish ones, but their
+#: language files are written for prefix matching ("zgubi" for every form of "lose"), which a
+#: stemmer would cut below PREFIX_MIN_LENGTH ("zgub"); Urdu, Ukrainian and Somali have none.
+SNOWBALL = {"da": "danish", "en": "english", "ar": "arabic", "tr": "turkish"}
 
 #: People mix languages, so the keywords of every other language count too, but for less.
 SAME_LANGUAGE_WEIGHT = 1.0
@@ -33,8 +36,9 @@ MIN_SCORE = OTHER_LANGUAGE_WEIGHT
 PREFIX_MIN_LENGTH = 5
 #: Words allowed between the words of a crisis phrase: "vil bare gerne dø" is "vil dø".
 CRISIS_MAX_GAP = 2
-#: Whole words that signal danger in any language: "OD" is short for overdose.
-CRISIS_WORDS = frozenset({"od"})
+#: "OD", short for overdose, in capitals or with its past tense ("OD'd", "od'ed"): a lower-case
+#: "od" alone is Polish for "from" ("od lekarza"), and crisis words count in every language.
+OVERDOSE_ABBREVIATION = re.compile(r"\bOD(?:['’]?e?d)?\b|\bod['’]e?d\b")
 
 
 @dataclass(frozen=True)
@@ -78,9 +82,7 @@ def is_crisis(text: str) -> bool:
     whatever comes first.
     """
     words = folded_words(text)
-    # "OD'd" is "odd" without its apostrophe, so single words are also read with it as a break.
-    roots = _crisis_roots()
-    if any(word in CRISIS_WORDS or word.startswith(roots) for word in words + folded_words(text, apostrophe=" ")):
+    if OVERDOSE_ABBREVIATION.search(text) or any(word.startswith(_crisis_roots()) for word in words):
         return True
     stems = _stems_by_language(words)
     return any(

@@ -55,10 +55,10 @@ def plain(text: str) -> str:
     return plain_digits(text.translate(_ARABIC_LETTERS))
 
 
-def folded_words(text: str, apostrophe: str = "") -> list[str]:
+def folded_words(text: str) -> list[str]:
     """The words of `text`, `plain` and then with accents dropped, Danish letters and Turkish
-    i's folded, and apostrophes dropped ("can't" → "cant") or replaced by `apostrophe`."""
-    text = _APOSTROPHES.sub(apostrophe, plain(text).translate(_LETTERS))
+    i's folded, and apostrophes dropped ("can't" → "cant", "intihar'ı" → "intihari")."""
+    text = _APOSTROPHES.sub("", plain(text).translate(_LETTERS))
     text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     text = unicodedata.normalize("NFC", text)
     for digraph, letter in _DIGRAPHS:

@@ -123,11 +123,11 @@ def test_a_keyword_for_an_id_the_faq_does_not_have_is_refused(monkeypatch):
 # Sentences per language are in tests/intake/samples/<code>.toml; these are the edge cases.
 
 
-@pytest.mark.parametrize("text", ["I think I OD'd", "my friend is OD", "overdose", "I feel suicidal"])
+@pytest.mark.parametrize("text", ["I think I OD'd", "i think i od'd", "my friend is OD", "he ODed", "overdose", "I feel suicidal"])
 def test_words_of_acute_danger_are_recognised(text):
     assert is_crisis(text)
 
 
-@pytest.mark.parametrize("text", ["that is odd", "I live in Odense", "overdrive", "dør"])
+@pytest.mark.parametrize("text", ["that is odd", "I live in Odense", "overdrive", "dør", "mam od lekarza", "Od wczoraj"])
 def test_harmless_text_is_not_a_crisis(text):
     assert not is_crisis(text)
