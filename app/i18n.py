@@ -146,7 +146,6 @@ def install_i18n(app: Flask) -> None:
     states = translation_states()
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
-        RIGHT_TO_LEFT=RIGHT_TO_LEFT,
         phone_number=phone_number,
         current_language=current_language,
         text_direction=text_direction,
