@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from accounts.accounts import PROVIDER, ROLES, normalise_username
 from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, NONE_OUTSIDE, TOO_FEW, Provider, law_problem
 from booking.rules import CONFIRMATIONS, STAFF, BookingRules
+from common.languages import LANGUAGES
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -298,7 +299,7 @@ def _provider(fields: _Fields, i: int, entry) -> Provider:
         municipality=get("municipality", str, check=str.strip, expected="the municipality the provider lies in"),
         phone=phone,
         age_bands=tuple(get("age_bands", list, check=_strings_from(AGE_BANDS), expected=f"a list from {AGE_BANDS}")),
-        languages=tuple(get("languages", list, check=_non_empty_strings, expected="a list of language codes such as da, en")),
+        languages=tuple(get("languages", list, check=_strings_from(LANGUAGES), expected=f"a list from {tuple(LANGUAGES)}")),
         meeting_modes=modes,
         slot_minutes=get("slot_minutes", int, check=lambda v: 15 <= v <= 240, expected="minutes from 15 to 240"),
         closed_dates=tuple(get("closed_dates", list, default=[], check=lambda v: all(isinstance(d, dt.date) for d in v), expected="a list of dates")),

@@ -1,14 +1,23 @@
-"""Languages: Danish is the default.
+"""Languages: nine of them (common.languages), Danish the default.
 
 The language is chosen with a plain link that keeps the page (`?lang=en`): reading a page
 must not start a session (GET never writes), so until the person first acts the choice
 travels in the address, and every link and form on the page carries it on. The first POST that
 carries it keeps it in the person's (server-side) session, and from then on it needs no
 address. Nothing about the choice is stored before that, and no cookie is set.
+
+Before any choice, a browser that asks for one of the languages (Accept-Language) gets it,
+read afresh on every request, so that a person whose phone speaks Arabic meets Arabic on the
+first page without writing anything; responses say they vary by that header.
+
+How far each translation can be trusted is in translations/status.toml: a `drafted` one shows
+a note on citizen pages, in that language, that it is new and unchecked.
 """
 
+import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import numbers
@@ -20,9 +29,11 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from app.session_keys import LANGUAGE
+from common.languages import LANGUAGES, RIGHT_TO_LEFT
 
-LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
+TRANSLATIONS_DIR = Path(__file__).parents[1] / "translations"
+TRANSLATION_STATES = ("source", "drafted", "reviewed")
 QUERY_KEY = "lang"
 #: Scores are shown to two decimals (DESIGN.md) and kept to four (intake.eligibility).
 SCORE_DECIMALS = 2
@@ -37,8 +48,27 @@ def _language_in_address() -> str | None:
 
 
 def current_language() -> str:
+    """The address's language, else the session's, else the browser's best, else Danish."""
     chosen = _language_in_address() or session.get(LANGUAGE)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def text_direction() -> str:
+    """"rtl" for Arabic, Persian and Urdu, else "ltr": the `dir` of the page."""
+    return "rtl" if current_language() in RIGHT_TO_LEFT else "ltr"
+
+
+def translation_states(path: Path = TRANSLATIONS_DIR / "status.toml") -> dict[str, str]:
+    """Each language's state ("source", "drafted" or "reviewed") from translations/status.toml;
+    a language missing there, or a state not known, stops the start."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    states = {code: entry.get("state") for code, entry in data.items()}
+    wrong = {code: states.get(code) for code in LANGUAGES if states.get(code) not in TRANSLATION_STATES}
+    if wrong:
+        raise ValueError(f"{path}: expected a state from {TRANSLATION_STATES} for {sorted(wrong)}, found {wrong}")
+    return states
 
 
 def language_link(language: str) -> str:
@@ -79,6 +109,12 @@ def _template_gettext(eval_ctx, message: str, **variables) -> str:
 def translate(message: str, params: dict | None = None) -> str:
     """Translate a msgid that came from a domain package (marked there with N_)."""
     return gettext(message, **(params or {}))
+
+
+def phone_number(number: str) -> Markup:
+    """A phone number kept left to right where it stands in a sentence: in Arabic, Persian or
+    Urdu text "70 201 201" would otherwise be shown as "201 201 70"."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(number)
 
 
 def shown_score(score: float, limit: float) -> Decimal:
@@ -139,6 +175,12 @@ def install_i18n(app: Flask) -> None:
         if chosen and endpoint != "static":
             values.setdefault(QUERY_KEY, chosen)
 
+    @app.after_request
+    def vary_by_language(response):
+        """A page without a chosen language follows the browser's: caches must tell them apart."""
+        response.vary.add("Accept-Language")
+        return response
+
     @app.before_request
     def keep_language():
         """The first act (a POST) keeps a language chosen in the address in the session."""
@@ -146,9 +188,13 @@ def install_i18n(app: Flask) -> None:
         if request.method == "POST" and chosen and session.get(LANGUAGE) != chosen:
             session[LANGUAGE] = chosen
 
+    states = translation_states()
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
+        phone_number=phone_number,
         current_language=current_language,
+        text_direction=text_direction,
+        translation_drafted=lambda: states[current_language()] == "drafted",
         language_link=language_link,
         translate=translate,
         format_date=format_date,

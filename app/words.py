@@ -63,7 +63,6 @@ MEETING_MODES = {
     "in_person": _l("In person, at the address above."),
     "phone_in": _l("By phone: you call at the booked time and give your code. You can hide your number."),
 }
-LANGUAGE_NAMES = {"da": _l("Danish"), "en": _l("English")}
 BOOKING_STATES = {
     "pending": _l("Booked. Waiting for the municipality to confirm the time."),
     "confirmed": _l("Confirmed. See you then."),
@@ -253,7 +252,6 @@ def audit_detail(action: str, detail: str | None) -> str:
 #: The words templates use, as Jinja globals.
 WORDS = {
     "MEETING_MODES": MEETING_MODES,
-    "LANGUAGE_NAMES": LANGUAGE_NAMES,
     "BOOKING_STATES": BOOKING_STATES,
     "STAFF_BOOKING_STATES": STAFF_BOOKING_STATES,
     "SESSION_OUTCOMES": SESSION_OUTCOMES,

@@ -4,7 +4,8 @@
 
 The app runs under gunicorn as the browser tests run it (`tests/served.py`, a fresh instance with
 the embedded default configuration and its demo accounts); Debian's Chromium is driven through
-the browser tests' own helpers. A citizen goes through on a Pixel 7 in Danish; four more book so
+the browser tests' own helpers. A citizen goes through on a Pixel 7 in Danish, and the chat and result are
+taken in Arabic and Urdu (right to left) on a 320 px phone; four more book so
 the intake queue and the statistics have something to show; intake confirms and grants the first
 one a course at Lænke Hvidovre, whose staff record attendance and read the invoice basis; the
 admin reads the month's statistics. Any request to another host is refused and fails the run, as in the tests.
@@ -33,6 +34,9 @@ PLACE = "laenke-hvidovre"
 QUESTION_SHOWN = "substances"
 #: Extra citizens who book, so the queue has rows and the statistics reach 5 (smaller figures show as <5).
 OTHER_CITIZENS = 4
+#: Right-to-left languages photographed at the narrowest phone width: the chat and the result.
+RIGHT_TO_LEFT_SHOWN = ("ar", "ur")
+NARROW = {"width": 320, "height": 640}
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1, "locale": "da-DK"}
 
 
@@ -72,6 +76,9 @@ class Browser:
     def phone(self):
         return self.page(self.phone_options)
 
+    def narrow_phone(self):
+        return self.page({**self.phone_options, "viewport": NARROW})
+
     def desk(self):
         return self.page(DESKTOP)
 
@@ -104,6 +111,17 @@ def citizen(page) -> None:
     page.wait_for_url("**/status")
     expect(page.locator("main .booking-status .state-pending")).to_be_visible()
     shoot(page, "citizen-6-status")
+
+
+def right_to_left(page, language: str) -> None:
+    """The chat question and the result in `language`, at 320 px."""
+    page.goto(f"/?lang={language}")
+    page.locator('main a[href*="/chat"]').click()
+    while shown_question(page) != QUESTION_SHOWN:
+        answer(page)
+    shoot(page, f"citizen-{language}-1-chat")
+    finish_chat(page)
+    shoot(page, f"citizen-{language}-2-result")
 
 
 def intake(page, live, referral: str) -> None:
@@ -153,6 +171,8 @@ def main() -> int:
                 sign_in(staff, "intake")
                 waiting_before = set(queued_referrals(staff))
                 citizen(browser.phone())
+                for language in RIGHT_TO_LEFT_SHOWN:
+                    right_to_left(browser.narrow_phone(), language)
                 referral = new_referral(staff, waiting_before)
                 for _ in range(OTHER_CITIZENS):
                     citizen_books(browser.phone())

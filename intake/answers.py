@@ -5,12 +5,15 @@ translates them with their parameters.
 """
 
 import re
-import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from common.text import N_
 from intake.catalogue import Option, Question
+from intake.folding import plain, plain_digits
+from intake.language_data import all_languages
 
 MAX_TEXT_LENGTH = 500
 
@@ -24,15 +27,6 @@ class InvalidAnswer(ValueError):
         self.params = params
 
 
-YES_WORDS = {"ja", "jo", "jep", "yes", "yeah", "yep", "y", "j"}
-NO_WORDS = {"nej", "no", "nope", "n", "naa", "nah"}
-ZERO_WORDS = {"aldrig", "never", "ingen", "none", "nul", "zero", "0", "ingenting", "nothing"}
-EVERY_DAY_WORDS = {"hver dag", "alle dage", "dagligt", "every day", "daily", "all days"}
-#: Words that may stand beside a typed number ("ca. 5 dage") without making it a question.
-NUMBER_FILLER_WORDS = {
-    "dag", "dage", "day", "days", "kr", "kroner", "dkk", "ca", "cirka", "omkring", "about",
-    "around", "maybe", "maske", "måske", "i", "alt", "in", "total",
-}
 #: "kr.", "kr", "kroner" or "DKK" before or after an amount, and the ",-" of "1500,-".
 KRONER_WORDS = re.compile(r"^\s*(?:kr\.?|dkk)\s*|\s*(?:kr\.?|kroner|dkk)\s*$|,-\s*$", re.IGNORECASE)
 #: Whole kroner with "." or a space between thousands, then at most two digits of øre after ",".
@@ -40,7 +34,21 @@ DANISH_AMOUNT = re.compile(r"(?P<kroner>\d{1,9}|\d{1,3}(?:[. \u00a0\u202f]\d{3})
 MINUS_SIGNS = ("-", "\u2212")
 #: One number in typed text, with its sign, its separators and a trailing ",-".
 NUMBER_IN_TEXT = re.compile(r"[-\u2212]?\s?\d(?:[\d., \u00a0\u202f]*\d)?(?:,-)?")
-NONE_CHOSEN_WORDS = ZERO_WORDS | NO_WORDS | {"ingen af dem", "none of these", "nobody", "ingen af disse"}
+#: Languages whose words count for everyone: the site's own two, which people in Denmark mix in.
+ALWAYS_UNDERSTOOD = ("da", "en")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The typed-answer words understood for one person, `plain`-normalised."""
+
+    yes: frozenset[str]
+    no: frozenset[str]
+    never: frozenset[str]
+    every_day: frozenset[str]
+    number_filler: frozenset[str]
+    none_chosen: frozenset[str]
+    ambiguous: frozenset[str]  # yes in one of the languages, no in another
 
 
 def parse_submitted(
@@ -64,32 +72,67 @@ def interpret_typed(
     options: tuple[Option, ...],
     text: str,
     translate: Callable[[str], str],
+    language: str,
 ):
     """Read typed words as an answer to `question`, or return None when they are not one.
 
-    "ja", "nej", "aldrig", a number of days or the words of a quick reply count, in the person's
-    language (`translate` gives the label as they see it) or in English.
+    "ja", "nej", "aldrig", a number of days (in any script's digits) or the words of a quick
+    reply count, in the person's `language` (`translate` gives the label as they see it) or in
+    English. Yes, no, never and the like are read from the person's language file and from
+    Danish and English only (`understood_words`).
     """
     words = normalise(text)
     if not words:
         return None
+    understood = understood_words(language)
     if question.kind == "number":
-        return _typed_number(question, text)
+        return _typed_number(question, text, understood)
     if question.kind == "multi":
-        return _typed_multi(options, text, translate)
-    return _typed_choice(options, words, translate)
+        return _typed_multi(options, text, translate, understood)
+    return _typed_choice(options, words, translate, understood)
+
+
+@cache
+def understood_words(language: str) -> _Words:
+    """The words that answer yes, no, never … for a person using `language`: that language's,
+    Danish and English, never all nine.
+
+    A yes or a no changes a clinical screening, and the languages disagree: "no" is no in
+    English but yes in colloquial Polish, "na" is no in Urdu and Persian. Reading every
+    language's words for everyone would turn such a word into the wrong answer for someone;
+    the person's own language, and the two the site and Denmark speak, are what they type.
+    A word that is yes in one of these and no in another is no answer at all: the person is
+    asked again, and the buttons are always there.
+    """
+    files = all_languages()
+    chosen = [files[code] for code in dict.fromkeys((language, *ALWAYS_UNDERSTOOD)) if code in files]
+
+    def gather(key):
+        return frozenset(plain(word) for words in chosen for word in getattr(words, key))
+
+    yes, no, never = gather("yes"), gather("no"), gather("never")
+    ambiguous = yes & no
+    return _Words(
+        yes=yes - ambiguous,
+        no=no - ambiguous,
+        never=never - yes,
+        every_day=gather("every_day"),
+        number_filler=gather("number_filler"),
+        none_chosen=(never | no | gather("none_chosen")) - yes,
+        ambiguous=ambiguous,
+    )
 
 
 def normalise(text: str) -> str:
-    """Lower case, no punctuation at the ends, single spaces, accents kept (æøå matter)."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"[^\w\s'-]", " ", text)
+    """Lower case, no punctuation, single spaces, accents kept (æøå matter), digits 0–9 and
+    Arabic-script marks and letter variants evened out (`intake.folding.plain`)."""
+    text = re.sub(r"[^\w\s'-]", " ", plain(text))
     return " ".join(text.split())
 
 
 def _parse_number(question: Question, raw: str) -> int:
     low, high = question.number_range
-    text = raw.strip()
+    text = plain_digits(raw).strip()
     if not text:
         raise InvalidAnswer(N_("Please write a number."))
     value = _kroner(text) if question.unit == "dkk" else _whole_number(question, text)
@@ -143,38 +186,41 @@ def _parse_multi(options: tuple[Option, ...], values: list[str]) -> list:
     return [known[value] for value in values]
 
 
-def _typed_number(question: Question, text: str):
-    """One number among filler words ("ca. 1.500 kr", "12 dage"), "aldrig" or "hver dag"; a
-    sentence with other words ("hvad hvis jeg er 16") is not an answer."""
+def _typed_number(question: Question, text: str, understood: _Words):
+    """One number among filler words ("ca. 1.500 kr", "12 dage", "١٢ يوم"), "aldrig" or "hver
+    dag"; a sentence with other words ("hvad hvis jeg er 16") is not an answer."""
     low, high = question.number_range
     words = normalise(text)
-    if words in ZERO_WORDS:
+    if words in understood.never:
         return 0
-    if question.unit == "days" and words in EVERY_DAY_WORDS:
+    if question.unit == "days" and words in understood.every_day:
         return high
+    text = plain_digits(text)
     numbers = NUMBER_IN_TEXT.findall(text)
-    rest = set(normalise(NUMBER_IN_TEXT.sub(" ", text)).split()) - NUMBER_FILLER_WORDS
+    rest = set(normalise(NUMBER_IN_TEXT.sub(" ", text)).split()) - understood.number_filler
     if len(numbers) != 1 or rest:
         return None
     return _parse_number(question, numbers[0])
 
 
-def _typed_choice(options: tuple[Option, ...], words: str, translate):
+def _typed_choice(options: tuple[Option, ...], words: str, translate, understood: _Words):
     values = [option.value for option in options]
-    if words in YES_WORDS and 1 in values:
+    if words in understood.ambiguous:
+        return None
+    if words in understood.yes and 1 in values:
         return 1
-    if words in NO_WORDS and 0 in values:
+    if words in understood.no and 0 in values:
         return 0
-    if words in YES_WORDS | NO_WORDS and {"yes", "no"} <= set(values):
-        return "yes" if words in YES_WORDS else "no"
+    if words in understood.yes | understood.no and {"yes", "no"} <= set(values):
+        return "yes" if words in understood.yes else "no"
     return _option_named(options, words, translate)
 
 
-def _typed_multi(options: tuple[Option, ...], text: str, translate):
+def _typed_multi(options: tuple[Option, ...], text: str, translate, understood: _Words):
     """A list of labels ("hash og kokain", "mother, friends"), or a word for none."""
-    if normalise(text) in NONE_CHOSEN_WORDS:
+    if normalise(text) in understood.none_chosen:
         return []
-    parts = [normalise(part) for part in re.split(r"[,;&+]|\bog\b|\band\b", text.casefold())]
+    parts = [normalise(part) for part in re.split(r"[,;&+\u060c\u061b]|\bog\b|\band\b", text.casefold())]
     chosen = [_option_named(options, part, translate) for part in parts if part]
     if not chosen or None in chosen:
         return None

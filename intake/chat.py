@@ -60,7 +60,7 @@ def _typed_turn(catalogue, answers, question, options, text, translate, language
         raise InvalidAnswer(N_("Please write at most %(count)s characters."), count=MAX_TEXT_LENGTH)
     if is_crisis(text):
         return Turn(CRISIS, answers, crisis=True)
-    value = interpret_typed(question, options, text, translate)
+    value = interpret_typed(question, options, text, translate, language)
     if value is not None:
         return _answered(catalogue, answers, question, value)
     entry = match_faq(text, language)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from app.citizen.blueprint import bp, case_required
 from app.context import get_db, now, settings
+from app.i18n import current_language
 from app.slot_form import SlotForm, slots_by_day
 from app.words import NOT_OFFERED_MESSAGES
 from booking import bookings, for_case, offers
@@ -96,6 +97,7 @@ def booking_ics():
 def _render_providers(message=None, status=200):
     config = settings()
     provider_offers = for_case.case_offers(get_db(), g.case, config.providers, now(), config.guarantee_days, config.booking)
+    provider_offers = _speaking_first(provider_offers, current_language())
     last_day = for_case.case_guarantee(g.case, config.guarantee_days).last_day
     return render_template("book_providers.html", case=g.case, offers=provider_offers, last_day=last_day,
                            message=message), status
@@ -125,6 +127,11 @@ def _slot_problem(form, message, status, wanted=None):
 
 def _fitting_provider(provider_id):
     return next((p for p in for_case.fitting_providers(settings().providers, g.case) if p.id == provider_id), None)
+
+
+def _speaking_first(provider_offers, language):
+    """The places whose staff speak `language` first, otherwise in the configured order."""
+    return sorted(provider_offers, key=lambda offer: language not in offer.provider.languages)
 
 
 def _nearest(slots, wanted):

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from served import LOOPBACK
 
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "da-DK"}
 
 
 def guarded(browser, base_url: str, allowed: tuple[str, ...]):

@@ -47,9 +47,11 @@ def guarded_contexts(browser, live_server):
 
 @pytest.fixture
 def phone(playwright, guarded_contexts):
-    """Open a page on an emulated Pixel 7 (a new person each call): `phone(java_script_enabled=False)`;
-    options replace the device's, e.g. `phone(viewport={"width": 320, "height": 640})`."""
-    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
+    """Open a page on an emulated Pixel 7 set to Danish (a new person each call):
+    `phone(java_script_enabled=False)`; options replace the device's, e.g.
+    `phone(viewport={"width": 320, "height": 640})` or `phone(locale="ar")` (the browser's language
+    is the first page's, app/i18n.py)."""
+    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"} | {"locale": "da-DK"}
 
     def open_page(java_script_enabled: bool = True, **options):
         return guarded_contexts(**{**device, **options}, java_script_enabled=java_script_enabled).new_page()
@@ -59,7 +61,7 @@ def phone(playwright, guarded_contexts):
 
 @pytest.fixture
 def desk(guarded_contexts):
-    """Open a page in a desktop browser, 1366×900, no device emulation (staff and providers)."""
+    """Open a page in a desktop browser, 1366×900, Danish, no device emulation (staff and providers)."""
 
     def open_page(java_script_enabled: bool = True, **options):
         return guarded_contexts(**DESKTOP, java_script_enabled=java_script_enabled, **options).new_page()

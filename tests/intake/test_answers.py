@@ -15,7 +15,7 @@ def posted(question_id, raw):
 
 
 def typed(question_id, text):
-    return interpret_typed(question(question_id), (), text, lambda label: label)
+    return interpret_typed(question(question_id), (), text, lambda label: label, "da")
 
 
 def refusal(read, question_id, raw) -> InvalidAnswer:
@@ -88,3 +88,18 @@ def test_typed_question_with_a_number_is_not_an_answer():
     assert typed("D1", "hvad hvis jeg er 16.5") is None
     assert typed("D1", "2 eller 3 dage") is None
 
+
+
+# ---- digits and words of every script (issue 14) -------------------------------------------
+
+
+@READERS
+@pytest.mark.parametrize("raw", ["١٢", "۱۲", " ١٢ "])
+def test_days_in_arabic_indic_or_persian_digits_are_numbers(read, raw):
+    assert read("D1", raw) == 12
+
+
+@READERS
+@pytest.mark.parametrize("raw", ["١٥٠٠", "۱۵۰۰", "١٬٥٠٠", "١٥٠٠٫٠٠"])
+def test_amounts_in_arabic_indic_or_persian_digits_are_numbers(read, raw):
+    assert read("E12", raw) == 1500

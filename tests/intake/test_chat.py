@@ -1,5 +1,7 @@
 """One chat turn: buttons, numbers, ticks and typed words; FAQ and crisis; bad input."""
 
+import dataclasses
+
 import pytest
 
 from intake.catalogue import load_catalogue
@@ -157,3 +159,45 @@ def test_too_long_text_is_invalid():
 def test_none_of_these_button():
     result = turn("feelings", none=True, given=answers())
     assert result.kind == ANSWERED and result.answers["feelings"] == []
+
+
+# ---- typed words in the person's language (issue 14) ------------------------------------------
+
+
+@pytest.fixture
+def polish(monkeypatch):
+    """A Polish word list in which "no" is yes (as it is, colloquially)."""
+    from intake import answers as answers_module
+    from intake.language_data import all_languages
+
+    real = all_languages()
+    polish = dataclasses.replace(real["en"], code="pl", yes=("tak", "no"), no=("nie",), never=("nigdy",),
+                                 every_day=("codziennie",), number_filler=("dni",), none_chosen=("żaden",))
+    monkeypatch.setattr(answers_module, "all_languages", lambda: {**real, "pl": polish})
+    answers_module.understood_words.cache_clear()
+    yield
+    monkeypatch.undo()
+    answers_module.understood_words.cache_clear()
+
+
+def test_yes_and_no_in_the_persons_language_are_answers(polish):
+    assert turn("other_support", text="tak", given=answers(), language="pl").answers["other_support"] == 1
+    assert turn("other_support", text="Nie", given=answers(), language="pl").answers["other_support"] == 0
+    assert turn("D1", text="nigdy", given=answers(), language="pl").answers["D1"] == 0
+    assert turn("D1", text="١٢ dni", given=answers(), language="pl").answers["D1"] == 12
+
+
+def test_words_of_a_language_the_person_did_not_choose_are_not_answers(polish):
+    # Given "tak" is yes in Polish only, When a Danish-speaking person types it, Then it is no answer
+    assert turn("other_support", text="tak", given=answers(), language="da").kind != ANSWERED
+
+
+def test_a_word_that_is_yes_in_one_language_and_no_in_another_is_no_answer(polish):
+    # "no" is no in English and yes in (colloquial) Polish: for a Polish speaker it is ambiguous
+    assert turn("other_support", text="no", given=answers(), language="pl").kind != ANSWERED
+    assert turn("other_support", text="no", given=answers(), language="da").answers["other_support"] == 0
+
+
+def test_danish_and_english_words_count_in_every_language(polish):
+    assert turn("other_support", text="ja", given=answers(), language="pl").answers["other_support"] == 1
+    assert turn("D1", text="never", given=answers(), language="pl").answers["D1"] == 0

@@ -50,7 +50,7 @@ def test_message_in_english_when_english_is_chosen(midway):
     midway.choose_language("en")
     midway.post("/chat", {"question": "D10", "answer": "45"})
     assert "Please write a number from 0 to 30." in midway.page
-    assert '<html lang="en">' in midway.page
+    assert '<html lang="en" dir="ltr">' in midway.page
 
 
 def test_missing_csrf_token_gives_a_friendly_page_and_keeps_answers(midway):
@@ -70,7 +70,7 @@ def test_the_language_picker_links_to_this_page_in_the_other_language(citizen):
     citizen.get("/code")
     assert 'href="/code?lang=en"' in citizen.page
     citizen.get("/code?lang=en")
-    assert '<html lang="en">' in citizen.page and 'href="/code?lang=da"' in citizen.page
+    assert '<html lang="en" dir="ltr">' in citizen.page and 'href="/code?lang=da"' in citizen.page
     assert 'action="/code?lang=en"' in citizen.page  # the form carries the choice on
 
 
@@ -80,12 +80,12 @@ def test_a_language_chosen_in_the_address_is_kept_from_the_first_act(citizen):
     citizen.answer("age_band", "25_plus")
     citizen.choose_language(None)
     citizen.get("/chat", follow_redirects=True)
-    assert '<html lang="en">' in citizen.page
+    assert '<html lang="en" dir="ltr">' in citizen.page
 
 
 def test_unknown_language_keeps_danish(citizen):
     citizen.get("/?lang=xx")
-    assert '<html lang="da">' in citizen.page
+    assert '<html lang="da" dir="ltr">' in citizen.page
 
 
 def test_unknown_page_is_a_plain_404(client):

@@ -14,7 +14,7 @@ from citizen_client import Citizen, shown_code_groups
 def test_landing_page_in_danish_by_default(citizen):
     response = citizen.get("/")
     assert response.status_code == 200
-    assert '<html lang="da">' in citizen.page
+    assert '<html lang="da" dir="ltr">' in citizen.page
     assert 'href="/chat"' in citizen.page and 'href="/code"' in citizen.page
 
 
@@ -158,7 +158,7 @@ def test_the_deleted_page_keeps_the_persons_language(citizen):
     # Then the page that says so is in English, and its links stay in English
     assert response.status_code == 303 and response.headers["Location"].endswith("/status/deleted?lang=en")
     citizen.get(response.headers["Location"])
-    assert '<html lang="en">' in citizen.page and "Your data is deleted" in citizen.page
+    assert '<html lang="en" dir="ltr">' in citizen.page and "Your data is deleted" in citizen.page
     assert 'href="/?lang=en"' in citizen.page
 
 

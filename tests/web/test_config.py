@@ -86,6 +86,7 @@ def test_no_provider_outside_is_refused(default):
         (lambda c: c.update(demo="yes"), "demo"),
         (lambda c: c["providers"][1].update(slot_minutes=5), "providers[1].slot_minutes"),
         (lambda c: c["providers"][0].update(age_bands=["kids"]), "providers[0].age_bands"),
+        (lambda c: c["providers"][0].update(languages=["da", "arabic"]), "providers[0].languages"),
         (lambda c: c["providers"][2].update(meeting_modes=["video"]), "providers[2].meeting_modes"),
         (lambda c: c["providers"][0].update(meeting_modes=["phone_in"]), "providers[0].phone"),
         (lambda c: c["providers"][0].update(opening_hours={"mon": ["9-17"]}), "providers[0].opening_hours.mon"),
@@ -175,3 +176,8 @@ def test_an_in_person_provider_needs_a_street_and_number_outside_demo_mode(defau
     for number, provider in enumerate(default["providers"], start=1):
         provider["address"] = f"Hovedgaden {number} B, 2650 Hvidovre"
     assert settings_from_dict(default).providers[0].has_street_address
+
+
+def test_a_provider_may_speak_any_of_the_nine_languages(default):
+    default["providers"][0]["languages"] = ["da", "en", "ar", "fa", "ur", "tr", "pl", "uk", "so"]
+    assert settings_from_dict(default).providers[0].languages[-1] == "so"
