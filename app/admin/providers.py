@@ -15,7 +15,7 @@ from app.auth import login_required, record
 from app.config import WEEKDAYS
 from app.context import get_db, now, settings
 from app.i18n import LANGUAGES
-from app.words import AGE_BAND_NAMES, LANGUAGE_NAMES, MEETING_MODE_SHORT, weekday_name
+from app.words import AGE_BAND_NAMES, MEETING_MODE_SHORT, weekday_name
 from booking import managed
 from booking.providers import AGE_BANDS, MEETING_MODES, NONE_OUTSIDE
 
@@ -107,7 +107,7 @@ def _current_or_404(provider_id: str):
 def _choices(form: ProviderForm) -> ProviderForm:
     """The tick boxes' words, and weekday labels, in the admin's language."""
     form.age_bands.choices = [(band, AGE_BAND_NAMES[band]) for band in AGE_BANDS]
-    form.languages.choices = [(code, LANGUAGE_NAMES.get(code, name)) for code, name in LANGUAGES.items()]
+    form.languages.choices = list(LANGUAGES.items())  # each language in its own name and script
     form.meeting_modes.choices = [(mode, MEETING_MODE_SHORT[mode]) for mode in MEETING_MODES]
     for day in WEEKDAYS:
         form[f"hours_{day}"].label.text = weekday_name(day)
