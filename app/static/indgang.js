@@ -44,6 +44,9 @@
     if (!main || !fresh) { return false; }
     main.innerHTML = fresh.innerHTML;
     document.title = next.title;
+    // A new page in all but name: start at its top, or focusing the heading would only scroll it
+    // to the edge of the screen, under the sticky header (a long question ends far down).
+    window.scrollTo(0, 0);
     if (response.redirected && response.url !== window.location.href) {
       window.history[replace ? "replaceState" : "pushState"]({}, "", response.url);
     }

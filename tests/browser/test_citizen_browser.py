@@ -277,6 +277,18 @@ def test_focus_moves_to_the_new_question_the_error_or_the_emergency_help(phone):
     assert focused(page).startswith("section#.crisis")
 
 
+def test_the_next_question_shows_below_the_header_after_a_long_one_on_a_narrow_phone(phone):
+    # Given a long question on a 320 px phone, answered with the button at its foot
+    page = phone(**NARROW)
+    start_chat(page)
+    while shown_question(page) != "substances":
+        answer(page)
+    answer(page, ["D10"])
+    # Then the next question's heading is in view, not hidden under the sticky header
+    header, heading = page.locator("header.top").bounding_box(), page.locator("main h1").bounding_box()
+    assert heading["y"] >= header["y"] + header["height"]
+
+
 # ---- typed words ----------------------------------------------------------------------------
 
 
