@@ -52,7 +52,9 @@ def current_language() -> str:
     chosen = _language_in_address() or session.get(LANGUAGE)
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    if "browser_language" not in g:  # parsing Accept-Language is the dear part: once a request
+        g.browser_language = request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return g.browser_language
 
 
 def text_direction() -> str:
@@ -71,13 +73,17 @@ def translation_states(path: Path = TRANSLATIONS_DIR / "status.toml") -> dict[st
     return states
 
 
-def language_link(language: str) -> str:
-    """This page in `language` (or the landing page, when this page cannot be fetched)."""
+def language_choices() -> list[tuple[str, str, str]]:
+    """(code, own name, link) of every language but the page's: the link is this page in that
+    language (or the landing page, when this page cannot be fetched)."""
+    shown = current_language()
     rule = request.url_rule
     if rule is None or "GET" not in rule.methods:
-        return url_for("citizen.landing", **{QUERY_KEY: language})
-    query = {key: value for key, value in request.args.items() if key != QUERY_KEY}
-    return f"{request.path}?{urlencode({**query, QUERY_KEY: language})}"
+        return [(code, name, url_for("citizen.landing", **{QUERY_KEY: code}))
+                for code, name in LANGUAGES.items() if code != shown]
+    query = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != QUERY_KEY])
+    page = f"{request.path}?{query}&" if query else f"{request.path}?"
+    return [(code, name, f"{page}{QUERY_KEY}={code}") for code, name in LANGUAGES.items() if code != shown]
 
 
 def _catalogue():
@@ -195,7 +201,7 @@ def install_i18n(app: Flask) -> None:
         current_language=current_language,
         text_direction=text_direction,
         translation_drafted=lambda: states[current_language()] == "drafted",
-        language_link=language_link,
+        language_choices=language_choices,
         translate=translate,
         format_date=format_date,
         format_datetime=format_datetime,
