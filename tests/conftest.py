@@ -3,7 +3,9 @@ factory for web tests, and the live server."""
 
 import pytest
 
+from app import context as app_context
 from app import create_app
+from store.connection import open_database
 
 from builders import FAST_ARGON2, fresh_database
 from oidc_served import serve_with_oidc, start_provider
@@ -16,6 +18,22 @@ def db(tmp_path):
     database = fresh_database(tmp_path / "indgang.db")
     yield database
     database.close()
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """Every statement run on a connection the app opens, as run (values filled in); each test
+    starts with no connection kept, so the first request opens (and traces) its own."""
+    seen = []
+
+    def traced(path):
+        db = open_database(path)
+        db.conn.set_trace_callback(seen.append)
+        return db
+
+    monkeypatch.setattr(app_context, "open_database", traced)
+    monkeypatch.setattr(app_context, "_thread", type(app_context._thread)())
+    return seen
 
 
 @pytest.fixture

@@ -47,19 +47,6 @@ PAGES = {
 SCAN = re.compile(r"^SCAN (\w+)( USING (?:COVERING )?INDEX \w+)?")
 
 
-@pytest.fixture
-def statements(monkeypatch):
-    """Every statement run on a connection the app opens, as run (values filled in)."""
-    seen = []
-
-    def traced(path):
-        db = open_database(path)
-        db.conn.set_trace_callback(seen.append)
-        return db
-
-    monkeypatch.setattr(app.context, "open_database", traced)
-    return seen
-
 
 @pytest.fixture
 def seeded(make_app):

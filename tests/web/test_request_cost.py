@@ -3,30 +3,12 @@ statements a request runs, counted on the app's own connection."""
 
 import datetime as dt
 
-import pytest
-
-import app.context
 from common.clock import UTC, FixedClock
-from store.connection import open_database
 
 from citizen_client import Citizen
 
 NOW = dt.datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
-
-@pytest.fixture
-def statements(monkeypatch):
-    """Every statement run on a connection the app opens (values filled in)."""
-    seen = []
-
-    def traced(path):
-        db = open_database(path)
-        db.conn.set_trace_callback(seen.append)
-        return db
-
-    monkeypatch.setattr(app.context, "open_database", traced)
-    monkeypatch.setattr(app.context, "_thread", type(app.context._thread)())
-    return seen
 
 
 def test_the_landing_page_runs_no_statement_once_the_hourly_job_is_not_due(make_app, statements):
