@@ -5,6 +5,7 @@ messages that name the field in the admin's language.
 """
 
 import datetime as dt
+import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -16,6 +17,7 @@ from app.config import MAX_CASE_RETENTION_DAYS, PROVIDER_ID_PATTERN, WEEKDAYS, i
 from app.forms import Form, PageField
 from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, PHONE_IN, STREET_AND_NUMBER, Provider
 from booking.rules import CONFIRMATIONS, STAFF
+from intake.folding import plain_digits
 
 
 class Text(StringField):
@@ -59,9 +61,14 @@ def _month_days(form, field):
         raise ValidationError(_l("Write month-days as 12-24, separated by commas."))
 
 
+#: What separates the items of a list typed into a field: a comma (the Arabic one too), or a new line.
+LIST_SEPARATORS = re.compile("[,\u060c\n]")
+
+
 def split_list(text: str | None) -> list[str]:
-    """"a, b" or one a line → ["a", "b"]."""
-    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
+    """"a, b" or one a line → ["a", "b"]; digits of any script as 0–9, so "٠٩:٠٠-١٥:٠٠" typed on
+    an Arabic keyboard is "09:00-15:00"."""
+    return [part.strip() for part in LIST_SEPARATORS.split(plain_digits(text or "")) if part.strip()]
 
 
 def parse_dates(text: str | None) -> tuple[dt.date, ...]:
