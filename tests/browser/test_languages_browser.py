@@ -2,6 +2,10 @@
 chooses it in the picker, answers, gets a code and books a time, with JavaScript on and off, and
 axe-core finds no violation on any page, right to left included. Selectors use names, values and
 roles, never visible text, so one walk serves every language.
+
+This module serves its own app (a fresh database): its eighteen bookings would otherwise crowd
+the shared server's intake queue, whose lists show fifty rows, past the booking a staff test
+looks for.
 """
 
 import pytest
@@ -9,9 +13,16 @@ from playwright.sync_api import expect
 
 from common.languages import LANGUAGES, RIGHT_TO_LEFT
 
+from served import serve
 from test_citizen_browser import QUESTION, book_first_free_slot, choose_language, confirm_code, finish_chat, get_code, violations
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """This module's own server (tests/served.py): two workers, a fresh instance."""
+    yield from serve(tmp_path_factory)
 
 
 def expect_language(page, code: str) -> None:
