@@ -18,8 +18,9 @@ run: install translations migrate
 dev: install translations migrate
 	$(BIN)/flask --app app run --debug
 
+# Two processes (2 cores), each test file whole in one of them: module servers stay per file.
 test: install translations chromium oidc-provider lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # Every form of every role with generated values (tests/fuzz): 420 requests a form, over 10,000
 # posts in all; `make test` runs the same tests with 200 requests in all.
