@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
+from common.digits import plain_digits
 from common.text import N_
 from intake.catalogue import Option, Question
-from intake.folding import plain, plain_digits
+from intake.folding import plain
 from intake.language_data import all_languages
 
 MAX_TEXT_LENGTH = 500

@@ -5,8 +5,9 @@ same steps — `intake.folding.folded_words` (lower case, accents and Danish let
 Arabic-script letters evened out, digits 0–9), then a Snowball stemmer where the language has
 one (Danish, English, Arabic, Turkish) — so "børn", "boern" and "born" meet, and so do "gravid"
 and "graviditet". A keyword of five letters or more also matches the words it begins, which is
-all the other languages (Persian, Urdu, Polish, Ukrainian, Somali) rely on. Keywords, crisis roots and crisis phrases come from intake/languages/<code>.toml. The
-English question and answer texts are gettext msgids; the web layer translates them.
+all the other languages (Persian, Urdu, Polish, Ukrainian, Somali) rely on. Keywords, crisis
+roots and crisis phrases come from intake/languages/<code>.toml. The English question and answer
+texts are gettext msgids; the web layer translates them.
 """
 
 import re

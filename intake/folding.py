@@ -12,6 +12,8 @@ are "çocuğum" and "cocugum", "حامله" and "حاملة".
 import re
 import unicodedata
 
+from common.digits import plain_digits
+
 #: Variants of one Arabic-script letter, as Arabic, Persian and Urdu keyboards type them:
 #: Farsi yeh and alef maksura and Urdu yeh barree are yeh; keheh is kaf; teh marbuta and
 #: Urdu's heh goal and heh doachashmee are heh ("حاملة" is typed "حامله" as often).
@@ -20,8 +22,6 @@ _ARABIC_LETTERS = str.maketrans({
     "\u06a9": "\u0643",
     "\u0629": "\u0647", "\u06c1": "\u0647", "\u06be": "\u0647", "\u06d5": "\u0647", "\u06c3": "\u0647",
 })
-#: Arabic decimal and thousands separators, read as the Danish "," and ".".
-_ARABIC_SEPARATORS = str.maketrans({"\u066b": ",", "\u066c": "."})
 _TATWEEL = "\u0640"
 #: Marks that steer direction or joining but are no letter: LRM, RLM, ALM, embeddings, isolates, ZWJ.
 _INVISIBLE = re.compile("[\u200d\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -35,14 +35,6 @@ _LETTERS = str.maketrans({"ł": "l", "æ": "ae", "ø": "oe", "ı": "i", "ß": "s
 #: Danish letters typed on a phone without Danish keys: æ/ae → a, ø/oe → o, å/aa → a.
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("aa", "a"))
 _WORD = re.compile(r"[^\W_]+")
-
-
-def plain_digits(text: str) -> str:
-    """Digits of every script as 0–9 (Arabic-Indic ١٢ and Persian ۱۲ are 12), and the Arabic
-    decimal and thousands separators as Danish "," and "."."""
-    return "".join(
-        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text
-    ).translate(_ARABIC_SEPARATORS)
 
 
 def plain(text: str) -> str:

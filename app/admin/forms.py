@@ -17,7 +17,7 @@ from app.config import MAX_CASE_RETENTION_DAYS, PROVIDER_ID_PATTERN, WEEKDAYS, i
 from app.forms import Form, PageField
 from booking.providers import AGE_BANDS, IN_PERSON, MEETING_MODES, PHONE_IN, STREET_AND_NUMBER, Provider
 from booking.rules import CONFIRMATIONS, STAFF
-from intake.folding import plain_digits
+from common.digits import plain_digits
 
 
 class Text(StringField):

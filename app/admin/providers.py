@@ -14,10 +14,10 @@ from app.admin.forms import ProviderForm
 from app.auth import login_required, record
 from app.config import WEEKDAYS
 from app.context import get_db, now, settings
-from app.i18n import LANGUAGES
 from app.words import AGE_BAND_NAMES, MEETING_MODE_SHORT, weekday_name
 from booking import managed
 from booking.providers import AGE_BANDS, MEETING_MODES, NONE_OUTSIDE
+from common.languages import LANGUAGES
 
 
 @bp.get("/providers")

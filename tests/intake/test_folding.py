@@ -2,7 +2,8 @@
 
 import pytest
 
-from intake.folding import folded_words, plain, plain_digits
+from common.digits import plain_digits
+from intake.folding import folded_words, plain
 
 
 @pytest.mark.parametrize(("typed", "digits"), [("١٢", "12"), ("۱۲", "12"), ("१२", "12"), ("12", "12"), ("١٬٥٠٠٫٥٠", "1.500,50")])
