@@ -24,6 +24,7 @@ from app.keys import load_key, pending_key
 from app.links import install_links
 from app.maintenance import install_maintenance, reseal_old_values
 from app.managed_settings import SettingsCache, ignored_in_file, seed
+from app.page_parts import install_page_parts
 from app.provider import bp as provider
 from app.security import install_security
 from app.sessions import ServerSessionInterface
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     install_i18n(app)
     install_oidc(app, app.extensions["indgang.settings"].staff.oidc)
     install_links(app)
+    install_page_parts(app)
     load_catalogue()
     for blueprint in (citizen, auth, admin, staff, provider):
         app.register_blueprint(blueprint)

@@ -1,0 +1,63 @@
+"""Parts of a citizen page rendered once and kept: `{% cache key %}...{% endcache %}`.
+
+The frame of every citizen page (the head, the header with the language picker and quick exit,
+the footer) holds no person's data: it is the same for every request with the same language,
+address and script root, yet rendering it (an include, eight links, a dozen calls) cost a third
+of a page. `page_part(name)` is that key; a part is rendered the first time its key is seen and
+written from memory afterwards. The tag is Jinja's documented fragment-cache extension, kept in
+a bounded table in the process instead of an external cache.
+
+Only what is the same for everyone may go in such a block: never an answer, a code, a CSRF
+token or anything read from the session but its language.
+"""
+
+from flask import request
+from jinja2 import nodes
+from jinja2.ext import Extension
+
+from app.i18n import current_language
+
+#: Parts kept per process before the table starts afresh (each address has three).
+KEPT_PARTS = 3000
+
+
+class PagePartCache(Extension):
+    """`{% cache key %}body{% endcache %}`: the body rendered once per key; a key of None
+    renders it every time."""
+
+    tags = {"cache"}
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.extend(page_parts={})
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        key = parser.parse_expression()
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_kept", [key]), [], [], body).set_lineno(lineno)
+
+    def _kept(self, key, caller):
+        if key is None:
+            return caller()
+        kept = self.environment.page_parts
+        part = kept.get(key)
+        if part is None:
+            if len(kept) >= KEPT_PARTS:
+                kept.clear()
+            part = kept[key] = caller()
+        return part
+
+
+def page_part(name: str) -> tuple:
+    """The key of part `name` of the page being answered: what the frame depends on (its
+    language; the address with its query, which carries a chosen language on; whether the
+    address can be fetched, which decides where the language links go; the links' script root)."""
+    rule = request.url_rule
+    fetchable = rule is not None and "GET" in rule.methods
+    return name, current_language(), fetchable, request.script_root, request.path, request.query_string
+
+
+def install_page_parts(app) -> None:
+    app.jinja_env.add_extension(PagePartCache)
+    app.jinja_env.globals["page_part"] = page_part
