@@ -16,7 +16,7 @@ a note on citizen pages, in that language, that it is new and unchecked.
 
 import tomllib
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,7 +27,10 @@ from flask_babel import Babel, format_date, format_datetime, format_time, get_lo
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
+from app.headers import add_vary
 from app.session_keys import LANGUAGE
 from common.languages import LANGUAGES, RIGHT_TO_LEFT
 
@@ -52,9 +55,16 @@ def current_language() -> str:
     chosen = _language_in_address() or session.get(LANGUAGE)
     if chosen in LANGUAGES:
         return chosen
-    if "browser_language" not in g:  # parsing Accept-Language is the dear part: once a request
-        g.browser_language = request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    if "browser_language" not in g:
+        g.browser_language = _browser_language(request.headers.get("Accept-Language", ""))
     return g.browser_language
+
+
+@lru_cache(maxsize=512)
+def _browser_language(accept_language: str) -> str:
+    """The best of our languages for an Accept-Language header: a phone sends the same one on
+    every request, and parsing it is the dear part of choosing the language."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 def text_direction() -> str:
@@ -184,7 +194,7 @@ def install_i18n(app: Flask) -> None:
     @app.after_request
     def vary_by_language(response):
         """A page without a chosen language follows the browser's: caches must tell them apart."""
-        response.vary.add("Accept-Language")
+        add_vary(response, "Accept-Language")
         return response
 
     @app.before_request

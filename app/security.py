@@ -10,13 +10,14 @@ the Referer is off: our pages send none (`Referrer-Policy: no-referrer`), so it 
 every POST over https; the browser's own `Sec-Fetch-Site`/`Origin` say the same, better.
 """
 
+import hmac
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -86,19 +87,34 @@ def csrf_field() -> Markup:
 
 
 def _form_token() -> str:
-    """Flask-WTF's token for the session's secret, as `generate_csrf` makes it, signed once per
-    session secret and process: with no time limit (`WTF_CSRF_TIME_LIMIT`) the time in the
-    signature is never checked, so an earlier signature is as good as a new one, and making one
-    costs a tenth of a page."""
+    """Flask-WTF's token for the session's secret, as `generate_csrf` makes it but signed at a
+    fixed time: with no time limit (`WTF_CSRF_TIME_LIMIT`) the time in the signature is never
+    checked, so the token depends on the session's secret alone, is the same in every worker,
+    and is made once per secret and process (making one costs a tenth of a page)."""
     secret = session.get(CSRF_FIELD)
     if secret is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return generate_csrf()
     return _signed(current_app.secret_key, secret)
 
 
+class _FixedTimeSigner(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return 0
+
+
 @lru_cache(maxsize=4096)
 def _signed(key: str, secret: str) -> str:
-    return URLSafeTimedSerializer(key, salt=CSRF_SALT).dumps(secret)
+    return URLSafeTimedSerializer(key, salt=CSRF_SALT, signer=_FixedTimeSigner).dumps(secret)
+
+
+def _posted_token_is_ours() -> bool:
+    """Whether the POST carries the very token `_form_token` hands out for this session: then
+    it is valid without Flask-WTF's decoding and checking of the signature (any other token,
+    from an earlier version, still gets the full check)."""
+    secret, posted = session.get(CSRF_FIELD), request.form.get(CSRF_FIELD)
+    if secret is None or not posted or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return False
+    return hmac.compare_digest(posted, _signed(current_app.secret_key, secret))
 
 
 def _from_another_site() -> bool:
@@ -133,7 +149,10 @@ def install_security(app: Flask, settings: Settings) -> None:
         if _from_another_site():
             raise CSRFError("The form came from another site.")
         if getattr(session, "stored", False):
-            csrf.protect()
+            if _posted_token_is_ours():
+                g.csrf_valid = True  # what Flask-WTF marks after its own check
+            else:
+                csrf.protect()
         else:
             generate_csrf()  # the new session starts with its token, so reading pages later writes nothing
 

@@ -19,6 +19,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from app.context import get_db, now
+from app.headers import add_vary
 from store.sealing import InvalidToken, to_reseal
 from store.times import stamp
 
@@ -93,7 +94,7 @@ class ServerSessionInterface(SessionInterface):
             samesite="Strict",
             path=self.get_cookie_path(app),
         )
-        response.vary.add("Cookie")
+        add_vary(response, "Cookie")
 
     def _unchanged(self, session: ServerSession) -> bool:
         """Whether a modified session holds what it was opened with (an answer posted again):

@@ -10,7 +10,7 @@ from app.citizen.blueprint import bp, case_required
 from app.context import code_key, get_db, now, settings, today
 from app.forms import Form
 from app.i18n import current_language
-from app.screening_flow import AnswerForm, ScreeningFlow, finish_screening, take_posted_answer
+from app.screening_flow import PostedAnswer, ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
 from app.sessions import forget, rotate
 from booking import bookings
@@ -223,6 +223,6 @@ def _render_chat(question, turn=None, crisis=False):
         "chat.html",
         turn=turn,
         crisis=crisis or (turn is not None and turn.crisis),
-        sent=(AnswerForm().answer.data or [""])[0] if refused else None,
+        sent=(PostedAnswer.from_request().answers or [""])[0] if refused else None,
         **CHAT_FLOW.question_context(question),
     )

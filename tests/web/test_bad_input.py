@@ -1,6 +1,12 @@
 """Bad input never gives a 500: a clear message in the person's language, nothing lost."""
 
+import time
+
 import pytest
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
+
+from app import security
 
 from citizen_client import Citizen
 from test_staff_intake import sign_in
@@ -119,3 +125,36 @@ def test_a_token_from_an_earlier_page_of_the_session_still_works(midway):
     midway.get("/chat/D10")
     response = midway.client.post("/chat", data={"csrf_token": earlier, "question": "D10", "answer": "3"})
     assert response.status_code == 303
+
+
+def test_a_token_is_the_same_in_every_worker_and_passes_flask_wtfs_own_check(app, make_app, midway, monkeypatch):
+    # Given a second worker of the same instance (same keys), signing later: it shows this
+    # session the same token
+    token = midway.csrf_token()
+    security._signed.cache_clear()
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)
+    second = make_app().test_client()
+    second.set_cookie("indgang", midway.client.get_cookie("indgang").value)
+    assert f'value="{token}"' in second.get("/chat/D10").get_data(as_text=True)
+    # And Flask-WTF's full check accepts it, for this session only
+    with app.test_request_context("/chat", method="POST", headers={"Cookie": f"indgang={midway.client.get_cookie('indgang').value}"}):
+        validate_csrf(token)
+    with app.test_request_context("/chat", method="POST"), pytest.raises(ValidationError):
+        validate_csrf(token)
+
+
+def test_a_token_signed_at_another_time_still_carries_a_post(app, midway):
+    # A token made as Flask-WTF makes it (signed now), e.g. by an earlier version of the app
+    with app.test_request_context("/chat", headers={"Cookie": f"indgang={midway.client.get_cookie('indgang').value}"}):
+        app.preprocess_request()
+        flask_wtf_token = generate_csrf()
+    assert flask_wtf_token != midway.csrf_token()
+    response = midway.client.post("/chat", data={"csrf_token": flask_wtf_token, "question": "D10", "answer": "3"})
+    assert response.status_code == 303
+
+
+def test_an_altered_token_is_refused(midway):
+    token = midway.csrf_token()
+    altered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    response = midway.client.post("/chat", data={"csrf_token": altered, "question": "D10", "answer": "3"})
+    assert response.status_code == 400 and midway.current_question() == "D10"
