@@ -104,10 +104,18 @@ def _catalogue():
     return g.catalogue
 
 
-def lazy_word(message: str) -> LazyString:
-    """Flask-Babel's `lazy_gettext` for a word without variables, translated from the request's
-    catalogue (`_catalogue`) when shown: Flask-Babel's own works the catalogue out each time."""
-    return LazyString(_word, message)
+class LazyWord(LazyString):
+    """A word without variables, translated when shown (Flask-Babel's `lazy_gettext`, from the
+    request's catalogue: `_catalogue`); it keeps its msgid, so that a language's templates can
+    hold it already translated (`language_globals`)."""
+
+    def __init__(self, message: str):
+        super().__init__(_word, message)
+        self.message = message
+
+
+def lazy_word(message: str) -> LazyWord:
+    return LazyWord(message)
 
 
 def _word(message: str) -> str:
@@ -118,8 +126,30 @@ def _word(message: str) -> str:
 def _template_gettext(eval_ctx, message: str, **variables) -> str:
     """`_()` in a template, as Jinja's newstyle gettext renders it (the translation is markup,
     formatted with escaped variables, even without any), in one call where Jinja's alias makes three."""
-    translated = _catalogue().ugettext(message)
+    return _markup_gettext(_catalogue(), eval_ctx, message, variables)
+
+
+def _markup_gettext(translations, eval_ctx, message: str, variables: dict) -> str:
+    translated = translations.ugettext(message)
     return (Markup(translated) if eval_ctx.autoescape else translated) % variables
+
+
+def language_globals(language: str, translations, shared: dict) -> dict:
+    """Template globals bound to one language once, for the templates compiled for it
+    (`app.translated_templates`), instead of looking the language up on every use: `_`,
+    `format_score`, and every table of `lazy_word`s among the `shared` globals, translated
+    (as markup, as a lazy word renders)."""
+    sign = get_decimal_symbol(language)
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, message: str, **variables) -> str:
+        return _markup_gettext(translations, eval_ctx, message, variables)
+
+    bound = {"_": template_gettext, "format_score": lambda score, limit: _score_text(score, limit, sign)}
+    for name, value in shared.items():
+        if isinstance(value, dict) and value and all(isinstance(word, LazyWord) for word in value.values()):
+            bound[name] = {key: Markup(translations.ugettext(word.message)) for key, word in value.items()}
+    return bound
 
 
 def translate(message: str, params: dict | None = None) -> str:
@@ -147,7 +177,11 @@ def shown_score(score: float, limit: float) -> Decimal:
 
 def format_score(score: float, limit: float) -> str:
     """A composite or combined score for a page, in the page's language, by `shown_score`."""
-    return str(shown_score(score, limit)).replace(".", _decimal_sign())
+    return _score_text(score, limit, _decimal_sign())
+
+
+def _score_text(score: float, limit: float, decimal_sign: str) -> str:
+    return str(shown_score(score, limit)).replace(".", decimal_sign)
 
 
 def format_decimal(number, format: str | None = None) -> str:

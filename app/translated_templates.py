@@ -5,7 +5,9 @@ render (about 9 µs apiece, through three calls and a format: a third of a citiz
 Such a word is the same on every render in one language, so each language gets its own compiled
 copy of every template (a Jinja overlay with its own cache), in which the loader has written the
 translated text in place of the call. A call with variables, or one this cannot copy exactly,
-is left as it is and translated when rendered. Outside a request the templates are the plain ones.
+is left as it is and translated when rendered; `_`, the score format and the tables of words
+are bound to the language (`app.i18n.language_globals`). Outside a request the templates are the
+plain ones.
 """
 
 import re
@@ -15,6 +17,8 @@ from flask import has_request_context
 from flask.templating import Environment
 from flask_babel import get_locale, get_translations
 from jinja2 import BaseLoader
+
+from app.i18n import language_globals
 
 #: `{{ _("text") }}` or `{{ _('text') }}` alone in its braces, without escapes in the literal.
 FIXED_WORDS = re.compile(r"""\{\{ *_\((?:"([^"\\]*)"|'([^'\\]*)')\) *\}\}""")
@@ -82,5 +86,8 @@ class TranslatedEnvironment(Environment):
                 if found is None:
                     found = self.overlay(cache_size=self.cache.capacity if self.cache is not None else 0)
                     found.translations = get_translations()
+                    # a copy, not a chain: every render copies the globals, and a chain's copy costs
+                    # more than its lookups save (the app's globals are complete once it is created)
+                    found.globals = {**self.globals, **language_globals(language, found.translations, self.globals)}
                     self._languages[language] = found
         return found

@@ -1,8 +1,12 @@
 """Templates compiled per language with their fixed words translated (app.translated_templates)."""
 
+import re
+
+from app.i18n import language_globals, lazy_word
 from app.translated_templates import with_fixed_words_translated
 
 from builders import visible_text
+from citizen_client import Citizen
 
 
 class Words:
@@ -31,3 +35,21 @@ def test_each_language_gets_its_own_words_in_one_process(client):
         english = visible_text(client.get("/?lang=en").get_data(as_text=True))
         assert "Luk hurtigt" in danish and "Quick exit" not in danish
         assert "Quick exit" in english and "Luk hurtigt" not in english
+
+
+def test_a_languages_templates_hold_its_words_and_number_format_bound_to_it():
+    shared = {"AREA_NAMES": {"drug": lazy_word("Start")}, "LANGUAGES": {"da": "Dansk"}, "empty": {}}
+    bound = language_globals("en", Words(), shared)
+    assert bound["AREA_NAMES"] == {"drug": "Begynd"}
+    assert "LANGUAGES" not in bound and "empty" not in bound  # not tables of words
+    assert bound["format_score"](0.305, 0.3) == "0.31"  # the language's decimal sign
+    assert language_globals("da", Words(), shared)["format_score"](0.305, 0.3) == "0,31"
+
+
+def test_the_result_page_shows_words_and_scores_in_the_chosen_language(make_app):
+    citizen = Citizen(make_app().test_client())
+    citizen.finish_screening()
+    for language, area, sign in (("en", "Mental health", "."), ("da", "Psykisk helbred", ","), ("en", "Mental health", ".")):
+        page = citizen.client.get(f"/result?lang={language}").get_data(as_text=True)
+        assert area in page
+        assert re.search(rf'class="area-score">0\{sign}\d', page)
