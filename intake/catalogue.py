@@ -121,20 +121,20 @@ class Catalogue:
     def progress(self, answers: dict) -> tuple[int, int]:
         """(answered, at most): the questions answered that apply, and how many questions can
         still apply at most. The second never grows as answers come in, so "question 3 of at most
-        49" is honest from the first screen and shrinks as follow-ups fall away."""
+        49" is honest from the first screen and shrinks as follow-ups fall away.
+
+        A question may still apply when it applies now, or when the question its condition rests
+        on (always an earlier one, `_check`) is unanswered and may itself still apply; nothing
+        after a stopping answer applies. One pass in order settles each question from the ones
+        before it."""
         asked = self.applicable(answers)
         stop = self._stop_index(answers)
-        return sum(q.id in answers for q in asked), sum(self._could_apply(q, answers, stop) for q in self.questions)
-
-    def _could_apply(self, question: Question, answers: dict, stop: int | None) -> bool:
-        """Whether `question` applies now, or may yet, once the question its condition rests on
-        (if that one may still be asked) is answered; `stop` is `_stop_index(answers)`."""
-        if stop is not None and self._positions[question.id] > stop:
-            return False
-        source = self.get(_condition_source(question.when) or "")
-        if source is not None and source.id not in answers and self._could_apply(source, answers, stop):
-            return True
-        return _condition_holds(question.when, answers)
+        possible: dict[str, bool] = {}
+        for question in self.questions if stop is None else self.questions[:stop + 1]:
+            source = _condition_source(question.when)
+            possible[question.id] = (source is not None and source not in answers and possible.get(source, False)) \
+                or _condition_holds(question.when, answers)
+        return sum(q.id in answers for q in asked), sum(possible.values())
 
     def relevant_answers(self, answers: dict) -> dict:
         """Drop answers to questions that no longer apply (an earlier answer was changed)."""
@@ -268,6 +268,8 @@ def _check_question(question: Question, catalogue: Catalogue) -> None:
         problem = "a multi needs none_label"
     elif question.options_from and not _earlier_multi(question.options_from, question, catalogue):
         problem = "options_from must name an earlier multi"
+    elif _condition_source(question.when) and not _earlier(_condition_source(question.when), question, catalogue):
+        problem = "its condition must rest on an earlier question"
     elif set(question.crisis_if_chosen) - {option.value for option in question.options}:
         problem = "crisis_if_chosen must name options the question offers"
     if problem:
@@ -276,5 +278,10 @@ def _check_question(question: Question, catalogue: Catalogue) -> None:
 
 def _earlier_multi(source_id: str, question: Question, catalogue: Catalogue) -> bool:
     source = catalogue.get(source_id)
+    return source is not None and source.kind == "multi" and _earlier(source_id, question, catalogue)
+
+
+def _earlier(source_id: str, question: Question, catalogue: Catalogue) -> bool:
+    source = catalogue.get(source_id)
     order = catalogue.questions
-    return source is not None and source.kind == "multi" and order.index(source) < order.index(question)
+    return source is not None and order.index(source) < order.index(question)

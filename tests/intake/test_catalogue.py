@@ -1,9 +1,11 @@
 """The question catalogue: its own rules, and what follows from answers."""
 
+import random
+
 import pytest
 
 from intake.asi import RELATIONSHIP_ITEMS, SCORED_ITEMS, composite_scores
-from intake.catalogue import CatalogueError, _check, load_catalogue
+from intake.catalogue import CatalogueError, _check, _condition_holds, _condition_source, load_catalogue
 
 from builders import FITTING_ANSWERS, answers
 
@@ -211,3 +213,40 @@ def test_options_from_a_later_question_is_refused(catalogue):
     broken = replace(catalogue, questions=moved[:index] + (follow_up,) + moved[index:])
     with pytest.raises(CatalogueError, match="options_from"):
         _check(broken)
+
+
+def test_a_condition_resting_on_a_later_question_is_refused(catalogue):
+    from dataclasses import replace
+
+    follow_up = catalogue.get("D10")  # asked when "substances" has D10 ticked
+    moved = tuple(q for q in catalogue.questions if q is not follow_up)
+    broken = replace(catalogue, questions=(follow_up,) + moved)
+    with pytest.raises(CatalogueError, match="earlier question"):
+        _check(broken)
+
+
+def could_still_apply(catalogue, question, answers, stop) -> bool:
+    """The definition of "may still apply", question by question, as the progress states it."""
+    if stop is not None and catalogue.questions.index(question) > stop:
+        return False
+    source = catalogue.get(_condition_source(question.when) or "")
+    if source is not None and source.id not in answers and could_still_apply(catalogue, source, answers, stop):
+        return True
+    return _condition_holds(question.when, answers)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_progress_counts_what_the_definition_counts_on_random_screenings(catalogue, seed):
+    chooser = random.Random(seed)
+    given = {}
+    while (question := catalogue.next_question(given)) is not None:
+        stop = catalogue._stop_index(given)
+        expected = sum(could_still_apply(catalogue, q, given, stop) for q in catalogue.questions)
+        assert catalogue.progress(given)[1] == expected
+        options = catalogue.options_for(question, given, SERVED)
+        if question.kind == "number":
+            given[question.id] = chooser.choice([0, 0, 3, 30])
+        elif question.kind == "multi":
+            given[question.id] = [o.value for o in options if chooser.random() < 0.4]
+        else:
+            given[question.id] = chooser.choice(options).value
