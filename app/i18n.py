@@ -55,9 +55,7 @@ def current_language() -> str:
     chosen = _language_in_address() or session.get(LANGUAGE)
     if chosen in LANGUAGES:
         return chosen
-    if "browser_language" not in g:
-        g.browser_language = _browser_language(request.headers.get("Accept-Language", ""))
-    return g.browser_language
+    return _browser_language(request.environ.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
 @lru_cache(maxsize=512)

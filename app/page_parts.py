@@ -53,9 +53,10 @@ def page_part(name: str) -> tuple:
     """The key of part `name` of the page being answered: what the frame depends on (its
     language; the address with its query, which carries a chosen language on; whether the
     address can be fetched, which decides where the language links go; the links' script root)."""
-    rule = request.url_rule
+    answering = request._get_current_object()  # one look-up of the request, not five
+    rule = answering.url_rule
     fetchable = rule is not None and "GET" in rule.methods
-    return name, current_language(), fetchable, request.script_root, request.path, request.query_string
+    return name, current_language(), fetchable, answering.script_root, answering.path, answering.query_string
 
 
 def install_page_parts(app) -> None:

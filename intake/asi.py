@@ -84,15 +84,7 @@ def _relationship_share(v: dict) -> float:
 
 
 def _validated(items: dict) -> dict:
-    checks = (
-        [(item, _check_int(0, 30)) for item in DAY_ITEMS]
-        + [(item, _check_int(0, 4)) for item in RATING_ITEMS]
-        + [(item, _check_int(0, 1)) for item in FLAG_ITEMS]
-        + [(item, _check_money) for item in MONEY_ITEMS]
-        + [(item, _check_relationship) for item in RELATIONSHIP_ITEMS]
-        + [(SATISFACTION_ITEM, _check_satisfaction)]
-    )
-    for item, check in checks:
+    for item, check in _CHECKS:
         if item not in items:
             raise ValueError(f"ASI item {item} is missing")
         if not check(items[item]):
@@ -116,9 +108,23 @@ def _check_money(value) -> bool:
     )
 
 
+_is_flag = _check_int(0, 1)
+
+
 def _check_relationship(value) -> bool:
-    return value == NO_CONTACT or _check_int(0, 1)(value)
+    return value == NO_CONTACT or _is_flag(value)
 
 
 def _check_satisfaction(value) -> bool:
     return isinstance(value, str) and value in SATISFACTION_SCORE
+
+
+#: Each scored item and the check of its value, in the order they are reported.
+_CHECKS = (
+    tuple((item, _check_int(0, 30)) for item in DAY_ITEMS)
+    + tuple((item, _check_int(0, 4)) for item in RATING_ITEMS)
+    + tuple((item, _is_flag) for item in FLAG_ITEMS)
+    + tuple((item, _check_money) for item in MONEY_ITEMS)
+    + tuple((item, _check_relationship) for item in RELATIONSHIP_ITEMS)
+    + ((SATISFACTION_ITEM, _check_satisfaction),)
+)
