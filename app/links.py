@@ -1,10 +1,11 @@
-"""`url_for` in templates, each link built once per process: a page builds six to ten links, and
-Flask's `url_for` (Werkzeug's builder) costs about 7 µs a link.
+"""Links built once per process: a page builds six to ten links, and Flask's `url_for`
+(Werkzeug's builder) costs about 7 µs a link.
 
 A link relative to this site depends on its endpoint, its values once the URL defaults are filled
-in (a language carried in the address, `app.i18n`) and the script root; those are the key. Links
-to a blueprint-relative endpoint, external links and anchors are built each time. The table is
-bounded: staff pages link to many cases.
+in (a language carried in the address, `app.i18n`) and the script root; those are the key. A
+blueprint-relative endpoint (".landing") is named in full first. External links, anchors and
+links outside a request are built each time. The table is bounded: staff pages link to many cases.
+`flask.url_for` in views and `url_for` in templates both come here (`Flask.url_for`).
 """
 
 from flask import Flask, has_request_context, request
@@ -12,23 +13,28 @@ from flask import Flask, has_request_context, request
 KEPT_LINKS = 2048
 
 
-def install_links(app: Flask) -> None:
-    build = app.url_for
-    kept: dict = {}
+class LinkKeepingFlask(Flask):
+    """Flask, with `url_for` keeping the links it builds."""
 
-    def url_for(endpoint: str, **values) -> str:
-        if endpoint[:1] == "." or any(name[:1] == "_" for name in values) or not has_request_context():
-            return build(endpoint, **values)
-        app.inject_url_defaults(endpoint, values)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._kept_links: dict = {}
+
+    def url_for(self, /, endpoint: str, *, _anchor=None, _method=None, _scheme=None, _external=None, **values) -> str:
+        if _anchor or _method or _scheme or _external or not has_request_context():
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external,
+                                   **values)
+        if endpoint[:1] == ".":  # as Flask resolves it: in the request's blueprint, if any
+            blueprint = request.blueprint
+            endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
+        self.inject_url_defaults(endpoint, values)
         key = (request.script_root, endpoint, *sorted(values.items()))
         try:
-            link = kept.get(key)
+            link = self._kept_links.get(key)
         except TypeError:  # a value that is a list: several of one query argument
-            return build(endpoint, **values)
+            return super().url_for(endpoint, **values)
         if link is None:
-            if len(kept) >= KEPT_LINKS:
-                kept.clear()
-            link = kept[key] = build(endpoint, **values)
+            if len(self._kept_links) >= KEPT_LINKS:
+                self._kept_links.clear()
+            link = self._kept_links[key] = super().url_for(endpoint, **values)
         return link
-
-    app.jinja_env.globals["url_for"] = url_for

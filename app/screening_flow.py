@@ -98,9 +98,11 @@ class ScreeningFlow:
         catalogue = load_catalogue()
         answered, total = catalogue.progress(self.answers)
         previous = catalogue.previous_question(question, self.answers)
+        # only the municipality question reads the settings (and asks the database whether they changed)
+        served = settings().served_municipalities if catalogue.offers_municipalities(question) else ()
         return {
             "question": question,
-            "options": catalogue.options_for(question, self.answers, settings().served_municipalities),
+            "options": catalogue.options_for(question, self.answers, served),
             "section": catalogue.sections[question.section],
             "previous_answer": self.answers.get(question.id),
             "previous_question": previous,

@@ -74,9 +74,14 @@ class Catalogue:
     def get(self, question_id: str) -> Question | None:
         return self._by_id.get(question_id)
 
+    def offers_municipalities(self, question: Question) -> bool:
+        """Whether `question`'s options are the served municipalities (`options_for`'s `served`,
+        which no other question needs)."""
+        return question.kind == "municipality"
+
     def options_for(self, question: Question, answers: dict, served: list[str]) -> tuple:
         """The options to offer now: a multi may offer only what an earlier multi chose."""
-        if question.kind == "municipality":
+        if self.offers_municipalities(question):
             return tuple(Option(name, name) for name in served) + (
                 Option(OTHER_MUNICIPALITY, question.other_label),
             )

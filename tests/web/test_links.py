@@ -28,3 +28,17 @@ def test_relative_and_external_links_are_built_as_flask_builds_them(app):
 def test_a_link_with_several_values_of_one_argument_is_built_each_time(app):
     with app.test_request_context("/"):
         assert render_template_string("{{ url_for('citizen.landing', x=['1', '2']) }}") == "/?x=1&amp;x=2"
+
+
+def test_views_build_their_links_through_the_same_table(app):
+    from flask import url_for
+
+    with app.test_request_context("/chat?lang=en"):
+        app.preprocess_request()
+        assert url_for(".chat_question", question_id="D10") == "/chat/D10?lang=en"
+        assert url_for("citizen.landing", _anchor="top") == "/?lang=en#top"
+        kept = len(app._kept_links)
+        assert url_for("citizen.chat_question", question_id="D10") == "/chat/D10?lang=en"
+        assert len(app._kept_links) == kept  # the same link, found again
+    with app.test_request_context("/nowhere"):  # no blueprint: the app's own endpoint
+        assert url_for(".static", filename="style.css") == "/static/style.css"

@@ -42,6 +42,16 @@ def test_reading_a_question_runs_only_the_session_read_and_the_settings_version(
     assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions", "sessions", "settings_version"]
 
 
+def test_reading_a_question_that_lists_no_municipalities_runs_only_the_session_read(make_app, statements):
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    citizen.current_question()
+    citizen.answer("age_band", "25_plus")
+    citizen.answer("municipality", "Ishøj")
+    statements.clear()
+    assert citizen.current_question() == "other_support"
+    assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions", "sessions"]
+
+
 def test_posting_an_answer_that_changes_nothing_writes_nothing(make_app, statements):
     citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
     question = citizen.current_question()
