@@ -31,6 +31,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from app.headers import add_vary
+from app.multidicts import first
 from app.session_keys import LANGUAGE
 from common.languages import LANGUAGES, RIGHT_TO_LEFT
 
@@ -44,9 +45,7 @@ KEPT_DECIMALS = 4
 
 
 def _language_in_address() -> str | None:
-    args = request.args
-    # MultiDict.get raises and catches a KeyError when the key is absent (11 times a page)
-    chosen = args[QUERY_KEY] if QUERY_KEY in args else None  # noqa: SIM401
+    chosen = first(request.args, QUERY_KEY, None)
     return chosen if chosen in LANGUAGES else None
 
 

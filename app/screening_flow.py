@@ -12,6 +12,7 @@ from flask_babel import gettext
 
 from app.context import code_key, get_db, now, settings, today, vault
 from app.i18n import current_language
+from app.multidicts import first
 from booking import for_case
 from intake import cases, screening
 from intake.catalogue import load_catalogue
@@ -34,8 +35,8 @@ class PostedAnswer(NamedTuple):
     @classmethod
     def from_request(cls) -> "PostedAnswer":
         form = request.form
-        return cls(form.get("question", "")[:40], form.getlist("answer"), form.get("text", "")[:2000],
-                   form.get("none", "")[:1] == "1")
+        return cls(first(form, "question")[:40], form.getlist("answer"), first(form, "text")[:2000],
+                   first(form, "none")[:1] == "1")
 
 
 class ScreeningFlow:

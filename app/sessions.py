@@ -20,6 +20,7 @@ from werkzeug.datastructures import CallbackDict
 
 from app.context import get_db, now
 from app.headers import add_vary
+from app.multidicts import first
 from store.sealing import InvalidToken, to_reseal
 from store.times import stamp
 
@@ -55,7 +56,7 @@ class ServerSessionInterface(SessionInterface):
         self.lifetime = lifetime
 
     def open_session(self, app, request) -> ServerSession:
-        session_id = request.cookies.get(self.get_cookie_name(app), "")
+        session_id = first(request.cookies, self.get_cookie_name(app))
         if not session_id or len(session_id) > 64:
             return ServerSession()
         row = next(
