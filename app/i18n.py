@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from babel import numbers
+from babel import Locale, numbers
 from babel.numbers import get_decimal_symbol
 from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, get_translations, gettext
@@ -62,6 +62,17 @@ def _browser_language(accept_language: str) -> str:
     """The best of our languages for an Accept-Language header: a phone sends the same one on
     every request, and parsing it is the dear part of choosing the language."""
     return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def _request_locale() -> Locale:
+    """Flask-Babel's locale of the request: `current_language`, as a Locale made once per
+    language (Flask-Babel would parse the code again on every request)."""
+    return _locale(current_language())
 
 
 def text_direction() -> str:
@@ -182,14 +193,14 @@ def _score_text(score: float, limit: float, decimal_sign: str) -> str:
 
 
 def format_decimal(number, format: str | None = None) -> str:
-    """Flask-Babel's `format_decimal`, with each format's pattern parsed once (parsing it costs
-    twice as much as formatting the number)."""
-    return numbers.format_decimal(number, format=_number_pattern(format) if format else None, locale=get_locale())
+    """Flask-Babel's `format_decimal`, each number, format and language formatted once per
+    process (a page shows the same few numbers, such as the score limit, again and again)."""
+    return _formatted_decimal(number, format, get_locale())
 
 
-@cache
-def _number_pattern(format: str):
-    return numbers.parse_pattern(format)
+@lru_cache(maxsize=1024)
+def _formatted_decimal(number, format: str | None, locale: Locale) -> str:
+    return numbers.format_decimal(number, format=format, locale=locale)
 
 
 def _decimal_sign() -> str:
@@ -205,7 +216,7 @@ def install_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/../translations"))
-    Babel(app, locale_selector=current_language)
+    Babel(app, locale_selector=_request_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalogue().ugettext(s),
         ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),

@@ -83,7 +83,12 @@ def csrf_field() -> Markup:
     """The hidden CSRF input for a form, when this browser has a session to protect."""
     if not getattr(session, "stored", False) and request.method != "POST":
         return Markup("")
-    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(_form_token())
+    return _hidden_token_field(_form_token())
+
+
+@lru_cache(maxsize=4096)
+def _hidden_token_field(token: str) -> Markup:
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(token)
 
 
 def _form_token() -> str:
