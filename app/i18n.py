@@ -139,7 +139,10 @@ def _template_gettext(eval_ctx, message: str, **variables) -> str:
 
 def _markup_gettext(translations, eval_ctx, message: str, variables: dict) -> str:
     translated = translations.ugettext(message)
-    return (Markup(translated) if eval_ctx.autoescape else translated) % variables
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    # formatting a text with no % sign and no variables changes nothing, and costs more than the rest
+    return translated % variables if variables or "%" in translated else translated
 
 
 def language_globals(language: str, translations, shared: dict) -> dict:

@@ -46,6 +46,12 @@ def test_a_languages_templates_hold_its_words_and_number_format_bound_to_it():
     assert language_globals("da", Words(), shared)["format_score"](0.305, 0.3) == "0,31"
 
 
+def test_a_languages_underscore_renders_as_jinjas_newstyle_gettext(app):
+    translate = language_globals("en", Words(), {})["_"]
+    template = app.jinja_env.from_string("{{ t('Start') }}|{{ t('Cost') }}|{{ t('Odd %(x)s', x='<i>') }}|{{ t('Unknown') }}")
+    assert template.render(t=translate) == "Begynd|100% gratis|Odd &lt;i&gt;|Unknown"
+
+
 def test_the_result_page_shows_words_and_scores_in_the_chosen_language(make_app):
     citizen = Citizen(make_app().test_client())
     citizen.finish_screening()
