@@ -84,17 +84,19 @@ class ServerSessionInterface(SessionInterface):
             return  # only reading: no row, no cookie
         if session.stored and (not session.modified or self._unchanged(session)):
             return
-        if not session.stored:
+        starting = not session.stored
+        if starting:
             session.session_id = secrets.token_urlsafe(32)
         self._store(session)
-        response.set_cookie(
-            name,
-            session.session_id,
-            httponly=True,
-            secure=self.get_cookie_secure(app),
-            samesite="Strict",
-            path=self.get_cookie_path(app),
-        )
+        if starting:  # a stored session's browser has its cookie already (it lasts until the browser closes)
+            response.set_cookie(
+                name,
+                session.session_id,
+                httponly=True,
+                secure=self.get_cookie_secure(app),
+                samesite="Strict",
+                path=self.get_cookie_path(app),
+            )
         add_vary(response, "Cookie")
 
     def _unchanged(self, session: ServerSession) -> bool:

@@ -98,7 +98,12 @@ class Catalogue:
     def _stop_index(self, answers: dict) -> int | None:
         """Where the first question whose answer stops the screening stands, if one does:
         nothing after it is asked."""
-        return next((index for index, q in enumerate(self.questions) if answers.get(q.id) in q.stop_if), None)
+        return next((index for index, question_id, stop_if in self._stopping if answers.get(question_id) in stop_if), None)
+
+    @cached_property
+    def _stopping(self) -> tuple[tuple[int, str, tuple], ...]:
+        """(position, id, stopping answers) of the questions an answer can stop the screening at."""
+        return tuple((index, q.id, q.stop_if) for index, q in enumerate(self.questions) if q.stop_if)
 
     def applicable(self, answers: dict) -> list[Question]:
         """The questions asked, given the answers so far, in order (the stopping question is
