@@ -19,9 +19,9 @@ from app.citizen import bp as citizen
 from app.cli import install_cli
 from app.config import Settings, load_settings
 from app.context import close_db, template_settings
+from app.flask_app import IndgangFlask
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
-from app.links import LinkKeepingFlask
 from app.maintenance import install_maintenance, reseal_old_values
 from app.managed_settings import SettingsCache, ignored_in_file, seed
 from app.page_parts import install_page_parts
@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     The instance folder (database and key files) is $INDGANG_INSTANCE or Flask's default.
     """
     instance_path = os.environ.get("INDGANG_INSTANCE") or None
-    app = LinkKeepingFlask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = IndgangFlask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.jinja_environment = TranslatedEnvironment
     Path(app.instance_path).mkdir(parents=True, exist_ok=True, mode=0o700)
     app.config.from_mapping(

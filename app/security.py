@@ -68,6 +68,28 @@ class ForgetClientAddress:
         return self.wsgi_app(environ, start_response)
 
 
+class SecurityHeaders:
+    """WSGI middleware: the security headers a response has not set itself, and `no-store` for
+    every page (and for anything without its own Cache-Control). Added to the plain list the
+    response starts with: through Werkzeug's header object, each header costs more than a bare
+    page's whole request."""
+
+    def __init__(self, wsgi_app, headers: list[tuple[str, str]]):
+        self.wsgi_app = wsgi_app
+        self.headers = [(name.lower(), (name, value)) for name, value in headers]
+
+    def __call__(self, environ, start_response):
+        def start_with_headers(status, response_headers, exc_info=None):
+            present = {name.lower(): value for name, value in response_headers}
+            response_headers.extend(header for lowered, header in self.headers if lowered not in present)
+            if present.get("content-type", "").startswith("text/html") or "cache-control" not in present:
+                response_headers[:] = [(n, v) for n, v in response_headers if n.lower() != "cache-control"]
+                response_headers.append(("Cache-Control", "no-store"))
+            return start_response(status, response_headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
+
+
 def local_path(target: str | None) -> str | None:
     """`target` if it is a path on this site, else None: an open redirect would send the person
     (and where they came from) to another site."""
@@ -133,6 +155,11 @@ def _from_another_site() -> bool:
 def install_security(app: Flask, settings: Settings) -> None:
     """`settings.server.proxies` proxies' forwarded headers are believed; with
     `settings.server.hosts` any other host name gets 400; `secure_cookies` adds HSTS."""
+    headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if settings.secure_cookies else {})}
+    if settings.staff.oidc is not None:  # signing in and out through the identity provider: forms that redirect there
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {settings.staff.oidc.origin}")
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, list(headers.items()))
     proxies = settings.server.proxies
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=proxies, x_host=proxies, x_port=proxies)
@@ -141,11 +168,6 @@ def install_security(app: Flask, settings: Settings) -> None:
     app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_SSL_STRICT=False)
     csrf = CSRFProtect(app)
     app.jinja_env.globals["csrf_field"] = csrf_field
-    headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if settings.secure_cookies else {})}
-    if settings.staff.oidc is not None:  # signing in and out through the identity provider: forms that redirect there
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-            "form-action 'self'", f"form-action 'self' {settings.staff.oidc.origin}")
-    headers = list(headers.items())
 
     @app.before_request
     def check_csrf():
@@ -160,16 +182,6 @@ def install_security(app: Flask, settings: Settings) -> None:
                 csrf.protect()
         else:
             generate_csrf()  # the new session starts with its token, so reading pages later writes nothing
-
-    @app.after_request
-    def add_headers(response):
-        """The security headers a response has not set itself (one pass over its headers: a
-        `setdefault` each costs more than the bare page's whole request)."""
-        present = {name.lower() for name, _value in response.headers.items()}
-        response.headers.extend([(name, value) for name, value in headers if name.lower() not in present])
-        if response.mimetype == "text/html" or "cache-control" not in present:
-            response.headers["Cache-Control"] = "no-store"
-        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -1,4 +1,4 @@
-"""Links in templates, built once per process (app.links)."""
+"""Links in templates, built once per process (app.flask_app)."""
 
 from flask import render_template_string
 

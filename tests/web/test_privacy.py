@@ -146,3 +146,19 @@ def test_a_planted_session_id_never_reaches_the_case(app, how):
     assert person.client.get_cookie("indgang").value != planted
     assert person.get("/status").status_code == 200
     assert attacker.get("/status").status_code == 302
+
+
+def test_security_headers_on_every_kind_of_response(client, citizen):
+    question = citizen.current_question()
+    responses = {
+        "a redirect": citizen.answer(question, "25_plus"),
+        "a missing page": client.get("/wp-admin"),
+        "a style sheet": client.get("/static/style.css"),
+        "a staff page": client.get("/staff/login"),
+    }
+    for kind, response in responses.items():
+        response.close()  # the style sheet's file
+        assert response.headers["X-Frame-Options"] == "DENY", kind
+        assert len(response.headers.getlist("Content-Security-Policy")) == 1, kind
+    assert responses["a style sheet"].headers.getlist("Cache-Control") != ["no-store"]  # a file may be cached
+    assert responses["a staff page"].headers.getlist("Cache-Control") == ["no-store"]

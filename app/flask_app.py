@@ -1,11 +1,16 @@
-"""Links built once per process: a page builds six to ten links, and Flask's `url_for`
-(Werkzeug's builder) costs about 7 µs a link.
+"""Indgang's Flask: links built once per process, and each hook's kind known once.
+
+A page builds six to ten links, and Flask's `url_for` (Werkzeug's builder) costs about 7 µs a link.
 
 A link relative to this site depends on its endpoint, its values once the URL defaults are filled
 in (a language carried in the address, `app.i18n`) and the script root; those are the key. A
 blueprint-relative endpoint (".landing") is named in full first. External links, anchors and
 links outside a request are built each time. The table is bounded: staff pages link to many cases.
 `flask.url_for` in views and `url_for` in templates both come here (`Flask.url_for`).
+
+Flask asks, for every hook and view on every request, whether it is a coroutine function
+(`ensure_sync`, four calls into `inspect` each): a function's answer never changes, so it is
+kept.
 """
 
 from flask import Flask, has_request_context, request
@@ -13,12 +18,19 @@ from flask import Flask, has_request_context, request
 KEPT_LINKS = 2048
 
 
-class LinkKeepingFlask(Flask):
-    """Flask, with `url_for` keeping the links it builds."""
+class IndgangFlask(Flask):
+    """Flask, with `url_for` keeping the links it builds and `ensure_sync` its answers."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._kept_links: dict = {}
+        self._sync_versions: dict = {}
+
+    def ensure_sync(self, func):
+        found = self._sync_versions.get(func)
+        if found is None:
+            found = self._sync_versions[func] = super().ensure_sync(func)
+        return found
 
     def url_for(self, /, endpoint: str, *, _anchor=None, _method=None, _scheme=None, _external=None, **values) -> str:
         if _anchor or _method or _scheme or _external or not has_request_context():
