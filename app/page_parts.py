@@ -3,7 +3,7 @@
 The frame of every citizen page (the head, the header with the language picker and quick exit,
 the footer) holds no person's data: it is the same for every request with the same language,
 address and script root, yet rendering it (an include, eight links, a dozen calls) cost a third
-of a page. `page_part(name)` is that key; a part is rendered the first time its key is seen and
+of a page. `page_frame()` is that key; a part is rendered the first time its key is seen and
 written from memory afterwards. The tag is Jinja's documented fragment-cache extension, kept in
 a bounded table in the process instead of an external cache.
 
@@ -49,16 +49,17 @@ class PagePartCache(Extension):
         return part
 
 
-def page_part(name: str) -> tuple:
-    """The key of part `name` of the page being answered: what the frame depends on (its
-    language; the address with its query, which carries a chosen language on; whether the
-    address can be fetched, which decides where the language links go; the links' script root)."""
+def page_frame() -> tuple:
+    """The key of the page's frame, for each of its parts (`{% cache ("head", frame) %}`): what
+    the frame depends on (its language; the address with its query, which carries a chosen
+    language on; whether the address can be fetched, which decides where the language links go;
+    the links' script root)."""
     answering = request._get_current_object()  # one look-up of the request, not five
     rule = answering.url_rule
     fetchable = rule is not None and "GET" in rule.methods
-    return name, current_language(), fetchable, answering.script_root, answering.path, answering.query_string
+    return current_language(), fetchable, answering.script_root, answering.path, answering.query_string
 
 
 def install_page_parts(app) -> None:
     app.jinja_env.add_extension(PagePartCache)
-    app.jinja_env.globals["page_part"] = page_part
+    app.jinja_env.globals["page_frame"] = page_frame
