@@ -22,10 +22,9 @@ def settings() -> Settings:
     return g.settings
 
 
-def template_settings() -> dict:
-    """`settings` for every template, as of this request: read when a template first uses it
-    (a page that shows none of it, like the landing page, reads nothing)."""
-    return {"settings": LocalProxy(settings)}
+#: `settings` for every template (a Jinja global), as of the request being answered: read when a
+#: template first uses it (a page that shows none of it, like the landing page, reads nothing).
+template_settings = LocalProxy(settings)
 
 
 def vault() -> Vault:

@@ -158,7 +158,8 @@ def language_globals(language: str, translations, shared: dict) -> dict:
 
     bound = {"_": template_gettext, "format_score": lambda score, limit: _score_text(score, limit, sign)}
     for name, value in shared.items():
-        if isinstance(value, dict) and value and all(isinstance(word, LazyWord) for word in value.values()):
+        # type(), not isinstance(): a LocalProxy global (`settings`) would be looked up to answer that
+        if type(value) is dict and value and all(isinstance(word, LazyWord) for word in value.values()):
             bound[name] = {key: Markup(translations.ugettext(word.message)) for key, word in value.items()}
     return bound
 

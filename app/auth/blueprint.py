@@ -7,9 +7,9 @@ from app.auth.guard import LANDING
 bp = Blueprint("auth", __name__)
 
 
-@bp.app_context_processor
-def staff_words():
-    return {"STAFF_LANDING": LANDING}
+@bp.record_once
+def staff_words(state):
+    state.app.jinja_env.globals["STAFF_LANDING"] = LANDING
 
 
 @bp.app_errorhandler(403)
