@@ -225,6 +225,21 @@ def _decimal_sign() -> str:
     return sign
 
 
+def _kept_per_language(formatter):
+    """Flask-Babel's `formatter` (format_date, format_datetime, format_time) for templates, each
+    value, format and language formatted once per process: many people's pages show the same
+    days and slot times, and Babel takes 10 to 20 µs a value."""
+
+    @lru_cache(maxsize=4096)
+    def kept(value, format, locale):
+        return formatter(value, format)
+
+    def format_kept(value, format=None):
+        return kept(value, format, get_locale())
+
+    return format_kept
+
+
 def install_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen")
@@ -268,9 +283,9 @@ def install_i18n(app: Flask) -> None:
         translation_drafted=lambda: states[current_language()] == "drafted",
         language_choices=language_choices,
         translate=translate,
-        format_date=format_date,
-        format_datetime=format_datetime,
-        format_time=format_time,
+        format_date=_kept_per_language(format_date),
+        format_datetime=_kept_per_language(format_datetime),
+        format_time=_kept_per_language(format_time),
         format_decimal=format_decimal,
         format_score=format_score,
     )

@@ -1,6 +1,9 @@
 """Templates compiled per language with their fixed words translated (app.translated_templates)."""
 
+import datetime as dt
 import re
+
+from flask import render_template_string
 
 from app.i18n import language_globals, lazy_word
 from app.translated_templates import with_fixed_words_translated
@@ -59,3 +62,12 @@ def test_the_result_page_shows_words_and_scores_in_the_chosen_language(make_app)
         page = citizen.client.get(f"/result?lang={language}").get_data(as_text=True)
         assert area in page
         assert re.search(rf'class="area-score">0\{sign}\d', page)
+
+
+def test_a_kept_date_format_follows_the_language(app):
+    day = dt.date(2026, 12, 24)
+    shown = []
+    for language in ("da", "en", "da"):
+        with app.test_request_context(f"/?lang={language}"):
+            shown.append(render_template_string("{{ format_date(day, format='long') }}", day=day))
+    assert shown == ["24. december 2026", "December 24, 2026", "24. december 2026"]
