@@ -17,9 +17,10 @@ from store.sealing import Vault
 def settings() -> Settings:
     """The settings as of this request: the TOML file's, with the providers and the
     municipality's settings from the database (`app.managed_settings`); read once per request."""
-    if "settings" not in g:
-        g.settings = current_app.extensions["indgang.settings_cache"].current(get_db())
-    return g.settings
+    found = g.get("settings")  # one look-up of `g` where "in" and then reading it make two
+    if found is None:
+        found = g.settings = current_app.extensions["indgang.settings_cache"].current(get_db())
+    return found
 
 
 #: `settings` for every template (a Jinja global), as of the request being answered: read when a
@@ -58,9 +59,10 @@ def get_db():
     for the next ones. Opening one costs more than most pages' queries (the pragmas, reading the
     schema, and a WAL checkpoint whenever the last one closes); SQLite's automatic checkpoint
     keeps the WAL short."""
-    if "db" not in g:
-        g.db = _thread_connection(current_app.config["DATABASE"])
-    return g.db
+    found = g.get("db")
+    if found is None:
+        found = g.db = _thread_connection(current_app.config["DATABASE"])
+    return found
 
 
 def close_db(_exception=None) -> None:
