@@ -49,14 +49,22 @@ class PagePartCache(Extension):
         return part
 
 
-def page_frame() -> tuple:
+#: A query longer than this is not part of any address of ours (`?lang=ar&place=1`, a week):
+#: such a page's frame is rendered, not kept, so odd addresses cannot fill the table.
+LONGEST_KEPT_QUERY = 100
+
+
+def page_frame() -> tuple | None:
     """The key of the page's frame, for each of its parts (`{% cache ("head", frame) %}`): what
     the frame depends on (its language; the address with its query, which carries a chosen
     language on; whether the address can be fetched, which decides where the language links go;
-    the links' script root)."""
+    the links' script root). None, to render it every time, for an address that is no page of
+    ours (a 404) or has an odd query."""
     answering = request._get_current_object()  # one look-up of the request, not five
     rule = answering.url_rule
-    fetchable = rule is not None and "GET" in rule.methods
+    if rule is None or len(answering.query_string) > LONGEST_KEPT_QUERY:
+        return None
+    fetchable = "GET" in rule.methods
     return current_language(), fetchable, answering.script_root, answering.path, answering.query_string
 
 

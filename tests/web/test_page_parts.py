@@ -60,3 +60,14 @@ def test_the_table_of_parts_starts_afresh_when_full(app, monkeypatch):
         shown = [render_template_string("{% cache key %}{{ key }}{% endcache %}", key=key) for key in "abcab"]
     assert shown == list("abcab")
     assert len(app.jinja_env.page_parts) <= 2
+
+
+def test_a_missing_page_or_an_odd_query_is_framed_but_not_kept(app, client):
+    client.get("/chat/age_band")
+    kept = len(app.jinja_env.page_parts)
+    assert kept >= 3  # one table for every language's templates
+    missing = client.get("/no-such-page-" + "x" * 50)
+    odd = client.get("/chat/age_band?" + "q=" + "y" * 200)
+    assert missing.status_code == 404 and '<html lang="da" dir="ltr">' in missing.get_data(as_text=True)
+    assert "Luk hurtigt" in odd.get_data(as_text=True)
+    assert len(app.jinja_env.page_parts) == kept
