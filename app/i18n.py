@@ -228,14 +228,15 @@ def _decimal_sign() -> str:
 def _kept_per_language(formatter):
     """Flask-Babel's `formatter` (format_date, format_datetime, format_time) for templates, each
     value, format and language formatted once per process: many people's pages show the same
-    days and slot times, and Babel takes 10 to 20 µs a value."""
+    days and slot times, and Babel takes 10 to 20 µs a value. (The time zone shown is always
+    Europe/Copenhagen, DESIGN.md. No value means "now" to Flask-Babel, which is never kept.)"""
 
     @lru_cache(maxsize=4096)
     def kept(value, format, locale):
         return formatter(value, format)
 
     def format_kept(value, format=None):
-        return kept(value, format, get_locale())
+        return formatter(value, format) if value is None else kept(value, format, get_locale())
 
     return format_kept
 

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
+from app.multidicts import first
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -138,7 +139,7 @@ def _posted_token_is_ours() -> bool:
     """Whether the POST carries the very token `_form_token` hands out for this session: then
     it is valid without Flask-WTF's decoding and checking of the signature (any other token,
     from an earlier version, still gets the full check)."""
-    secret, posted = session.get(CSRF_FIELD), request.form.get(CSRF_FIELD)
+    secret, posted = session.get(CSRF_FIELD), first(request.form, CSRF_FIELD)
     if secret is None or not posted or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return False
     return hmac.compare_digest(posted, _signed(current_app.secret_key, secret))
