@@ -42,6 +42,8 @@ QUERY_KEY = "lang"
 #: Scores are shown to two decimals (DESIGN.md) and kept to four (intake.eligibility).
 SCORE_DECIMALS = 2
 KEPT_DECIMALS = 4
+#: Translations a language's templates keep as markup (msgids are finite: more means a bug).
+KEPT_TRANSLATIONS = 5000
 
 
 def _language_in_address() -> str | None:
@@ -139,9 +141,12 @@ def _template_gettext(eval_ctx, message: str, **variables) -> str:
 
 def _markup_gettext(translations, eval_ctx, message: str, variables: dict) -> str:
     translated = translations.ugettext(message)
-    if eval_ctx.autoescape:
-        translated = Markup(translated)
-    # formatting a text with no % sign and no variables changes nothing, and costs more than the rest
+    return _formatted(Markup(translated) if eval_ctx.autoescape else translated, variables)
+
+
+def _formatted(translated: str, variables: dict) -> str:
+    """`translated % variables`, as Jinja's newstyle gettext does; a text with no % sign and no
+    variables is as it stands (formatting it would cost more than the rest)."""
     return translated % variables if variables or "%" in translated else translated
 
 
@@ -151,10 +156,18 @@ def language_globals(language: str, translations, shared: dict) -> dict:
     `format_score`, and every table of `lazy_word`s among the `shared` globals, translated
     (as markup, as a lazy word renders)."""
     sign = get_decimal_symbol(language)
+    markup: dict[str, Markup] = {}  # each msgid's translation as markup, made once
 
     @pass_eval_context
     def template_gettext(eval_ctx, message: str, **variables) -> str:
-        return _markup_gettext(translations, eval_ctx, message, variables)
+        if not eval_ctx.autoescape:
+            return _markup_gettext(translations, eval_ctx, message, variables)
+        translated = markup.get(message)
+        if translated is None:
+            if len(markup) >= KEPT_TRANSLATIONS:
+                markup.clear()
+            translated = markup[message] = Markup(translations.ugettext(message))
+        return _formatted(translated, variables)
 
     bound = {"_": template_gettext, "format_score": lambda score, limit: _score_text(score, limit, sign)}
     for name, value in shared.items():
