@@ -124,8 +124,7 @@ class LazyWord(LazyString):
         self.message = message
 
 
-def lazy_word(message: str) -> LazyWord:
-    return LazyWord(message)
+lazy_word = LazyWord
 
 
 def _word(message: str) -> str:
@@ -210,8 +209,9 @@ def _decimal(number: float) -> Decimal:
 
 
 def format_score(score: float, limit: float) -> str:
-    """A composite or combined score for a page, in the page's language, by `shown_score`."""
-    return _score_text(score, limit, _decimal_sign())
+    """A composite or combined score for a page, in the page's language, by `shown_score`
+    (a language's templates have it bound to that language: `language_globals`)."""
+    return _score_text(score, limit, get_decimal_symbol(get_locale()))
 
 
 def _score_text(score: float, limit: float, decimal_sign: str) -> str:
@@ -227,15 +227,6 @@ def format_decimal(number, format: str | None = None) -> str:
 @lru_cache(maxsize=1024)
 def _formatted_decimal(number, format: str | None, locale: Locale) -> str:
     return numbers.format_decimal(number, format=format, locale=locale)
-
-
-def _decimal_sign() -> str:
-    """The page's decimal sign, looked up once a request: a score, 0 to 1 with its decimals
-    kept, needs nothing else of Babel's number formatting (which costs 10 µs a number)."""
-    sign = g.get("decimal_sign")
-    if sign is None:
-        sign = g.decimal_sign = get_decimal_symbol(get_locale())
-    return sign
 
 
 def _kept_per_language(formatter):

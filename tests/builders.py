@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import threading
 
 from cryptography.fernet import Fernet
 
@@ -91,3 +92,30 @@ def make_case(db, first_contact_day, **overrides) -> str:
     }
     db["cases"].insert(row)
     return row["id"]
+
+
+def at_once(path, actions):
+    """Run each action(db) in its own thread on its own connection, all released together.
+
+    Returns, in order, ("ok", result) or ("error", exception) for each action.
+    """
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        db = open_database(path)
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = ("ok", action(db))
+        except Exception as error:  # collected and judged by the test
+            outcomes[index] = ("error", error)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

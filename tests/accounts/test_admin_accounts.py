@@ -2,14 +2,12 @@
 the last sign-in."""
 
 import datetime as dt
-import threading
 
 import pytest
 
 from accounts import accounts
-from store.connection import open_database
 
-from builders import fresh_database
+from builders import at_once, fresh_database
 from builders_accounts import PASSWORD, T0
 
 PROVIDERS = ("stofraadgivningen",)
@@ -115,22 +113,13 @@ def test_the_day_of_the_last_sign_in_is_kept_not_the_time(db, passwords):
 def test_two_admins_creating_the_same_account_at_once_make_one(tmp_path, passwords):
     path = tmp_path / "indgang.db"
     fresh_database(path).close()
-    outcomes, barrier = [], threading.Barrier(2)
 
-    def create():
-        db = open_database(path)
-        barrier.wait()
+    def create(db):
         try:
             accounts.create_account_with_link(db, passwords, "bo", "intake", provider_ids=PROVIDERS, now=T0)
-            outcomes.append("created")
+            return "created"
         except accounts.AccountExists:
-            outcomes.append("exists")
-        finally:
-            db.close()
+            return "exists"
 
-    threads = [threading.Thread(target=create) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [outcome for _kind, outcome in at_once(path, [create, create])]
     assert sorted(outcomes) == ["created", "exists"]

@@ -5,7 +5,6 @@ indexes make sure exactly one of them gets a contested slot; everybody else gets
 never "database is locked".
 """
 
-import threading
 
 import pytest
 
@@ -28,7 +27,7 @@ from booking.providers import IN_PERSON
 from booking.slots import provider_slots
 from store.connection import open_database
 
-from builders import fresh_database
+from builders import at_once, fresh_database
 from builders_booking import HOLD_HOURS, NOW, local, make_case, make_provider, slot_at
 
 PEOPLE = 50
@@ -49,33 +48,6 @@ def db(path):
     database = open_database(path)
     yield database
     database.close()
-
-
-def at_once(path, actions):
-    """Run each action(db) in its own thread on its own connection, all released together.
-
-    Returns, in order, ("ok", result) or ("error", exception) for each action.
-    """
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        db = open_database(path)
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = ("ok", action(db))
-        except Exception as error:  # collected and judged by the test
-            outcomes[index] = ("error", error)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def winners_and_errors(outcomes):

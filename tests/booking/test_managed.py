@@ -3,7 +3,7 @@
 
 import dataclasses
 import datetime as dt
-import threading
+import functools
 
 import pytest
 
@@ -14,7 +14,7 @@ from booking.providers import NONE_OUTSIDE, TOO_FEW
 from booking.rules import BookingRules
 from store.connection import open_database
 
-from builders import fresh_database
+from builders import at_once, fresh_database
 from builders_booking import HOLD_HOURS, NOW, make_case, make_provider, slot_at
 
 SERVED = ("Ishøj", "Vallensbæk")
@@ -145,25 +145,16 @@ def test_two_admins_retiring_at_once_cannot_break_the_law(tmp_path):
     first = fresh_database(path)
     managed.seed(first, [INSIDE, OUTSIDE, ANOTHER], {})
     first.close()
-    outcomes = []
-    barrier = threading.Barrier(2)
 
-    def retire(provider_id):
-        db = open_database(path)
-        barrier.wait()
+    def retire(db, provider_id):
         try:
             managed.retire_provider(db, provider_id, SERVED, NOW)
-            outcomes.append("retired")
+            return "retired"
         except managed.BreaksLaw:
-            outcomes.append("refused")
-        finally:
-            db.close()
+            return "refused"
 
-    threads = [threading.Thread(target=retire, args=(pid,)) for pid in ("outside", "another")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    retiring = [functools.partial(retire, provider_id=provider_id) for provider_id in ("outside", "another")]
+    outcomes = [outcome for _kind, outcome in at_once(path, retiring)]
     assert sorted(outcomes) == ["refused", "retired"]
     db = open_database(path)
     assert len(managed.load(db).providers) == 2
