@@ -80,6 +80,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
         app.register_blueprint(blueprint)
     install_cli(app)
     install_maintenance(app)
+    app.drop_repeating_context_processors()
     app.jinja_env.globals.update(REASONS=REASONS, settings=template_settings, **WORDS)
     if app.extensions["indgang.settings"].demo:
         create_demo_accounts(app)

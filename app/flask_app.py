@@ -8,12 +8,18 @@ blueprint-relative endpoint (".landing") is named in full first. External links,
 links outside a request are built each time. The table is bounded: staff pages link to many cases.
 `flask.url_for` in views and `url_for` in templates both come here (`Flask.url_for`).
 
+Every render runs the app's and the blueprint's context processors. Flask's own (the objects
+behind `g`, `request` and `session`) and Flask-WTF's (`csrf_token`) only add names the templates
+have as globals already (Flask's proxies, Flask-WTF's function), on every page: they are dropped
+(`drop_repeating_context_processors`).
+
 Flask asks, for every hook and view on every request, whether it is a coroutine function
 (`ensure_sync`, four calls into `inspect` each): a function's answer never changes, so it is
 kept.
 """
 
 from flask import Flask, has_request_context, request
+from flask.templating import _default_template_ctx_processor
 
 KEPT_LINKS = 2048
 
@@ -50,3 +56,10 @@ class IndgangFlask(Flask):
                 self._kept_links.clear()
             link = self._kept_links[key] = super().url_for(endpoint, **values)
         return link
+
+    def drop_repeating_context_processors(self) -> None:
+        """Drop the context processors that repeat template globals (see the module's docstring);
+        call it once the blueprints are registered."""
+        for processors in self.template_context_processors.values():
+            processors[:] = [processor for processor in processors
+                             if processor is not _default_template_ctx_processor and processor.__module__ != "flask_wtf.csrf"]

@@ -23,7 +23,11 @@ KEPT_PARTS = 3000
 
 class PagePartCache(Extension):
     """`{% cache key %}body{% endcache %}`: the body rendered once per key; a key of None
-    renders it every time."""
+    renders it every time.
+
+    A kept part is found without a call: the tag compiles to `{% if key in parts %}{{ parts[key]
+    }}{% else %}...{% endif %}` (Jinja sends every call in a template through its context, and a
+    block through a macro object: three of them a page cost more than the lookups they guard)."""
 
     tags = {"cache"}
 
@@ -33,20 +37,33 @@ class PagePartCache(Extension):
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
-        key = parser.parse_expression()
+        key_expression = parser.parse_expression()
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        return nodes.CallBlock(self.call_method("_kept", [key]), [], [], body).set_lineno(lineno)
+        key, rendered = (f"_page_part_{role}_{lineno}" for role in ("key", "rendered"))
+        parts = nodes.ExtensionAttribute(self.identifier, "parts")
+        return [
+            nodes.Assign(nodes.Name(key, "store"), key_expression),
+            nodes.If(
+                nodes.Compare(nodes.Name(key, "load"), [nodes.Operand("in", parts)]),
+                [nodes.Output([nodes.Getitem(parts, nodes.Name(key, "load"), "load")])],
+                [],
+                [nodes.AssignBlock(nodes.Name(rendered, "store"), None, body),
+                 nodes.Output([self.call_method("_kept", [nodes.Name(key, "load"), nodes.Name(rendered, "load")])])],
+            ),
+        ]
 
-    def _kept(self, key, caller):
-        if key is None:
-            return caller()
-        kept = self.environment.page_parts
-        part = kept.get(key)
-        if part is None:
+    @property
+    def parts(self) -> dict:
+        return self.environment.page_parts
+
+    def _kept(self, key, rendered):
+        """`rendered`, kept under `key` unless that is None."""
+        if key is not None:
+            kept = self.environment.page_parts
             if len(kept) >= KEPT_PARTS:
                 kept.clear()
-            part = kept[key] = caller()
-        return part
+            kept[key] = rendered
+        return rendered
 
 
 #: A query longer than this is not part of any address of ours (`?lang=ar&place=1`, a week):

@@ -250,3 +250,16 @@ def test_progress_counts_what_the_definition_counts_on_random_screenings(catalog
             given[question.id] = [o.value for o in options if chooser.random() < 0.4]
         else:
             given[question.id] = chooser.choice(options).value
+
+
+def test_answers_changed_in_place_are_not_mistaken_for_the_last_ones(catalogue):
+    """The catalogue keeps a thread's last applicable questions: a list of ticks changed in place
+    afterwards must not find them again."""
+    given = {"age_band": "25_plus", "municipality": "Ishøj", "other_support": 0, "language": "da",
+             "substances": ["D8"]}
+    before = {q.id for q in catalogue.applicable(given)}
+    given["substances"].append("D10")
+    after = {q.id for q in catalogue.applicable(given)}
+    assert "D10" in after - before
+    given["substances"].remove("D10")
+    assert {q.id for q in catalogue.applicable(given)} == before
