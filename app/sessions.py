@@ -12,6 +12,7 @@ and no cookie, so a crawler cannot fill the disk.
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 
 from flask import request
@@ -21,20 +22,20 @@ from werkzeug.datastructures import CallbackDict
 from app.context import get_db, now
 from app.headers import add_vary
 from app.multidicts import first
-from store.sealing import InvalidToken, to_reseal
+from store.sealing import InvalidToken, as_text, to_reseal
 from store.times import stamp
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, data=None, session_id: str | None = None, sealed: str | None = None):
+    def __init__(self, data=None, session_id: str | None = None, opened_text: str | None = None):
         def on_update(session):
             session.modified = True
 
         super().__init__(data or {}, on_update)
         self.session_id = session_id
-        self.sealed = sealed  # as stored: what a modified session is compared with before it is written
+        self.opened_text = opened_text  # as stored, unsealed: what a modified session is compared with before it is written
         self.modified = False
         self.started_on_read = False
 
@@ -59,19 +60,16 @@ class ServerSessionInterface(SessionInterface):
         session_id = first(request.cookies, self.get_cookie_name(app))
         if not session_id or len(session_id) > 64:
             return ServerSession()
-        row = next(
-            get_db().query(
-                "select data from sessions where id_digest = ? and expires_at > ?",
-                [_digest(session_id), stamp(now())],
-            ),
-            None,
-        )
+        row = get_db().execute(
+            "select data from sessions where id_digest = ? and expires_at > ?", [_digest(session_id), stamp(now())]
+        ).fetchone()
         if row is None:
             return ServerSession()
         try:
-            return ServerSession(self.vault.open(row["data"]), session_id, row["data"])
+            text = self.vault.open_text(row[0])
         except InvalidToken:
             return ServerSession()
+        return ServerSession(json.loads(text), session_id, text)
 
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)
@@ -82,12 +80,15 @@ class ServerSessionInterface(SessionInterface):
             return
         if not session.stored and request.method in READING_METHODS and not session.started_on_read:
             return  # only reading: no row, no cookie
-        if session.stored and (not session.modified or self._unchanged(session)):
+        if session.stored and not session.modified:
             return
+        text = as_text(dict(session))
+        if session.stored and text == session.opened_text:
+            return  # modified, but to what it was opened with (an answer posted again): as if only read
         starting = not session.stored
         if starting:
             session.session_id = secrets.token_urlsafe(32)
-        self._store(session)
+        self._store(session, text)
         if starting:  # a stored session's browser has its cookie already (it lasts until the browser closes)
             response.set_cookie(
                 name,
@@ -99,20 +100,12 @@ class ServerSessionInterface(SessionInterface):
             )
         add_vary(response, "Cookie")
 
-    def _unchanged(self, session: ServerSession) -> bool:
-        """Whether a modified session holds what it was opened with (an answer posted again):
-        then it is not written, as if it had only been read."""
-        try:
-            return self.vault.open(session.sealed) == dict(session)
-        except InvalidToken:
-            return False
-
-    def _store(self, session: ServerSession) -> None:
+    def _store(self, session: ServerSession, text: str) -> None:
         expires = (now() + self.lifetime).replace(minute=0, second=0, microsecond=0)
         get_db().execute(
             "insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
             " on conflict (id_digest) do update set data = excluded.data, expires_at = excluded.expires_at",
-            [_digest(session.session_id), self.vault.seal(dict(session)), stamp(expires)],
+            [_digest(session.session_id), self.vault.seal_text(text), stamp(expires)],
         )
 
 
@@ -136,7 +129,7 @@ def forget(session: ServerSession) -> None:
     if session.session_id:
         get_db().execute("delete from sessions where id_digest = ?", [_digest(session.session_id)])
     session.session_id = None
-    session.sealed = None
+    session.opened_text = None
     session.clear()
 
 

@@ -38,32 +38,45 @@ class Vault:
         self._others = tuple(Vault(other) for other in also_opens)
 
     def seal(self, data) -> str:
-        nonce = os.urandom(NONCE_BYTES)
-        plain = json.dumps(data, separators=(",", ":")).encode()
-        return VERSION + base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, plain, None)).decode()
+        return self.seal_text(as_text(data))
 
     def open(self, token: str):
         """The data sealed in `token`; raises `InvalidToken` when it was sealed with another key
         or altered."""
+        return json.loads(self.open_text(token))
+
+    def seal_text(self, text: str) -> str:
+        """Seal data already written as text (`as_text`)."""
+        nonce = os.urandom(NONCE_BYTES)
+        return VERSION + base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, text.encode(), None)).decode()
+
+    def open_text(self, token: str) -> str:
+        """The text (`as_text`) of the data sealed in `token`: an owner that writes a value
+        only when it changed compares texts, without opening the stored value again."""
         try:
             return self._open_own(token)
         except InvalidToken:
             for other in self._others:
                 try:
-                    return other.open(token)
+                    return other.open_text(token)
                 except InvalidToken:
                     continue
             raise
 
-    def _open_own(self, token: str):
+    def _open_own(self, token: str) -> str:
         if not token.startswith(VERSION):
-            return json.loads(self._fernet.decrypt(token.encode()))
+            return self._fernet.decrypt(token.encode()).decode()
         try:
             sealed = base64.urlsafe_b64decode(token[len(VERSION):].encode())
             plain = self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], None)
         except (InvalidTag, binascii.Error, ValueError):
             raise InvalidToken from None
-        return json.loads(plain)
+        return plain.decode()
+
+
+def as_text(data) -> str:
+    """Data (JSON-able) as the text a vault seals."""
+    return json.dumps(data, separators=(",", ":"))
 
 
 def needs_resealing(token: str | None) -> bool:
@@ -103,4 +116,4 @@ def reseal_notes(db, table: str, key: str, column: str, old: Vault, new: Vault) 
     return len(rows)
 
 
-__all__ = ["Vault", "InvalidToken", "needs_resealing", "reseal_notes", "seal_note", "to_reseal"]
+__all__ = ["Vault", "InvalidToken", "as_text", "needs_resealing", "reseal_notes", "seal_note", "to_reseal"]
