@@ -7,8 +7,14 @@ of a page. `page_frame()` is that key; a part is rendered the first time its key
 written from memory afterwards. The tag is Jinja's documented fragment-cache extension, kept in
 a bounded table in the process instead of an external cache.
 
-Only what is the same for everyone may go in such a block: never an answer, a code, a CSRF
-token or anything read from the session but its language.
+A question's page keeps two more parts the same way: its progress line (keyed by where in the
+questions one is) and the fieldset of a question not yet answered (keyed by the question and
+the options offered): `_progress.html`, `_answer_form.html`.
+
+Only what is the same for everyone with the same key may go in such a block, and the key must
+hold all it shows: never an answer, a code, a CSRF token or anything else read from the session
+but its language. tests/web/test_page_parts.py walks random screenings and compares every page
+shown with the page rendered from an empty table.
 """
 
 from flask import request
@@ -22,8 +28,8 @@ KEPT_PARTS = 3000
 
 
 class PagePartCache(Extension):
-    """`{% cache key %}body{% endcache %}`: the body rendered once per key; a key of None
-    renders it every time.
+    """`{% cache key %}body{% endcache %}`: the body rendered once per key; a key that is None
+    or false (a condition that did not hold, a name a page does not set) renders it every time.
 
     A kept part is found without a call: the tag compiles to `{% if key in parts %}{{ parts[key]
     }}{% else %}...{% endif %}` (Jinja sends every call in a template through its context, and a
@@ -57,8 +63,8 @@ class PagePartCache(Extension):
         return self.environment.page_parts
 
     def _kept(self, key, rendered):
-        """`rendered`, kept under `key` unless that is None."""
-        if key is not None:
+        """`rendered`, kept under `key` unless that is false."""
+        if key:
             kept = self.environment.page_parts
             if len(kept) >= KEPT_PARTS:
                 kept.clear()

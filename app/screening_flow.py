@@ -101,9 +101,12 @@ class ScreeningFlow:
         previous = catalogue.previous_question(question, self.answers)
         # only the municipality question reads the settings (and asks the database whether they changed)
         served = settings().served_municipalities if catalogue.offers_municipalities(question) else ()
+        options = catalogue.options_for(question, self.answers, served)
         return {
             "question": question,
-            "options": catalogue.options_for(question, self.answers, served),
+            "options": options,
+            # what tells these options apart from the question's own, for a page that keeps them (_answer_form.html)
+            "options_key": None if options is question.options else tuple(option.value for option in options),
             "section": catalogue.sections[question.section],
             "previous_answer": self.answers.get(question.id),
             "previous_question": previous,

@@ -1,10 +1,14 @@
 """The citizen pages' frame, rendered once per language and address and kept (app.page_parts)."""
 
+import random
 import re
 
+import pytest
 from flask import render_template_string
 
 from app import page_parts
+
+from citizen_client import Citizen
 
 
 def language_links(html: str) -> list[str]:
@@ -71,3 +75,63 @@ def test_a_missing_page_or_an_odd_query_is_framed_but_not_kept(app, client):
     assert missing.status_code == 404 and '<html lang="da" dir="ltr">' in missing.get_data(as_text=True)
     assert "Luk hurtigt" in odd.get_data(as_text=True)
     assert len(app.jinja_env.page_parts) == kept
+
+
+
+#: Not chosen: a crisis answer shows the crisis box once, on the next page only (a page read
+#: twice would differ); under 18 ends the screening at once.
+NOT_CHOSEN = ("P9", "P10", "under_18")
+
+
+def _random_answer(chooser: random.Random, page: str):
+    """An answer the page offers: a number, some of its ticks, or one of its buttons."""
+    if 'id="answer-number"' in page:
+        return chooser.choice([0, 3, 30])
+    values = [value for value in re.findall(r'name="answer" value="([^"]+)"', page) if value not in NOT_CHOSEN]
+    if 'type="checkbox"' in page:
+        return [value for value in values if chooser.random() < 0.5]
+    return chooser.choice(values)
+
+
+def _step(app, person: Citizen, chooser: random.Random) -> bool:
+    """Read the question a person is at and answer it, now and then going back to the one
+    before; each page shown must be the page rendered with no part kept. False once finished."""
+    question = person.current_question()
+    if question is None:
+        return False
+    _same_when_rendered_afresh(app, person, f"/chat/{question}")
+    back = re.search(r'class="back-link" href="/chat/([^"?]+)', person.page)
+    if back and chooser.random() < 0.3:
+        _same_when_rendered_afresh(app, person, f"/chat/{back.group(1)}")
+        person.get(f"/chat/{question}")
+    person.answer(question, _random_answer(chooser, person.page))
+    return True
+
+
+def _same_when_rendered_afresh(app, person: Citizen, address: str) -> None:
+    """The page at `address`, shown from the table as it stands, equals the page rendered from
+    an empty one; the table is then as it stood (so that parts pile up, as in a worker)."""
+    shown = person.get(address).get_data(as_text=True)
+    table = app.jinja_env.page_parts
+    kept = dict(table)
+    table.clear()
+    assert person.get(address).get_data(as_text=True) == shown, address
+    table.clear()
+    table.update(kept)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_kept_part_of_a_question_page_is_what_it_would_render(app, seed):
+    """Three people (two in one language) answer at random, turn about, sometimes going back to
+    a question they answered: every page they are shown (from the parts they and the others left
+    in the table) is exactly the page rendered with no part kept. The keys of the kept parts
+    (frame, progress, options) hold everything those parts show."""
+    people = [Citizen(app.test_client()) for _ in range(3)]
+    for person, language in zip(people, (None, None, "en")):
+        if language:
+            person.choose_language(language)
+    chooser, going, pages = random.Random(seed), list(people), 0
+    while going:
+        going = [person for person in going if _step(app, person, chooser)]
+        pages += len(going)
+    assert pages > 30
