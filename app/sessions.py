@@ -12,7 +12,6 @@ and no cookie, so a crawler cannot fill the disk.
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 
 from flask import request
@@ -22,7 +21,7 @@ from werkzeug.datastructures import CallbackDict
 from app.context import get_db, now
 from app.headers import add_vary
 from app.multidicts import first
-from store.sealing import InvalidToken, as_text, to_reseal
+from store.sealing import InvalidToken, as_text, from_text, to_reseal
 from store.times import stamp
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,7 +68,7 @@ class ServerSessionInterface(SessionInterface):
             text = self.vault.open_text(row[0])
         except InvalidToken:
             return ServerSession()
-        return ServerSession(json.loads(text), session_id, text)
+        return ServerSession(from_text(text), session_id, text)
 
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)

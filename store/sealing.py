@@ -43,7 +43,7 @@ class Vault:
     def open(self, token: str):
         """The data sealed in `token`; raises `InvalidToken` when it was sealed with another key
         or altered."""
-        return json.loads(self.open_text(token))
+        return from_text(self.open_text(token))
 
     def seal_text(self, text: str) -> str:
         """Seal data already written as text (`as_text`)."""
@@ -77,6 +77,11 @@ class Vault:
 def as_text(data) -> str:
     """Data (JSON-able) as the text a vault seals."""
     return json.dumps(data, separators=(",", ":"))
+
+
+def from_text(text: str):
+    """The data `as_text` wrote."""
+    return json.loads(text)
 
 
 def needs_resealing(token: str | None) -> bool:
@@ -116,4 +121,4 @@ def reseal_notes(db, table: str, key: str, column: str, old: Vault, new: Vault) 
     return len(rows)
 
 
-__all__ = ["Vault", "InvalidToken", "as_text", "needs_resealing", "reseal_notes", "seal_note", "to_reseal"]
+__all__ = ["Vault", "InvalidToken", "as_text", "from_text", "needs_resealing", "reseal_notes", "seal_note", "to_reseal"]
