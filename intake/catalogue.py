@@ -111,9 +111,8 @@ class Catalogue:
         last = getattr(_LAST_APPLICABLE, "found", None)
         if last is not None and last[0] is self and last[1] == answers:
             return list(last[2])
-        stop = self._stop_index(answers)
-        asked = self.questions if stop is None else self.questions[:stop + 1]
-        found = tuple(q for q in asked if _condition_holds(q.when, answers))
+        found = tuple(q for q, when, _source in self._conditions_until_stop(answers)
+                      if when is None or _condition_holds(when, answers))
         _LAST_APPLICABLE.found = (self, _snapshot(answers), found)
         return list(found)
 
@@ -137,13 +136,22 @@ class Catalogue:
         after a stopping answer applies. One pass in order settles each question from the ones
         before it."""
         asked = self.applicable(answers)
-        stop = self._stop_index(answers)
         possible: dict[str, bool] = {}
-        for question in self.questions if stop is None else self.questions[:stop + 1]:
-            source = _condition_source(question.when)
-            possible[question.id] = (source is not None and source not in answers and possible.get(source, False)) \
-                or _condition_holds(question.when, answers)
+        for question, when, source in self._conditions_until_stop(answers):
+            possible[question.id] = when is None or (source not in answers and possible.get(source, False)) \
+                or _condition_holds(when, answers)
         return sum(q.id in answers for q in asked), sum(possible.values())
+
+    @cached_property
+    def _conditions(self) -> tuple[tuple[Question, dict | None, str | None], ...]:
+        """Each question with its condition (None: always asked) and the question that condition
+        rests on, worked out once: every page walks them, most questions have none."""
+        return tuple((q, q.when or None, _condition_source(q.when)) for q in self.questions)
+
+    def _conditions_until_stop(self, answers: dict) -> tuple:
+        """`_conditions` up to a stopping answer, if one was given (nothing after it is asked)."""
+        stop = self._stop_index(answers)
+        return self._conditions if stop is None else self._conditions[:stop + 1]
 
     def relevant_answers(self, answers: dict) -> dict:
         """Drop answers to questions that no longer apply (an earlier answer was changed)."""
