@@ -1,6 +1,7 @@
 """Links in templates, built once per process (app.flask_app)."""
 
-from flask import render_template_string
+from flask import g, render_template_string, session
+from flask_wtf.csrf import generate_csrf
 
 
 def test_a_kept_link_still_follows_the_language_in_the_address(app):
@@ -47,12 +48,8 @@ def test_views_build_their_links_through_the_same_table(app):
 def test_templates_still_see_g_request_session_and_the_csrf_token_without_context_processors(app):
     """Flask's and Flask-WTF's context processors are dropped (app.flask_app): what they added
     is there as template globals."""
-    from flask import g, session
-
     page = "{{ request.path }} {{ session.get('seen') }} {{ g.account }} {{ csrf_token() == token }}"
     with app.test_request_context("/chat/age_band"):
         g.account, session["seen"] = "staff-1", "yes"
-        from flask_wtf.csrf import generate_csrf
-
         assert render_template_string(page, token=generate_csrf()) == "/chat/age_band yes staff-1 True"
     assert all(not processors for processors in app.template_context_processors.values())

@@ -77,7 +77,6 @@ def test_a_missing_page_or_an_odd_query_is_framed_but_not_kept(app, client):
     assert len(app.jinja_env.page_parts) == kept
 
 
-
 #: Not chosen: a crisis answer shows the crisis box once, on the next page only (a page read
 #: twice would differ); under 18 ends the screening at once.
 NOT_CHOSEN = ("P9", "P10", "under_18")
