@@ -191,7 +191,7 @@ def shown_score(score: float, limit: float) -> Decimal:
     """`score` rounded half away from zero to two decimals, or to as many more (up to the four it
     is kept to) as it takes not to look equal to `limit` when it is not: 0.302 beside "above
     0.30" is shown as 0.302, never 0.30; 0.305 as 0.31."""
-    exact, bound = Decimal(str(score)), _decimal(limit)
+    exact, bound = Decimal(str(score)), Decimal(str(limit))
     for step in _STEPS:
         shown = exact.quantize(step, rounding=ROUND_HALF_UP)
         if shown != bound or exact == bound:
@@ -201,11 +201,6 @@ def shown_score(score: float, limit: float) -> Decimal:
 
 #: 0.01, 0.001, 0.0001: the steps `shown_score` rounds to, coarsest first.
 _STEPS = tuple(Decimal(1).scaleb(-places) for places in range(SCORE_DECIMALS, KEPT_DECIMALS + 1))
-
-
-@lru_cache(maxsize=64)
-def _decimal(number: float) -> Decimal:
-    return Decimal(str(number))
 
 
 def format_score(score: float, limit: float) -> str:

@@ -65,7 +65,7 @@ class PagePartCache(Extension):
     def _kept(self, key, rendered):
         """`rendered`, kept under `key` unless that is false."""
         if key:
-            kept = self.environment.page_parts
+            kept = self.parts
             if len(kept) >= KEPT_PARTS:
                 kept.clear()
             kept[key] = rendered

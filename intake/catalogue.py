@@ -66,10 +66,6 @@ class Catalogue:
     def _by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
 
-    @cached_property
-    def _positions(self) -> dict[str, int]:
-        return {q.id: index for index, q in enumerate(self.questions)}
-
     def get(self, question_id: str) -> Question | None:
         return self._by_id.get(question_id)
 
