@@ -9,12 +9,15 @@ a bounded table in the process instead of an external cache.
 
 A question's page keeps two more parts the same way: its progress line (keyed by where in the
 questions one is) and the fieldset of a question not yet answered (keyed by the question and
-the options offered): `_progress.html`, `_answer_form.html`.
+the options offered): `_progress.html`, `_answer_form.html`. The result and the case's page keep
+each scored area (keyed by the area, its score and the limit, never by whose it is) and the
+explanation of the scores: `_assessment.html`.
 
 Only what is the same for everyone with the same key may go in such a block, and the key must
-hold all it shows: never an answer, a code, a CSRF token or anything else read from the session
-but its language. tests/web/test_page_parts.py walks random screenings and compares every page
-shown with the page rendered from an empty table.
+hold all it shows. Nothing that tells whose page it is goes in a key: no answer, code, CSRF token
+or time; one area's score (shared by many, kept in memory only, like a score's formatted text)
+is the most a key holds of a person's screening. tests/web/test_page_parts.py walks random screenings and compares every page
+shown (questions, result, case) with the page rendered from an empty table.
 """
 
 from flask import request

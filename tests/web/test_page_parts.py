@@ -120,11 +120,12 @@ def _same_when_rendered_afresh(app, person: Citizen, address: str) -> None:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_every_kept_part_of_a_question_page_is_what_it_would_render(app, seed):
+def test_every_kept_part_of_a_citizen_page_is_what_it_would_render(app, seed):
     """Three people (two in one language) answer at random, turn about, sometimes going back to
-    a question they answered: every page they are shown (from the parts they and the others left
-    in the table) is exactly the page rendered with no part kept. The keys of the kept parts
-    (frame, progress, options) hold everything those parts show."""
+    a question they answered, then read their result and, with a code, their case: every page
+    they are shown (from the parts they and the others left in the table) is exactly the page
+    rendered with no part kept. The keys of the kept parts (frame, progress, options, scored
+    areas) hold everything those parts show."""
     people = [Citizen(app.test_client()) for _ in range(3)]
     for person, language in zip(people, (None, None, "en")):
         if language:
@@ -134,3 +135,9 @@ def test_every_kept_part_of_a_question_page_is_what_it_would_render(app, seed):
         going = [person for person in going if _step(app, person, chooser)]
         pages += len(going)
     assert pages > 30
+    for person in people:  # the result's scored areas are kept too (_assessment.html)
+        _same_when_rendered_afresh(app, person, "/result")
+    for person in people:  # and the same areas on the case's page
+        person.get_code()
+        _same_when_rendered_afresh(app, person, "/status")
+        assert 'class="area-score"' in person.page

@@ -288,12 +288,13 @@ def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
 
 
 def test_the_phone_intake_keeps_no_part_of_its_pages(app):
-    """The question's parts are kept on citizen pages only (app/page_parts.py): staff pages have
+    """A question's and a result's parts are kept on citizen pages only (app/page_parts.py): staff pages have
     no frame to key them by, so each is rendered afresh."""
     staff = sign_in(app)
     answer_phone_screening(staff)
+    assert 'class="area-score"' in staff.page  # the result, with its scored areas
     kinds = {key[0] for key in app.jinja_env.page_parts}
-    assert "answer options" not in kinds and "progress" not in kinds
+    assert not kinds & {"answer options", "progress", "scored area", "scores explained"}
 
 
 def test_a_phone_intake_case_with_no_slot_before_its_deadline_is_at_risk_at_once(make_app):
