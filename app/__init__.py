@@ -32,7 +32,7 @@ from app.staff import bp as staff
 from app.translated_templates import TranslatedEnvironment
 from app.words import WORDS
 from common.clock import Clock
-from intake.catalogue import load_catalogue
+from intake.catalogue import forget_last_answers, load_catalogue
 from intake.eligibility import REASONS
 from store.connection import migrate, open_database
 from store.sealing import Vault
@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     _seed_managed_settings(app)
     reseal_old_values(app)
     app.teardown_appcontext(close_db)
+    app.teardown_appcontext(_forget_last_answers)
     install_security(app, app.extensions["indgang.settings"])
     install_i18n(app)
     install_oidc(app, app.extensions["indgang.settings"].staff.oidc)
@@ -100,6 +101,11 @@ def _seed_managed_settings(app: Flask) -> None:
         print(f"Managed at /admin/ (the database), so the configuration file's values are ignored: {', '.join(ignored)}",
               flush=True)
     app.extensions["indgang.settings_cache"] = SettingsCache(base)
+
+
+def _forget_last_answers(_exception=None) -> None:
+    """The end of a request: the catalogue's copy of the person's answers goes with it."""
+    forget_last_answers()
 
 
 def _install_keys(app: Flask) -> None:

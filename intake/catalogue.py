@@ -19,7 +19,8 @@ DERIVATIONS = ("none", "flags", "relationship")
 OTHER_MUNICIPALITY = "other"
 
 
-#: Per thread: (catalogue, a copy of the answers, the questions that apply), see `Catalogue.applicable`.
+#: Per thread, until `forget_last_answers`: (catalogue, a copy of the answers, the questions that
+#: apply), see `Catalogue.applicable`.
 _LAST_APPLICABLE = threading.local()
 
 
@@ -102,8 +103,9 @@ class Catalogue:
 
     def applicable(self, answers: dict) -> list[Question]:
         """The questions asked, given the answers so far, in order (the stopping question is
-        looked for once, not once per question). A thread keeps its last result: one page asks
-        five times with the same answers, and comparing them costs a fraction of working it out."""
+        looked for once, not once per question). A thread keeps its last result until the request
+        ends (`forget_last_answers`): one page asks five times with the same answers, and comparing
+        them costs a fraction of working it out."""
         last = getattr(_LAST_APPLICABLE, "found", None)
         if last is not None and last[0] is self and last[1] == answers:
             return list(last[2])
@@ -206,6 +208,13 @@ class Catalogue:
     def crisis_in_answer(self, question: Question, value) -> bool:
         """A yes to P9/P10 (suicidal thoughts or attempt) must show emergency help at once."""
         return bool(set(question.crisis_if_chosen) & set(value if isinstance(value, list) else []))
+
+
+def forget_last_answers() -> None:
+    """Drop this thread's copy of the last answers `Catalogue.applicable` saw: call it when the
+    work for one person is done (the end of a request), so their answers do not wait in memory
+    for the thread's next person."""
+    vars(_LAST_APPLICABLE).clear()
 
 
 def _snapshot(answers: dict) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from intake import catalogue as catalogue_module
 from intake.catalogue import load_catalogue
 
 from citizen_client import Citizen
@@ -39,6 +40,16 @@ def test_database_and_wal_hold_no_answer_and_no_free_text(citizen, app):
     for value in ("25_plus", "Ishøj\"", "cannabis"):
         assert value.encode() not in without_providers_age_bands(stored, app), value
     assert FREE_TEXT.encode() not in stored and b"zebrafink" not in stored
+
+
+def test_no_answer_stays_in_the_server_s_memory_after_the_request(citizen):
+    """The catalogue remembers a thread's last answers while a page asks about them again and
+    again; once the page is sent, that copy is gone, so the next request in the thread (another
+    person's) never finds the last person's answers beside it."""
+    question = citizen.current_question()
+    citizen.answer(question, "25_plus")
+    citizen.get(f"/chat/{citizen.current_question()}")
+    assert vars(catalogue_module._LAST_APPLICABLE) == {}
 
 
 def test_session_cookie_is_opaque_and_strict_and_set_only_when_the_person_acts(citizen):
