@@ -16,8 +16,9 @@ explanation of the scores: `_assessment.html`.
 Only what is the same for everyone with the same key may go in such a block, and the key must
 hold all it shows. Nothing that tells whose page it is goes in a key: no answer, code, CSRF token
 or time; one area's score (shared by many, kept in memory only, like a score's formatted text)
-is the most a key holds of a person's screening. tests/web/test_page_parts.py walks random screenings and compares every page
-shown (questions, result, case) with the page rendered from an empty table.
+is the most a key holds of a person's screening. tests/web/test_page_parts.py walks random
+screenings and compares every page shown (questions, result, case) with the page rendered from
+an empty table.
 """
 
 from flask import request
