@@ -17,6 +17,7 @@ from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 from retention import schedule
+from store.transaction import snapshot
 from treatment import courses, decisions
 from treatment.status import conversation_state
 
@@ -160,11 +161,11 @@ def _code_problem(error: codes.MalformedCode) -> str:
 @bp.get("/status")
 @case_required
 def status():
-    db = get_db()
-    booking = bookings.latest_booking(db, g.case.id)
+    with snapshot(get_db()) as db:  # a decision recorded meanwhile shows whole on the next look, not half now
+        booking = bookings.latest_booking(db, g.case.id)
+        decision = decisions.decision_for(db, g.case.id)
+        course = courses.current_course(db, g.case.id, today(), settings().course)
     provider = settings().provider(booking.provider_id) if booking else None
-    decision = decisions.decision_for(db, g.case.id)
-    course = courses.current_course(db, g.case.id, today(), settings().course)
     return render_template(
         "status.html",
         case=g.case,

@@ -1,11 +1,11 @@
-"""The one transaction helper: BEGIN IMMEDIATE outside, SAVEPOINT inside."""
+"""The one transaction helper (BEGIN IMMEDIATE outside, SAVEPOINT inside), and reads as one view."""
 
 import threading
 
 import pytest
 
 from store.connection import open_database
-from store.transaction import transaction
+from store.transaction import snapshot, transaction
 
 
 @pytest.fixture
@@ -75,3 +75,25 @@ def test_the_write_lock_is_taken_at_the_start(table):
     finally:
         release.set()
         holder.join()
+
+
+def test_reads_in_a_snapshot_do_not_see_a_commit_made_meanwhile_nor_block_it(table):
+    path = table.execute("pragma database_list").fetchone()[2]
+    other = open_database(path)
+    with snapshot(table):
+        assert numbers(table) == []
+        with transaction(other):  # another connection writes between two reads, at once
+            other.execute("insert into t values (1)")
+        assert numbers(table) == []
+    assert not table.conn.in_transaction
+    assert numbers(table) == [1]
+    other.close()
+
+
+def test_a_snapshot_inside_a_transaction_is_that_transaction(table):
+    with transaction(table):
+        table.execute("insert into t values (1)")
+        with snapshot(table):
+            assert numbers(table) == [1]
+        assert table.conn.in_transaction
+    assert numbers(table) == [1]
