@@ -128,13 +128,15 @@ def _pages(people: dict) -> tuple:
 
 
 def _requests(path: str, cookie: str | None, bodies: tuple[str, ...]) -> list[tuple[dict, bytes]]:
-    """The WSGI environ and body of each request to send in turn."""
+    """The WSGI environ and body of each request to send in turn, as gunicorn hands them over:
+    with `wsgi.input_terminated`, which tells werkzeug the body is already cut to its length (it
+    then reads the form without a stream of its own around it)."""
     headers = {"Cookie": cookie} if cookie else {}
-    if not bodies:
-        return [(EnvironBuilder(path=path, headers=headers).get_environ(), b"")]
-    return [(EnvironBuilder(path=path, method="POST", headers=headers, data=body,
-                            content_type="application/x-www-form-urlencoded").get_environ(), body.encode())
-            for body in bodies]
+    builders = [EnvironBuilder(path=path, headers=headers)] if not bodies else [
+        EnvironBuilder(path=path, method="POST", headers=headers, data=body,
+                       content_type="application/x-www-form-urlencoded") for body in bodies]
+    return [({**builder.get_environ(), "wsgi.input_terminated": True}, body.encode())
+            for builder, body in zip(builders, bodies or ("",))]
 
 
 def _call(wsgi_app, request: tuple[dict, bytes]) -> str:
