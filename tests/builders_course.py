@@ -3,6 +3,7 @@
 import datetime as dt
 
 from common.clock import COPENHAGEN
+from store.connection import open_database
 from treatment import courses, decisions
 
 import builders
@@ -46,3 +47,23 @@ def attending(db, case_id: str, *days: dt.date):
 def make_case(db, first_contact_day=TODAY, **overrides) -> str:
     """A case row, first contacted on TODAY unless told otherwise."""
     return builders.make_case(db, first_contact_day, **overrides)
+
+
+def decided_meanwhile(monkeypatch, app, owner, read: str, case_id: str) -> None:
+    """Two people at the same moment: right after a page's read `owner.read` returns, the
+    municipality records a not-granted decision for `case_id` on a connection of its own (it
+    closes the conversation and decides in one transaction)."""
+    reading = getattr(owner, read)
+    clock, providers = app.extensions["indgang.clock"], app.extensions["indgang.settings"].providers
+
+    def read_then_decide(*args, **kwargs):
+        found = reading(*args, **kwargs)
+        elsewhere = open_database(app.config["DATABASE"])
+        [first_contact] = elsewhere.execute("select first_contact_day from cases where id = ?", [case_id]).fetchone()
+        decisions.decide(elsewhere, case_id, dt.date.fromisoformat(first_contact), decisions.NOT_GRANTED,
+                         provider_ids=[p.id for p in providers], guarantee_days=14, rules=RULES,
+                         reason="needs_other_treatment", today=clock.today(), now=clock.now())
+        elsewhere.close()
+        return found
+
+    monkeypatch.setattr(owner, read, read_then_decide)

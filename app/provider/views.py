@@ -15,6 +15,7 @@ from app.forms import Form
 from app.provider.blueprint import bp
 from app.words import SELF_VISIT_REFUSALS, SESSION_PROBLEMS
 from intake.cases import case_id_for_referral, load_case
+from store.transaction import snapshot
 from treatment import conversation, courses, decisions, invoice, referrals, self_visitation
 
 
@@ -37,16 +38,19 @@ def referrals_list():
 @login_required("provider")
 def referral(referral_number):
     case = _own_case(referral_number)
-    db = get_db()
     record("case_viewed", referral_number)
+    with snapshot(get_db()) as db:  # a change committed meanwhile shows whole on the next look, not half now
+        read = {
+            "booking": referrals.provider_booking(db, g.account.provider_id, case.id),
+            "decision": decisions.decision_for(db, case.id),
+            "course": _course(case.id),
+            "self_visit_offered": self_visitation.open_to_provider(db, case.id, now()),
+            "conversation_starts": conversation.decision_opens_at(db, case.id, now()),
+        }
     return render_template(
         "provider_referral.html",
         case=case,
-        booking=referrals.provider_booking(db, g.account.provider_id, case.id),
-        decision=decisions.decision_for(db, case.id),
-        course=_course(case.id),
-        self_visit_offered=self_visitation.open_to_provider(db, case.id, now()),
-        conversation_starts=conversation.decision_opens_at(db, case.id, now()),
+        **read,
         today=today(),
         provider=_provider(),
     )

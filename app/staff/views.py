@@ -18,6 +18,7 @@ from booking import queue as intake
 from common.clock import COPENHAGEN
 from intake.cases import case_id_for_referral, load_case, typed_referral_number
 from retention.schedule import ABANDONED_AFTER_DAYS
+from store.transaction import snapshot
 from treatment import conversation, decisions
 
 
@@ -105,12 +106,16 @@ def find():
 def case(referral_number):
     case = case_or_404(referral_number)
     record("case_viewed", referral_number)
+    with snapshot(get_db()) as db:  # a change committed meanwhile shows whole on the next look, not half now
+        booking = bookings.latest_booking(db, case.id, vault())
+        decision = decisions.decision_for(db, case.id, vault())
+        decision_opens_at = conversation.decision_opens_at(db, case.id, now())
     return render_template(
         "staff_case.html",
         case=case,
-        booking=bookings.latest_booking(get_db(), case.id, vault()),
-        decision=decisions.decision_for(get_db(), case.id, vault()),
-        decision_opens_at=conversation.decision_opens_at(get_db(), case.id, now()),
+        booking=booking,
+        decision=decision,
+        decision_opens_at=decision_opens_at,
         providers=for_case.fitting_providers(settings().providers, case) or settings().providers,
         today=today(),
         now=now(),

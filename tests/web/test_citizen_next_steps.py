@@ -9,10 +9,9 @@ from app.config import load_settings
 from app.context import get_db
 from booking import bookings
 from common.clock import UTC, FixedClock
-from store.connection import open_database
-from treatment import decisions
 
 from builders import visible_text
+from builders_course import decided_meanwhile
 from citizen_client import Citizen
 
 #: Monday 2 March 2026, 09:15 in Copenhagen: the first free time at Hvidovre is on Tuesday.
@@ -91,31 +90,18 @@ def test_the_booking_page_gives_the_number_where_it_says_call(make_app):
 
 def test_a_decision_recorded_while_the_status_page_reads_does_not_mix_into_it(make_app, monkeypatch):
     """The status page reads the booking, the decision and the course as one view: a decision
-    the municipality records between those reads (it closes the conversation and decides in one
-    transaction) shows on the next look, whole, never half on this one."""
+    the municipality records between those reads shows on the next look, whole, never half on
+    this one ("awaiting a decision" beside "not granted")."""
     # Given a confirmed conversation that has taken place
     clock = FixedClock(MONDAY_MORNING)
     app = make_app(clock=clock)
     citizen = booked(app)
     with app.app_context():
-        [row] = get_db().query("select id from bookings")
+        [row] = get_db().query("select id, case_id from bookings")
         bookings.change_state(get_db(), row["id"], bookings.CONFIRMED, MONDAY_MORNING)
         clock.advance(seconds=(bookings.get_booking(get_db(), row["id"]).starts_at - MONDAY_MORNING).total_seconds() + 3600)
-    settings = app.extensions["indgang.settings"]
-
-    def staff_decide_meanwhile(db, case_id):
-        """The page's read of the booking, then the municipality's decision, on its own connection."""
-        booking = read_booking(db, case_id)
-        elsewhere = open_database(app.config["DATABASE"])
-        decisions.decide(elsewhere, case_id, MONDAY_MORNING.date(), decisions.NOT_GRANTED,
-                         provider_ids=[p.id for p in settings.providers], guarantee_days=14,
-                         rules=settings.course, reason="needs_other_treatment", today=clock.today(), now=clock.now())
-        elsewhere.conn.close()
-        return booking
-
-    read_booking = bookings.latest_booking
-    monkeypatch.setattr(bookings, "latest_booking", staff_decide_meanwhile)
     # When the person looks at the status page as the decision is recorded
+    decided_meanwhile(monkeypatch, app, bookings, "latest_booking", row["case_id"])
     during = visible_text(citizen.get("/status").get_data(as_text=True))
     monkeypatch.undo()
     after = visible_text(citizen.get("/status").get_data(as_text=True))

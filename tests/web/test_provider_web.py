@@ -12,9 +12,12 @@ import pytest
 
 from app.context import get_db
 from common.clock import COPENHAGEN
+from intake.cases import case_id_for_referral
 from stats import monthly
 from store.times import parse_stamp
+from treatment import referrals
 
+from builders_course import decided_meanwhile
 from test_staff_intake import only_booking, sign_in, the_conversation_starts
 
 
@@ -236,3 +239,18 @@ def test_the_statistics_page_shows_what_the_csv_shows_and_nothing_more(app, cloc
     assert {row[3] for row in rows if row[2] in monthly.CONVERSATION_FIGURES} == {monthly.WITHHELD}
     for desc in re.findall(r"<desc>(.*?)</desc>", admin.page):
         assert {html.unescape(item.rsplit(": ", 1)[1]) for item in desc.split("; ")} <= {row[3] for row in rows}
+
+
+def test_a_decision_recorded_while_the_referral_page_reads_does_not_mix_into_it(app, referral, monkeypatch):
+    """The provider's referral page reads the booking, the decision and the course as one view:
+    the municipality deciding between those reads shows on the next look, never half on this one."""
+    number, _code = referral
+    hvidovre = provider(app)
+    with app.app_context():
+        case_id = case_id_for_referral(get_db(), number)
+    decided_meanwhile(monkeypatch, app, referrals, "provider_booking", case_id)
+    during = hvidovre.get(f"/provider/referrals/{number}").get_data(as_text=True)
+    monkeypatch.undo()
+    after = hvidovre.get(f"/provider/referrals/{number}").get_data(as_text=True)
+    assert "Ikke bevilget" not in during
+    assert "Ikke bevilget" in after

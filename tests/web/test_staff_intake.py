@@ -10,11 +10,14 @@ import pytest
 
 from app.config import load_settings
 from app.context import get_db
+from booking import bookings
 from common.clock import COPENHAGEN, UTC, FixedClock
+from intake.cases import case_id_for_referral
 from intake.catalogue import load_catalogue
 from store.times import parse_stamp
 
 from builders import FITTING_ANSWERS, visible_text
+from builders_course import decided_meanwhile
 from citizen_client import SLOT, Citizen
 
 
@@ -454,3 +457,21 @@ def test_discarding_a_phone_screening_asks_first(app):
     staff.post("/staff/phone/restart")
     staff.get("/staff/phone")
     assert 'name="question" value="age_band"' in staff.page
+
+
+def test_a_decision_recorded_while_the_case_page_reads_does_not_mix_into_it(app, booked, clock, monkeypatch):
+    """Staff's case page reads the booking and the decision as one view: another member of staff
+    deciding between those reads shows on the next look, never half on this one."""
+    booking = only_booking(app)
+    staff = sign_in(app)
+    staff.post(f"/staff/bookings/{booking['id']}/confirm")
+    the_conversation_starts(app, clock)
+    staff = sign_in(app)
+    with app.app_context():
+        case_id = case_id_for_referral(get_db(), booking["referral_number"])
+    decided_meanwhile(monkeypatch, app, bookings, "latest_booking", case_id)
+    during = staff.get(f"/staff/cases/{booking['referral_number']}").get_data(as_text=True)
+    monkeypatch.undo()
+    after = staff.get(f"/staff/cases/{booking['referral_number']}").get_data(as_text=True)
+    assert '<p class="decision">' not in during
+    assert '<p class="decision">' in after
