@@ -291,8 +291,8 @@ def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
 
 
 def test_the_phone_intake_keeps_no_part_of_its_pages(app):
-    """A question's and a result's parts are kept on citizen pages only (app/page_parts.py): staff pages have
-    no frame to key them by, so each is rendered afresh."""
+    """A question's and a result's parts are kept on citizen pages only (app/page_parts.py):
+    staff pages have no frame to key them by, so each is rendered afresh."""
     staff = sign_in(app)
     answer_phone_screening(staff)
     assert 'class="area-score"' in staff.page  # the result, with its scored areas
