@@ -49,10 +49,11 @@ def make_case(db, first_contact_day=TODAY, **overrides) -> str:
     return builders.make_case(db, first_contact_day, **overrides)
 
 
-def decided_meanwhile(monkeypatch, app, owner, read: str, case_id: str) -> None:
-    """Two people at the same moment: right after a page's read `owner.read` returns, the
-    municipality records a not-granted decision for `case_id` on a connection of its own (it
-    closes the conversation and decides in one transaction)."""
+def shown_while_decided_meanwhile(monkeypatch, app, owner, read: str, case_id: str, show) -> tuple[str, str]:
+    """Two people at the same moment: what `show()` (a page) shows when, right after its read
+    `owner.read` returns, the municipality records a not-granted decision for `case_id` on a
+    connection of its own (it closes the conversation and decides in one transaction); and what
+    it shows on the next look. Returns (during, after)."""
     reading = getattr(owner, read)
     clock, providers = app.extensions["indgang.clock"], app.extensions["indgang.settings"].providers
 
@@ -66,4 +67,7 @@ def decided_meanwhile(monkeypatch, app, owner, read: str, case_id: str) -> None:
         elsewhere.close()
         return found
 
-    monkeypatch.setattr(owner, read, read_then_decide)
+    with monkeypatch.context() as patched:
+        patched.setattr(owner, read, read_then_decide)
+        during = show()
+    return during, show()

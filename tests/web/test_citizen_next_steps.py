@@ -11,7 +11,7 @@ from booking import bookings
 from common.clock import UTC, FixedClock
 
 from builders import visible_text
-from builders_course import decided_meanwhile
+from builders_course import shown_while_decided_meanwhile
 from citizen_client import Citizen
 
 #: Monday 2 March 2026, 09:15 in Copenhagen: the first free time at Hvidovre is on Tuesday.
@@ -101,10 +101,9 @@ def test_a_decision_recorded_while_the_status_page_reads_does_not_mix_into_it(ma
         bookings.change_state(get_db(), row["id"], bookings.CONFIRMED, MONDAY_MORNING)
         clock.advance(seconds=(bookings.get_booking(get_db(), row["id"]).starts_at - MONDAY_MORNING).total_seconds() + 3600)
     # When the person looks at the status page as the decision is recorded
-    decided_meanwhile(monkeypatch, app, bookings, "latest_booking", row["case_id"])
-    during = visible_text(citizen.get("/status").get_data(as_text=True))
-    monkeypatch.undo()
-    after = visible_text(citizen.get("/status").get_data(as_text=True))
+    during, after = shown_while_decided_meanwhile(
+        monkeypatch, app, bookings, "latest_booking", row["case_id"],
+        lambda: visible_text(citizen.get("/status").get_data(as_text=True)))
     # Then that page is the state before it (no decision yet), and the next look shows the decision
     assert "Kommunens afgørelse" not in during
     assert "Kommunens afgørelse" in after and "Du har ikke fået bevilget anonym behandling" in after

@@ -17,7 +17,7 @@ from stats import monthly
 from store.times import parse_stamp
 from treatment import referrals
 
-from builders_course import decided_meanwhile
+from builders_course import shown_while_decided_meanwhile
 from test_staff_intake import only_booking, sign_in, the_conversation_starts
 
 
@@ -248,9 +248,8 @@ def test_a_decision_recorded_while_the_referral_page_reads_does_not_mix_into_it(
     hvidovre = provider(app)
     with app.app_context():
         case_id = case_id_for_referral(get_db(), number)
-    decided_meanwhile(monkeypatch, app, referrals, "provider_booking", case_id)
-    during = hvidovre.get(f"/provider/referrals/{number}").get_data(as_text=True)
-    monkeypatch.undo()
-    after = hvidovre.get(f"/provider/referrals/{number}").get_data(as_text=True)
+    during, after = shown_while_decided_meanwhile(
+        monkeypatch, app, referrals, "provider_booking", case_id,
+        lambda: hvidovre.get(f"/provider/referrals/{number}").get_data(as_text=True))
     assert "Ikke bevilget" not in during
     assert "Ikke bevilget" in after

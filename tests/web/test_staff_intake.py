@@ -17,7 +17,7 @@ from intake.catalogue import load_catalogue
 from store.times import parse_stamp
 
 from builders import FITTING_ANSWERS, visible_text
-from builders_course import decided_meanwhile
+from builders_course import shown_while_decided_meanwhile
 from citizen_client import SLOT, Citizen
 
 
@@ -469,9 +469,8 @@ def test_a_decision_recorded_while_the_case_page_reads_does_not_mix_into_it(app,
     staff = sign_in(app)
     with app.app_context():
         case_id = case_id_for_referral(get_db(), booking["referral_number"])
-    decided_meanwhile(monkeypatch, app, bookings, "latest_booking", case_id)
-    during = staff.get(f"/staff/cases/{booking['referral_number']}").get_data(as_text=True)
-    monkeypatch.undo()
-    after = staff.get(f"/staff/cases/{booking['referral_number']}").get_data(as_text=True)
+    during, after = shown_while_decided_meanwhile(
+        monkeypatch, app, bookings, "latest_booking", case_id,
+        lambda: staff.get(f"/staff/cases/{booking['referral_number']}").get_data(as_text=True))
     assert '<p class="decision">' not in during
     assert '<p class="decision">' in after
