@@ -42,11 +42,12 @@ class IndgangFlask(Flask):
         if _anchor or _method or _scheme or _external or not has_request_context():
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external,
                                    **values)
+        answering = request._get_current_object()  # one proxy look-up, not two (app.context._extension)
         if endpoint[:1] == ".":  # as Flask resolves it: in the request's blueprint, if any
-            blueprint = request.blueprint
+            blueprint = answering.blueprint
             endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
         self.inject_url_defaults(endpoint, values)
-        key = (request.script_root, endpoint, *sorted(values.items()))
+        key = (answering.script_root, endpoint, *sorted(values.items()))
         try:
             link = self._kept_links.get(key)
         except TypeError:  # a value that is a list: several of one query argument

@@ -49,7 +49,7 @@ class ScreeningFlow:
     @property
     def state(self) -> dict:
         """A screening not yet begun has no answers; its first contact is today (a day, not a time)."""
-        return session.get(self.key) or {"answers": {}, "first_contact_day": day(today()), "editing": None}
+        return session._get_current_object().get(self.key) or {"answers": {}, "first_contact_day": day(today()), "editing": None}
 
     @property
     def answers(self) -> dict:
@@ -75,11 +75,11 @@ class ScreeningFlow:
 
     def reached_question(self, question_id: str):
         """The question `question_id` if it applies and has been answered or is next, else None."""
-        catalogue = load_catalogue()
+        catalogue, answers = load_catalogue(), self.answers
         question = catalogue.get(question_id)
-        if question is None or not catalogue.applies(question, self.answers):
+        if question is None or not catalogue.applies(question, answers):
             return None
-        return question if question.id in self.answers or question == catalogue.next_question(self.answers) else None
+        return question if question.id in answers or question == catalogue.next_question(answers) else None
 
     def posted_question(self):
         catalogue = load_catalogue()
@@ -96,43 +96,43 @@ class ScreeningFlow:
 
     def question_context(self, question) -> dict:
         """What a template needs to show `question`: options, progress, the earlier answer."""
-        catalogue = load_catalogue()
-        answered, total = catalogue.progress(self.answers)
-        previous = catalogue.previous_question(question, self.answers)
+        catalogue, answers = load_catalogue(), self.answers
+        answered, total = catalogue.progress(answers)
+        previous = catalogue.previous_question(question, answers)
         # only the municipality question reads the settings (and asks the database whether they changed)
         served = settings().served_municipalities if catalogue.offers_municipalities(question) else ()
-        options = catalogue.options_for(question, self.answers, served)
+        options = catalogue.options_for(question, answers, served)
         return {
             "question": question,
             "options": options,
             # what tells these options apart from the question's own, for a page that keeps them (_answer_form.html)
             "options_key": None if options is question.options else tuple(option.value for option in options),
             "section": catalogue.sections[question.section],
-            "previous_answer": self.answers.get(question.id),
+            "previous_answer": answers.get(question.id),
             "previous_question": previous,
             "can_go_back": previous is not None,
-            "number": catalogue.applicable(self.answers).index(question) + 1,
+            "number": catalogue.applicable(answers).index(question) + 1,
             "answered": answered,
             "total": total,
         }
 
     def assessment(self):
         """The finished screening's assessment, or None while questions remain."""
-        catalogue = load_catalogue()
-        if catalogue.next_question(self.answers) is not None:
+        catalogue, answers = load_catalogue(), self.answers
+        if catalogue.next_question(answers) is not None:
             return None
         config = settings()
-        return screen(catalogue, self.answers, list(config.served_municipalities), config.burden_limit,
+        return screen(catalogue, answers, list(config.served_municipalities), config.burden_limit,
                       config.money_factor)
 
 
 def take_posted_answer(flow: ScreeningFlow) -> Turn:
     """Apply the posted form to the screening; an answer is saved, and the first one counts the
     screening as started."""
-    posted = PostedAnswer.from_request()
+    posted, answers = PostedAnswer.from_request(), flow.answers
     turn = take_turn(
         load_catalogue(),
-        flow.answers,
+        answers,
         list(settings().served_municipalities),
         posted.question,
         posted.answers,
@@ -142,7 +142,7 @@ def take_posted_answer(flow: ScreeningFlow) -> Turn:
         none_chosen=posted.none_chosen,
     )
     if turn.kind == ANSWERED:
-        if not flow.answers:
+        if not answers:
             screening.count_started(get_db(), today())
         flow.save(turn.answers)
     return turn

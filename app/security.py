@@ -119,10 +119,16 @@ def _form_token() -> str:
     fixed time: with no time limit (`WTF_CSRF_TIME_LIMIT`) the time in the signature is never
     checked, so the token depends on the session's secret alone, is the same in every worker,
     and is made once per secret and process (making one costs a tenth of a page)."""
-    secret = session.get(CSRF_FIELD)
-    if secret is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
-        return generate_csrf()
-    return _signed(current_app.secret_key, secret)
+    return _fixed_time_token() or generate_csrf()
+
+
+def _fixed_time_token() -> str | None:
+    """`_form_token` when the session has a secret and tokens have no time limit, else None."""
+    secret = session._get_current_object().get(CSRF_FIELD)  # one proxy look-up each (app.context._extension)
+    answering_app = current_app._get_current_object()
+    if secret is None or answering_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return None
+    return _signed(answering_app.secret_key, secret)
 
 
 class _FixedTimeSigner(TimestampSigner):
@@ -139,18 +145,17 @@ def _posted_token_is_ours() -> bool:
     """Whether the POST carries the very token `_form_token` hands out for this session: then
     it is valid without Flask-WTF's decoding and checking of the signature (any other token,
     from an earlier version, still gets the full check)."""
-    secret, posted = session.get(CSRF_FIELD), first(request.form, CSRF_FIELD)
-    if secret is None or not posted or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
-        return False
-    return hmac.compare_digest(posted, _signed(current_app.secret_key, secret))
+    posted, ours = first(request.form, CSRF_FIELD), _fixed_time_token()
+    return bool(posted) and ours is not None and hmac.compare_digest(posted, ours)
 
 
 def _from_another_site() -> bool:
-    fetch_site = request.headers.get("Sec-Fetch-Site")
+    answering = request._get_current_object()  # one proxy look-up, not three (app.context._extension)
+    fetch_site = answering.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site not in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    return origin not in (None, "null") and urlsplit(origin).netloc != request.host
+    origin = answering.headers.get("Origin")
+    return origin not in (None, "null") and urlsplit(origin).netloc != answering.host
 
 
 def install_security(app: Flask, settings: Settings) -> None:

@@ -16,9 +16,10 @@ def case_required(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        case = load_case(get_db(), vault(), session[CASE_ID]) if CASE_ID in session else None
+        case_id = session.get(CASE_ID)
+        case = load_case(get_db(), vault(), case_id) if case_id is not None else None
         if case is None:
-            if CASE_ID in session:
+            if case_id is not None:
                 session.pop(CASE_ID)
             return redirect(url_for("citizen.enter_code"))
         g.case = case

@@ -161,15 +161,16 @@ def _code_problem(error: codes.MalformedCode) -> str:
 @bp.get("/status")
 @case_required
 def status():
+    case, config = g.case, settings()
     with snapshot(get_db()) as db:  # a decision recorded meanwhile shows whole on the next look, not half now
-        booking = bookings.latest_booking(db, g.case.id)
-        decision = decisions.decision_for(db, g.case.id)
-        course = courses.current_course(db, g.case.id, today(), settings().course)
-    provider = settings().provider(booking.provider_id) if booking else None
+        booking = bookings.latest_booking(db, case.id)
+        decision = decisions.decision_for(db, case.id)
+        course = courses.current_course(db, case.id, today(), config.course)
+    provider = config.provider(booking.provider_id) if booking else None
     return render_template(
         "status.html",
-        case=g.case,
-        assessment=g.case.assessment,
+        case=case,
+        assessment=case.assessment,
         booking=booking,
         conversation=conversation_state(booking, decision, course, now()),
         provider=provider,
