@@ -112,9 +112,11 @@ def language_choices() -> list[tuple[str, str, str]]:
 def _catalogue():
     """The request's translations, looked up once: Flask-Babel works out the locale and domain
     again for every string a template translates (a third of a simple page's time)."""
-    if "catalogue" not in g:
-        g.catalogue = get_translations()
-    return g.catalogue
+    request_globals = g._get_current_object()  # one proxy look-up, not two (app.context._extension)
+    found = request_globals.get("catalogue")
+    if found is None:
+        found = request_globals.catalogue = get_translations()
+    return found
 
 
 class LazyWord(LazyString):
@@ -276,8 +278,11 @@ def install_i18n(app: Flask) -> None:
     @app.before_request
     def keep_language():
         """The first act (a POST) keeps a language chosen in the address in the session."""
-        chosen = _language_in_address()
-        if request.method == "POST" and chosen and session.get(LANGUAGE) != chosen:
+        answering = request._get_current_object()
+        if answering.method != "POST":
+            return
+        chosen = _language_in_address(answering)
+        if chosen and session.get(LANGUAGE) != chosen:
             session[LANGUAGE] = chosen
 
     states = translation_states()
