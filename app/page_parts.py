@@ -44,6 +44,9 @@ class PagePartCache(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.extend(page_parts={})
+        # a plain attribute, read twice per part: each language's environment binds a copy of this
+        # extension that shares the one table
+        self.parts = environment.page_parts
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
@@ -61,10 +64,6 @@ class PagePartCache(Extension):
                  nodes.Output([self.call_method("_kept", [nodes.Name(key, "load"), nodes.Name(rendered, "load")])])],
             ),
         ]
-
-    @property
-    def parts(self) -> dict:
-        return self.environment.page_parts
 
     def _kept(self, key, rendered):
         """`rendered`, kept under `key` unless that is false."""
