@@ -94,7 +94,7 @@ def _validated(items: dict) -> dict:
 
 def _check_int(low: int, high: int):
     def check(value) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return type(value) is int and low <= value <= high  # not a bool (a subclass of int), nor any other
 
     return check
 

@@ -121,7 +121,9 @@ class Catalogue:
     def previous_question(self, current: Question | None, answers: dict) -> Question | None:
         """The applicable question before `current` (or the last one when finished)."""
         asked = self.applicable(answers)
-        index = asked.index(current) if current in asked else len(asked)
+        # None (the result's "change an answer") is compared with no question: each comparison
+        # with a question is a dataclass's field-by-field __eq__
+        index = asked.index(current) if current is not None and current in asked else len(asked)
         return asked[index - 1] if index > 0 else None
 
     def progress(self, answers: dict) -> tuple[int, int]:
