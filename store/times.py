@@ -21,8 +21,14 @@ def stamp(moment: dt.datetime) -> str:
 
 
 def parse_stamp(text: str | None) -> dt.datetime | None:
-    """The aware UTC datetime of a stored stamp; None for None."""
-    return dt.datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC) if text else None
+    """The aware UTC datetime of a stored stamp; None for None. Read by `fromisoformat`, a sixth
+    of `strptime`'s time (a page of bookings reads hundreds), after checking the text has the
+    stored form: `fromisoformat` alone would also take an offset, or a date alone."""
+    if not text:
+        return None
+    if len(text) != len("2026-03-02T08:15:00Z") or text[10] != "T" or text[19] != "Z":
+        raise ValueError(f"not a stored instant: {text!r}")
+    return dt.datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
 
 
 def day(date: dt.date | None) -> str | None:

@@ -25,3 +25,17 @@ def test_a_fixed_clock_tells_the_copenhagen_day():
     assert clock.today() == dt.date(2026, 3, 2)
     clock.advance(days=1)
     assert clock.today() == dt.date(2026, 3, 3)
+
+
+@pytest.mark.parametrize("text", [
+    "2026-03-29T03:30:15+02:00",  # an offset would be read as UTC if it were not refused
+    "2026-03-29T01:30:15.5Z", "2026-03-29 01:30:15Z", "2026-03-29T01:30:15z", "2026-03-29T01:30Z",
+    "2026-03-29", "20260329T013015Z", "2026-03-29T01:30:15",
+])
+def test_only_the_stored_form_of_an_instant_is_read(text):
+    with pytest.raises(ValueError):
+        parse_stamp(text)
+
+
+def test_no_stamp_reads_as_none():
+    assert parse_stamp(None) is None and parse_stamp("") is None
