@@ -49,7 +49,9 @@ KEPT_TRANSLATIONS = 5000
 def _language_in_address(answering=None) -> str | None:
     """The language the address chooses (of the request `answering`, unwrapped from Flask's
     proxy: a page asks a dozen times and each read through the proxy costs a microsecond)."""
-    chosen = first((answering or request._get_current_object()).args, QUERY_KEY, None)
+    if answering is None:
+        answering = request._get_current_object()
+    chosen = first(answering.args, QUERY_KEY, None)
     return chosen if chosen in LANGUAGES else None
 
 

@@ -49,7 +49,8 @@ class ScreeningFlow:
     @property
     def state(self) -> dict:
         """A screening not yet begun has no answers; its first contact is today (a day, not a time)."""
-        return session._get_current_object().get(self.key) or {"answers": {}, "first_contact_day": day(today()), "editing": None}
+        kept = session._get_current_object().get(self.key)  # read many times a page (app.context._extension)
+        return kept or {"answers": {}, "first_contact_day": day(today()), "editing": None}
 
     @property
     def answers(self) -> dict:

@@ -76,7 +76,8 @@ def intake_confirms(staff, waiting_before: set[str]) -> tuple[str, str]:
     """On intake's desk: confirm the one new booking. Returns its referral number and case page."""
     staff.reload()
     new = [number for number in queued_referrals(staff) if number not in waiting_before]
-    assert len(new) == 1, f"expected one new queue row, got {new} on {staff.url}: {staff.locator('main').inner_text()[:1500]}"
+    shown = staff.locator("main").inner_text()[:1500]
+    assert len(new) == 1, f"expected one new queue row, got {new} on {staff.url}:\n{shown}"
     referral = new[0]
     row = staff.locator(QUEUE_ROWS).filter(has=staff.locator(f'th[scope=row] a:text-is("{referral}")'))
     case_path = urlsplit(row.locator("th[scope=row] a").get_attribute("href")).path
