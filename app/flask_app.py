@@ -11,7 +11,7 @@ links outside a request are built each time. The table is bounded: staff pages l
 Every render runs the app's and the blueprint's context processors. Flask's own (the objects
 behind `g`, `request` and `session`) and Flask-WTF's (`csrf_token`) only add names the templates
 have as globals already (Flask's proxies, Flask-WTF's function), on every page: they are dropped
-(`drop_repeating_context_processors`).
+(`drop_repeating_context_processors`), and a render with none left skips the step.
 
 Flask asks, for every hook and view on every request, whether it is a coroutine function
 (`ensure_sync`, four calls into `inspect` each): a function's answer never changes, so it is
@@ -57,6 +57,12 @@ class IndgangFlask(Flask):
                 self._kept_links.clear()
             link = self._kept_links[key] = super().url_for(endpoint, **values)
         return link
+
+    def update_template_context(self, context: dict) -> None:
+        """Flask's, when a context processor is left: with none (`drop_repeating_context_processors`)
+        Flask would still read the request's blueprints and copy the context, on every render."""
+        if any(self.template_context_processors.values()):
+            super().update_template_context(context)
 
     def drop_repeating_context_processors(self) -> None:
         """Drop the context processors that repeat template globals (see the module's docstring);

@@ -53,3 +53,14 @@ def test_templates_still_see_g_request_session_and_the_csrf_token_without_contex
         g.account, session["seen"] = "staff-1", "yes"
         assert render_template_string(page, token=generate_csrf()) == "/chat/age_band yes staff-1 True"
     assert all(not processors for processors in app.template_context_processors.values())
+
+
+def test_a_context_processor_added_later_still_runs(app):
+    """With none left a render skips Flask's context step (app.flask_app); one added later, on
+    the app or on the request's blueprint, is run again, and what the render passes wins."""
+    with app.test_request_context("/chat/age_band"):
+        assert render_template_string("{{ extra | default('none') }}") == "none"
+    app.template_context_processors.setdefault("citizen", []).append(lambda: {"extra": "from the blueprint"})
+    app.template_context_processors[None].append(lambda: {"shown": "from the app"})
+    with app.test_request_context("/chat/age_band"):
+        assert render_template_string("{{ extra }}, {{ shown }}", shown="passed") == "from the blueprint, passed"
