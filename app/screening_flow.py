@@ -80,7 +80,7 @@ class ScreeningFlow:
         question = catalogue.get(question_id)
         if question is None or not catalogue.applies(question, answers):
             return None
-        return question if question.id in answers or question == catalogue.next_question(answers) else None
+        return question if question.id in answers or question is catalogue.next_question(answers) else None
 
     def posted_question(self):
         catalogue = load_catalogue()
@@ -112,7 +112,7 @@ class ScreeningFlow:
             "previous_answer": answers.get(question.id),
             "previous_question": previous,
             "can_go_back": previous is not None,
-            "number": catalogue.applicable(answers).index(question) + 1,
+            "number": catalogue.position(question, answers) + 1,
             "answered": answered,
             "total": total,
         }

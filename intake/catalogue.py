@@ -89,7 +89,14 @@ class Catalogue:
 
     def applies(self, question: Question, answers: dict) -> bool:
         """Whether `question` is asked, given the answers so far."""
-        return question in self.applicable(answers)
+        return self.position(question, answers) is not None
+
+    def position(self, question: Question, answers: dict) -> int | None:
+        """Where `question` stands among the questions asked (0 for the first), or None when it
+        is not asked. Found by id: comparing questions compares every field of the dataclass,
+        which cost 8 µs for a question late in the screening, several times a page."""
+        ids = [asked.id for asked in self.applicable(answers)]
+        return ids.index(question.id) if question.id in ids else None
 
     def _stop_index(self, answers: dict) -> int | None:
         """Where the first question whose answer stops the screening stands, if one does:
@@ -121,9 +128,9 @@ class Catalogue:
     def previous_question(self, current: Question | None, answers: dict) -> Question | None:
         """The applicable question before `current` (or the last one when finished)."""
         asked = self.applicable(answers)
-        # None (the result's "change an answer") is compared with no question: each comparison
-        # with a question is a dataclass's field-by-field __eq__
-        index = asked.index(current) if current is not None and current in asked else len(asked)
+        index = self.position(current, answers) if current is not None else None
+        if index is None:
+            index = len(asked)
         return asked[index - 1] if index > 0 else None
 
     def progress(self, answers: dict) -> tuple[int, int]:

@@ -155,6 +155,16 @@ def test_previous_question_and_progress(catalogue):
     assert answered == 2 and total == len(catalogue.questions)  # every follow-up may still apply
 
 
+def test_a_question_stands_where_it_is_asked_and_nowhere_when_it_is_not(catalogue):
+    given = {"age_band": "25_plus", "municipality": "Ishøj", "substances": ["cannabis"]}
+    asked = catalogue.applicable(given)
+    assert [catalogue.position(question, given) for question in asked] == list(range(len(asked)))
+    skipped = [question for question in catalogue.questions if question not in asked]
+    assert skipped and all(catalogue.position(question, given) is None for question in skipped)
+    assert all(not catalogue.applies(question, given) for question in skipped)
+    assert catalogue.previous_question(None, given) == asked[-1]
+
+
 def test_progress_counts_at_most_what_can_still_apply_and_never_grows(catalogue):
     # Given a person answering the fitting way, one question at a time
     given, totals = {}, []
