@@ -80,6 +80,7 @@ class ScreeningFlow:
         question = catalogue.get(question_id)
         if question is None or not catalogue.applies(question, answers):
             return None
+        # `is`: both come from the one catalogue, and `==` compares the dataclasses field by field
         return question if question.id in answers or question is catalogue.next_question(answers) else None
 
     def posted_question(self):

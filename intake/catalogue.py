@@ -93,10 +93,8 @@ class Catalogue:
 
     def position(self, question: Question, answers: dict) -> int | None:
         """Where `question` stands among the questions asked (0 for the first), or None when it
-        is not asked. Found by id: comparing questions compares every field of the dataclass,
-        which cost 8 µs for a question late in the screening, several times a page."""
-        ids = [asked.id for asked in self.applicable(answers)]
-        return ids.index(question.id) if question.id in ids else None
+        is not asked."""
+        return _index_by_id(self.applicable(answers), question)
 
     def _stop_index(self, answers: dict) -> int | None:
         """Where the first question whose answer stops the screening stands, if one does:
@@ -128,7 +126,7 @@ class Catalogue:
     def previous_question(self, current: Question | None, answers: dict) -> Question | None:
         """The applicable question before `current` (or the last one when finished)."""
         asked = self.applicable(answers)
-        index = self.position(current, answers) if current is not None else None
+        index = _index_by_id(asked, current) if current is not None else None
         if index is None:
             index = len(asked)
         return asked[index - 1] if index > 0 else None
@@ -231,6 +229,13 @@ def _snapshot(answers: dict) -> dict:
     text or a list of texts, so copying the lists is enough (`copy.deepcopy` cost seven times
     as much, on every page)."""
     return {question_id: value[:] if type(value) is list else value for question_id, value in answers.items()}
+
+
+def _index_by_id(questions: list[Question], question: Question) -> int | None:
+    """Where `question` stands in `questions`, found by id: `list.index` would compare the
+    dataclasses field by field, 8 µs for a question late in the screening, several times a page."""
+    ids = [candidate.id for candidate in questions]
+    return ids.index(question.id) if question.id in ids else None
 
 
 def _condition_source(when: dict) -> str | None:
