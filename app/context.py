@@ -1,10 +1,17 @@
-"""What a request may ask of the app it runs in: settings, keys, the clock, the database."""
+"""What a request may ask of the app it runs in: settings, keys, the clock, the database, and
+the request, its session and its app themselves.
+
+Flask's `request`, `session`, `g` and `current_app` are proxies: every attribute read through
+one costs about a microsecond (werkzeug's proxy first fails an ordinary look-up), against a
+quarter of that for the object itself. Code that runs a dozen times a page takes the object
+(`this_request`, `this_session`, `this_app`, `kept_for_request`).
+"""
 
 import datetime as dt
 import os
 import threading
 
-from flask import current_app, g
+from flask import Flask, Request, current_app, g, request, session
 from werkzeug.local import LocalProxy
 
 from accounts.accounts import Passwords
@@ -17,11 +24,7 @@ from store.sealing import Vault
 def settings() -> Settings:
     """The settings as of this request: the TOML file's, with the providers and the
     municipality's settings from the database (`app.managed_settings`); read once per request."""
-    request_globals = g._get_current_object()  # see `_extension`
-    found = request_globals.get("settings")
-    if found is None:
-        found = request_globals.settings = _extension("indgang.settings_cache").current(get_db())
-    return found
+    return kept_for_request("settings", lambda: _extension("indgang.settings_cache").current(get_db()))
 
 
 #: `settings` for every template (a Jinja global), as of the request being answered: read when a
@@ -29,12 +32,34 @@ def settings() -> Settings:
 template_settings = LocalProxy(settings)
 
 
+def this_request() -> Request:
+    """The request being answered, not Flask's proxy of it (see the module's docstring)."""
+    return request._get_current_object()
+
+
+def this_session():
+    """The request's session, not Flask's proxy of it."""
+    return session._get_current_object()
+
+
+def this_app() -> Flask:
+    """The app answering, not Flask's proxy of it."""
+    return current_app._get_current_object()
+
+
+def kept_for_request(name: str, make):
+    """`make()`, worked out on the request's first call and kept in `g` under `name` for the
+    rest of it (None is worked out again)."""
+    request_globals = g._get_current_object()
+    found = request_globals.get(name)
+    if found is None:
+        found = make()
+        setattr(request_globals, name, found)
+    return found
+
+
 def _extension(name: str):
-    """One of the app's extensions. Flask's `current_app`, `g`, `request` and `session` are
-    proxies: every attribute read through one costs about a microsecond (werkzeug's proxy first
-    fails an ordinary look-up), against a quarter of that for `_get_current_object()`. The
-    helpers here run a dozen times a page, so they take the object itself."""
-    return current_app._get_current_object().extensions[name]
+    return this_app().extensions[name]
 
 
 def vault() -> Vault:
@@ -68,11 +93,7 @@ def get_db():
     for the next ones. Opening one costs more than most pages' queries (the pragmas, reading the
     schema, and a WAL checkpoint whenever the last one closes); SQLite's automatic checkpoint
     keeps the WAL short."""
-    request_globals = g._get_current_object()  # see `_extension`
-    found = request_globals.get("db")
-    if found is None:
-        found = request_globals.db = _thread_connection(current_app.config["DATABASE"])
-    return found
+    return kept_for_request("db", lambda: _thread_connection(current_app.config["DATABASE"]))
 
 
 def close_db(_exception=None) -> None:

@@ -18,8 +18,10 @@ Flask asks, for every hook and view on every request, whether it is a coroutine 
 kept.
 """
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context
 from flask.templating import _default_template_ctx_processor
+
+from app.context import this_request
 
 KEPT_LINKS = 2048
 
@@ -42,7 +44,7 @@ class IndgangFlask(Flask):
         if _anchor or _method or _scheme or _external or not has_request_context():
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external,
                                    **values)
-        answering = request._get_current_object()  # one proxy look-up, not two (app.context._extension)
+        answering = this_request()
         if endpoint[:1] == ".":  # as Flask resolves it: in the request's blueprint, if any
             blueprint = answering.blueprint
             endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from babel import Locale, numbers
 from babel.numbers import get_decimal_symbol
-from flask import Flask, g, has_request_context, request, session, url_for
+from flask import Flask, Request, has_request_context, request, session, url_for
 from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
@@ -30,6 +30,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from app.context import kept_for_request, this_request, this_session
 from app.headers import add_vary
 from app.multidicts import first
 from app.session_keys import LANGUAGE
@@ -46,19 +47,18 @@ KEPT_DECIMALS = 4
 KEPT_TRANSLATIONS = 5000
 
 
-def _language_in_address(answering=None) -> str | None:
-    """The language the address chooses (of the request `answering`, unwrapped from Flask's
-    proxy: a page asks a dozen times and each read through the proxy costs a microsecond)."""
+def _language_in_address(answering: Request | None = None) -> str | None:
+    """The language the address of `answering` (else this request) chooses, if any."""
     if answering is None:
-        answering = request._get_current_object()
+        answering = this_request()
     chosen = first(answering.args, QUERY_KEY, None)
     return chosen if chosen in LANGUAGES else None
 
 
 def current_language() -> str:
     """The address's language, else the session's, else the browser's best, else Danish."""
-    answering = request._get_current_object()
-    chosen = _language_in_address(answering) or session._get_current_object().get(LANGUAGE)
+    answering = this_request()
+    chosen = _language_in_address(answering) or this_session().get(LANGUAGE)
     if chosen in LANGUAGES:
         return chosen
     return _browser_language(answering.environ.get("HTTP_ACCEPT_LANGUAGE", ""))
@@ -114,11 +114,7 @@ def language_choices() -> list[tuple[str, str, str]]:
 def _catalogue():
     """The request's translations, looked up once: Flask-Babel works out the locale and domain
     again for every string a template translates (a third of a simple page's time)."""
-    request_globals = g._get_current_object()  # one proxy look-up, not two (app.context._extension)
-    found = request_globals.get("catalogue")
-    if found is None:
-        found = request_globals.catalogue = get_translations()
-    return found
+    return kept_for_request("catalogue", get_translations)
 
 
 class LazyWord(LazyString):
@@ -280,7 +276,7 @@ def install_i18n(app: Flask) -> None:
     @app.before_request
     def keep_language():
         """The first act (a POST) keeps a language chosen in the address in the session."""
-        answering = request._get_current_object()
+        answering = this_request()
         if answering.method != "POST":
             return
         chosen = _language_in_address(answering)

@@ -21,10 +21,10 @@ screenings and compares every page shown (questions, result, case) with the page
 an empty table.
 """
 
-from flask import request
 from jinja2 import nodes
 from jinja2.ext import Extension
 
+from app.context import this_request
 from app.i18n import current_language
 
 #: Parts kept per process before the table starts afresh (each address has three).
@@ -86,7 +86,7 @@ def page_frame() -> tuple | None:
     language on; whether the address can be fetched, which decides where the language links go;
     the links' script root). None, to render it every time, for an address that is no page of
     ours (a 404) or has an odd query."""
-    answering = request._get_current_object()  # one look-up of the request, not five
+    answering = this_request()
     rule = answering.url_rule
     if rule is None or len(answering.query_string) > LONGEST_KEPT_QUERY:
         return None

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from flask import request, session
 from flask_babel import gettext
 
-from app.context import code_key, get_db, now, settings, today, vault
+from app.context import code_key, get_db, now, settings, this_session, today, vault
 from app.i18n import current_language
 from app.multidicts import first
 from booking import for_case
@@ -49,8 +49,7 @@ class ScreeningFlow:
     @property
     def state(self) -> dict:
         """A screening not yet begun has no answers; its first contact is today (a day, not a time)."""
-        kept = session._get_current_object().get(self.key)  # read many times a page (app.context._extension)
-        return kept or {"answers": {}, "first_contact_day": day(today()), "editing": None}
+        return this_session().get(self.key) or {"answers": {}, "first_contact_day": day(today()), "editing": None}
 
     @property
     def answers(self) -> dict:

@@ -14,7 +14,7 @@ import hmac
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
+from app.context import this_app, this_request, this_session
 from app.multidicts import first
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -124,8 +125,7 @@ def _form_token() -> str:
 
 def _fixed_time_token() -> str | None:
     """`_form_token` when the session has a secret and tokens have no time limit, else None."""
-    secret = session._get_current_object().get(CSRF_FIELD)  # one proxy look-up each (app.context._extension)
-    answering_app = current_app._get_current_object()
+    secret, answering_app = this_session().get(CSRF_FIELD), this_app()
     if secret is None or answering_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return None
     return _signed(answering_app.secret_key, secret)
@@ -150,7 +150,7 @@ def _posted_token_is_ours() -> bool:
 
 
 def _from_another_site() -> bool:
-    answering = request._get_current_object()  # one proxy look-up, not three (app.context._extension)
+    answering = this_request()
     fetch_site = answering.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site not in ("same-origin", "none")
