@@ -13,6 +13,10 @@ behind `g`, `request` and `session`) and Flask-WTF's (`csrf_token`) only add nam
 have as globals already (Flask's proxies, Flask-WTF's function), on every page: they are dropped
 (`drop_repeating_context_processors`), and a render with none left skips the step.
 
+Flask's request reads its form limits (`MAX_CONTENT_LENGTH` and two more) through `current_app`
+each time a form is parsed, ten reads through the proxy a POST (`app.context`): the request is
+given them once, when its context is made (`request_context`).
+
 Flask asks, for every hook and view on every request, whether it is a coroutine function
 (`ensure_sync`, four calls into `inspect` each): a function's answer never changes, so it is
 kept.
@@ -39,6 +43,14 @@ class IndgangFlask(Flask):
         if found is None:
             found = self._sync_versions[func] = super().ensure_sync(func)
         return found
+
+    def request_context(self, environ):
+        context = super().request_context(environ)
+        answering, config = context.request, self.config
+        answering.max_content_length = config["MAX_CONTENT_LENGTH"]
+        answering.max_form_memory_size = config["MAX_FORM_MEMORY_SIZE"]
+        answering.max_form_parts = config["MAX_FORM_PARTS"]
+        return context
 
     def url_for(self, /, endpoint: str, *, _anchor=None, _method=None, _scheme=None, _external=None, **values) -> str:
         if _anchor or _method or _scheme or _external or not has_request_context():

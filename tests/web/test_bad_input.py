@@ -161,3 +161,25 @@ def test_an_altered_token_is_refused(midway):
     altered = f"{head}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
     response = midway.client.post("/chat", data={"csrf_token": altered, "question": "D10", "answer": "3"})
     assert response.status_code == 400 and midway.current_question() == "D10"
+
+
+def test_a_body_over_the_limit_is_refused_in_danish_and_the_answers_are_kept(midway, app):
+    response = midway.post("/chat", {"question": "D10", "text": "x" * app.config["MAX_CONTENT_LENGTH"]})
+    assert response.status_code == 413
+    assert "var for meget på én gang" in midway.page and "Traceback" not in midway.page
+    assert midway.current_question() == "D10"
+
+
+@pytest.mark.parametrize("limit, value, data", [
+    ("MAX_CONTENT_LENGTH", 200, {"question": "D10", "text": "x" * 300}),
+    ("MAX_FORM_PARTS", 3, {"question": "D10", "text": "x", "extra": "y", "more": "z"}),
+    ("MAX_FORM_MEMORY_SIZE", 50, {"question": "D10", "text": "x" * 100}),
+])
+def test_the_form_limits_are_the_configured_ones_for_every_request(midway, app, limit, value, data):
+    """Each request reads the limits from the app's config (set on it when it starts), so a
+    limit changed after start-up holds from the next request on; multipart forms are counted
+    and measured too."""
+    assert midway.post("/chat", data, content_type="multipart/form-data").status_code != 413
+    app.config[limit] = value
+    assert midway.post("/chat", data, content_type="multipart/form-data").status_code == 413
+    assert midway.current_question() == "D10"
