@@ -5,6 +5,7 @@ The citizen's chat and the staff's phone intake run the same catalogue, scoring 
 where they keep their state and which pages they render differ.
 """
 
+import dataclasses
 from typing import NamedTuple
 
 from flask import request, session
@@ -17,7 +18,7 @@ from booking import for_case
 from intake import cases, screening
 from intake.catalogue import load_catalogue
 from intake.chat import ANSWERED, Turn, take_turn
-from intake.eligibility import screen
+from intake.eligibility import SCORING_VERSION, Assessment, screen
 from store.times import day, parse_day
 
 
@@ -41,7 +42,14 @@ class PostedAnswer(NamedTuple):
 
 class ScreeningFlow:
     """The screening's state in the session: answers, the day of first contact, the question
-    being changed. Reads and writes the session only."""
+    being changed, and once it is finished its assessment. Reads and writes the session only.
+
+    The assessment is worked out when the last answer is saved (and again whenever an answer
+    changes) and kept beside the answers, with what it was worked out from: the result page is
+    viewed again and again, and scoring a screening cost a fifth of its instructions. It is
+    trusted under the same settings and the same version of the questions and the scoring
+    (`_scored_under`); otherwise it is worked out again (and not stored: reading a page writes
+    nothing)."""
 
     def __init__(self, key: str):
         self.key = key
@@ -60,7 +68,11 @@ class ScreeningFlow:
         return parse_day(self.state["first_contact_day"])
 
     def save(self, answers: dict, editing: str | None = None) -> None:
-        session[self.key] = {**self.state, "answers": answers, "editing": editing}
+        state = {**self.state, "answers": answers, "editing": editing}
+        assessment = _assess(answers)
+        state["assessment"] = None if assessment is None else {
+            "under": _scored_under(), "is": dataclasses.asdict(assessment)}
+        session[self.key] = state
 
     def discard(self) -> None:
         session.pop(self.key, None)
@@ -117,14 +129,28 @@ class ScreeningFlow:
             "total": total,
         }
 
-    def assessment(self):
+    def assessment(self) -> Assessment | None:
         """The finished screening's assessment, or None while questions remain."""
-        catalogue, answers = load_catalogue(), self.answers
-        if catalogue.next_question(answers) is not None:
-            return None
-        config = settings()
-        return screen(catalogue, answers, list(config.served_municipalities), config.burden_limit,
-                      config.money_factor)
+        state = self.state
+        kept = state.get("assessment")
+        if kept is not None and kept["under"] == _scored_under():
+            return Assessment.from_dict(kept["is"])
+        return _assess(state["answers"])
+
+
+def _assess(answers: dict) -> Assessment | None:
+    """The assessment of `answers`, or None while questions remain."""
+    catalogue = load_catalogue()
+    if catalogue.next_question(answers) is not None:
+        return None
+    config = settings()
+    return screen(catalogue, answers, list(config.served_municipalities), config.burden_limit, config.money_factor)
+
+
+def _scored_under() -> list:
+    """What an assessment depends on besides the answers, as it reads back from the session."""
+    config = settings()
+    return [SCORING_VERSION, list(config.served_municipalities), config.burden_limit, config.money_factor]
 
 
 def take_posted_answer(flow: ScreeningFlow) -> Turn:

@@ -4,9 +4,12 @@ The result is advice, not a gate: booking stays open for everyone, and the clari
 conversation decides (§ 101a stk. 3–4).
 """
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from common.text import N_
+from intake import asi, catalogue
 from intake.asi import COMPOSITES, DRUG_DAY_ITEMS, combined_score, composite_scores
 from intake.catalogue import Catalogue
 
@@ -31,6 +34,18 @@ REASONS = {
         "Your combined score is above %(limit)s, the limit for the group course."
     ),
 }
+
+def scoring_version(files) -> str:
+    """A digest of the files that decide a screening's assessment from its answers: an
+    assessment kept from earlier (`app.screening_flow`) holds only under the same version."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: The version of the questions, the ASI scoring and this module, as they are running.
+SCORING_VERSION = scoring_version((catalogue.CATALOGUE_PATH, catalogue.__file__, asi.__file__, __file__))
 
 #: Employment is high for students and people without a car, who are squarely in the target
 #: group: it is shown among the areas above the limit but never named as a concern alone.
