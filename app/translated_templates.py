@@ -15,10 +15,10 @@ import threading
 
 from flask import has_request_context
 from flask.templating import Environment
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from jinja2 import BaseLoader
 
-from app.i18n import language_globals
+from app.i18n import current_language, language_globals
 
 #: `{{ _("text") }}` or `{{ _('text') }}` alone in its braces, without escapes in the literal.
 FIXED_WORDS = re.compile(r"""\{\{ *_\((?:"([^"\\]*)"|'([^'\\]*)')\) *\}\}""")
@@ -79,11 +79,13 @@ class TranslatedEnvironment(Environment):
         return super(TranslatedEnvironment, self._for_request()).select_template(names, parent, globals)
 
     def _for_request(self) -> Environment:
-        """The environment of the request's language; this one outside a request, or when this
+        """The environment of the request's language (`current_language`, which Flask-Babel's
+        locale is made from: asking Flask-Babel would cost a twentieth of a question's page, for
+        a locale nothing else on the page may need); this one outside a request, or when this
         already is a language's."""
         if self.translations is not None or not has_request_context():
             return self
-        language = str(get_locale())
+        language = current_language()
         found = self._languages.get(language)
         if found is None:
             with self._lock:
