@@ -58,12 +58,21 @@ class PagePartCache(Extension):
             nodes.Assign(nodes.Name(key, "store"), key_expression),
             nodes.If(
                 nodes.Compare(nodes.Name(key, "load"), [nodes.Operand("in", parts)]),
-                [nodes.Output([nodes.Getitem(parts, nodes.Name(key, "load"), "load")])],
+                self._unescaped(nodes.Output([nodes.Getitem(parts, nodes.Name(key, "load"), "load")]), parser.name),
                 [],
                 [nodes.AssignBlock(nodes.Name(rendered, "store"), None, body),
                  nodes.Output([self.call_method("_kept", [nodes.Name(key, "load"), nodes.Name(rendered, "load")])])],
             ),
         ]
+
+    def _unescaped(self, output: nodes.Output, template_name: str | None) -> list[nodes.Node]:
+        """`output` of a kept part, which is markup already: in a template that escapes, written
+        with autoescape off for that one statement, so the part is not run through `escape`
+        (which copies it as new markup, a fifth of a kept part's cost) and autoescape on again."""
+        if not nodes.EvalContext(self.environment, template_name).autoescape:
+            return [output]
+        return [nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))]), output,
+                nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(True))])]
 
     def _kept(self, key, rendered):
         """`rendered`, kept under `key` unless that is false."""

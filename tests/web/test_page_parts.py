@@ -66,6 +66,18 @@ def test_the_table_of_parts_starts_afresh_when_full(app, monkeypatch):
     assert len(app.jinja_env.page_parts) <= 2
 
 
+def test_a_kept_part_is_escaped_once_and_what_follows_it_as_ever(app):
+    """A kept part is markup already: shown as it was rendered, never escaped again; the rest of
+    the template still escapes, and a template that does not escape still does not."""
+    template = "{% cache 'part' %}<b>{{ text }}</b>{% endcache %}{{ text }}{% cache 'part' %}{% endcache %}"
+    with app.test_request_context("/"):
+        shown = [render_template_string(template, text="<i>") for _ in range(2)]
+        plain = app.jinja_env.overlay(autoescape=False).from_string(template.replace("'part'", "'plain'"))
+        unescaped = [plain.render(text="<i>") for _ in range(2)]
+    assert shown == ["<b>&lt;i&gt;</b>&lt;i&gt;<b>&lt;i&gt;</b>"] * 2
+    assert unescaped == ["<b><i></b><i><b><i></b>"] * 2
+
+
 def test_a_missing_page_or_an_odd_query_is_framed_but_not_kept(app, client):
     client.get("/chat/age_band")
     kept = len(app.jinja_env.page_parts)
