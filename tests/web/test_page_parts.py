@@ -153,3 +153,7 @@ def test_every_kept_part_of_a_citizen_page_is_what_it_would_render(app, seed):
         person.get_code()
         _same_when_rendered_afresh(app, person, "/status")
         assert 'class="area-score"' in person.page
+    for person in people[1:]:  # with a booking: its actions and the links to leave are kept too
+        person.book_first_time()
+        _same_when_rendered_afresh(app, person, "/status")
+        assert 'data-cancel' in person.page and 'action="/status/leave' in person.page
