@@ -11,8 +11,9 @@ A question's page keeps two more parts the same way: its progress line (keyed by
 questions one is) and the fieldset of a question not yet answered (keyed by the question and
 the options offered): `_progress.html`, `_answer_form.html`. The result and the case's page keep
 each scored area (keyed by the area, its score and the limit, never by whose it is) and the
-explanation of the scores: `_assessment.html`. The case's page keeps its links (to change or
-cancel a booking, to delete the data or leave), which are the same for everyone: `status.html`.
+explanation of the scores: `_assessment.html`. The result keeps its next step and its link back
+to the last question (keyed by that question), the case's page its links (to book, change or
+cancel a booking, delete the data or leave), which are the same for everyone.
 
 Only what is the same for everyone with the same key may go in such a block, and the key must
 hold all it shows. Nothing that tells whose page it is goes in a key: no answer, code, CSRF token
