@@ -7,9 +7,10 @@ of a page. `page_frame()` is that key; a part is rendered the first time its key
 written from memory afterwards. The tag is Jinja's documented fragment-cache extension, kept in
 a bounded table in the process instead of an external cache.
 
-A question's page keeps two more parts the same way: its progress line (keyed by where in the
-questions one is) and the fieldset of a question not yet answered (keyed by the question and
-the options offered): `_progress.html`, `_answer_form.html`. The result and the case's page keep
+A question's page keeps three more parts the same way: its progress line (keyed by where in the
+questions one is), the fieldset of a question not yet answered (keyed by the question and the
+options offered) and the link back (keyed by the question before): `_progress.html`,
+`_answer_form.html`, `chat.html`. The result and the case's page keep
 each scored area (keyed by the area, its score and the limit, never by whose it is) and the
 explanation of the scores: `_assessment.html`. The result keeps its next step and its link back
 to the last question (keyed by that question), the case's page its links (to book, change or
