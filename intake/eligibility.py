@@ -35,6 +35,7 @@ REASONS = {
     ),
 }
 
+
 def scoring_version(files) -> str:
     """A digest of the files that decide a screening's assessment from its answers: an
     assessment kept from earlier (`app.screening_flow`) holds only under the same version."""
