@@ -16,7 +16,7 @@ a note on citizen pages, in that language, that it is new and unchecked.
 
 import tomllib
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,6 +45,12 @@ SCORE_DECIMALS = 2
 KEPT_DECIMALS = 4
 #: Translations a language's templates keep as markup (msgids are finite: more means a bug).
 KEPT_TRANSLATIONS = 5000
+#: Days and times formatted and kept per process, for each format function.
+KEPT_FORMATS = 4096
+#: Template globals that format for a language: a language's templates have them bound to its
+#: locale (`language_globals`), so that a page does not ask Flask-Babel for the request's
+#: locale (its look-up costs more than a kept value) at every value it shows.
+LANGUAGE_FORMATS = ("format_date", "format_datetime", "format_time", "format_decimal")
 
 
 def _language_in_address(answering: Request | None = None) -> str | None:
@@ -155,8 +161,8 @@ def _formatted(translated: str, variables: dict) -> str:
 def language_globals(language: str, translations, shared: dict) -> dict:
     """Template globals bound to one language once, for the templates compiled for it
     (`app.translated_templates`), instead of looking the language up on every use: `_`,
-    `format_score`, and every table of `lazy_word`s among the `shared` globals, translated
-    (as markup, as a lazy word renders)."""
+    `format_score`, the `LANGUAGE_FORMATS`, and every table of `lazy_word`s among the `shared`
+    globals, translated (as markup, as a lazy word renders)."""
     sign = get_decimal_symbol(language)
     markup: dict[str, Markup] = {}  # each msgid's translation as markup, made once
 
@@ -171,7 +177,9 @@ def language_globals(language: str, translations, shared: dict) -> dict:
             translated = markup[message] = Markup(translations.ugettext(message))
         return _formatted(translated, variables)
 
-    bound = {"_": template_gettext, "format_score": lambda score, limit: _score_text(score, limit, sign)}
+    locale = _locale(language)
+    bound = {"_": template_gettext, "format_score": lambda score, limit: _score_text(score, limit, sign),
+             **{name: partial(shared[name], locale=locale) for name in LANGUAGE_FORMATS if name in shared}}
     for name, value in shared.items():
         # type(), not isinstance(): a LocalProxy global (`settings`) would be looked up to answer that
         if type(value) is dict and value and all(isinstance(word, LazyWord) for word in value.values()):
@@ -219,10 +227,11 @@ def _score_text(score: float, limit: float, decimal_sign: str) -> str:
     return str(shown_score(score, limit)).replace(".", decimal_sign)
 
 
-def format_decimal(number, format: str | None = None) -> str:
+def format_decimal(number, format: str | None = None, *, locale: Locale | None = None) -> str:
     """Flask-Babel's `format_decimal`, each number, format and language formatted once per
-    process (a page shows the same few numbers, such as the score limit, again and again)."""
-    return _formatted_decimal(number, format, get_locale())
+    process (a page shows the same few numbers, such as the score limit, again and again);
+    `locale` as for `_kept_per_language`."""
+    return _formatted_decimal(number, format, locale or get_locale())
 
 
 @lru_cache(maxsize=1024)
@@ -236,12 +245,23 @@ def _kept_per_language(formatter):
     days and slot times, and Babel takes 10 to 20 µs a value. (The time zone shown is always
     Europe/Copenhagen, DESIGN.md. No value means "now" to Flask-Babel, which is never kept.)"""
 
-    @lru_cache(maxsize=4096)
-    def kept(value, format, locale):
-        return formatter(value, format)
+    kept: dict = {}
 
-    def format_kept(value, format=None):
-        return formatter(value, format) if value is None else kept(value, format, get_locale())
+    def format_kept(value, format=None, *, locale: Locale | None = None):
+        """`locale`: the language of the page's templates (`language_globals`), else the request's."""
+        if value is None:
+            return formatter(value, format)
+        if locale is None:
+            locale = get_locale()
+        key = (value, format, locale)
+        found = kept.get(key)
+        if found is None:
+            found = formatter(value, format)  # in the request's locale: kept only when that is `locale`
+            if locale == get_locale():
+                if len(kept) >= KEPT_FORMATS:
+                    kept.clear()
+                kept[key] = found
+        return found
 
     return format_kept
 

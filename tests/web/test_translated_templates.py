@@ -71,3 +71,20 @@ def test_a_kept_date_format_follows_the_language(app):
         with app.test_request_context(f"/?lang={language}"):
             shown.append(render_template_string("{{ format_date(day, format='long') }}", day=day))
     assert shown == ["24. december 2026", "December 24, 2026", "24. december 2026"]
+
+
+def test_a_languages_templates_format_days_and_numbers_in_it(app):
+    """A language's templates have the formats bound to its locale (no look-up of the request's
+    locale per value); a value formatted first under a request in another language is not kept
+    for it (Flask-Babel formats in the request's locale)."""
+    day, moment = dt.date(2026, 12, 24), dt.datetime(2026, 12, 24, 13, 30, tzinfo=dt.UTC)
+    english = language_globals("en", Words(), app.jinja_env.globals)
+    with app.test_request_context("/?lang=da"):
+        english["format_date"](day, format="long")
+        english["format_datetime"](moment, format="EEEE d. MMMM, HH:mm")
+    with app.test_request_context("/?lang=en"):
+        assert english["format_date"](day, format="long") == "December 24, 2026"
+        assert english["format_datetime"](moment, format="EEEE d. MMMM, HH:mm") == "Thursday 24. December, 14:30"
+        assert english["format_decimal"](0.3, format="0.00") == "0.30"
+    with app.test_request_context("/?lang=da"):
+        assert language_globals("da", Words(), app.jinja_env.globals)["format_decimal"](0.3, format="0.00") == "0,30"
