@@ -56,12 +56,26 @@ class _TranslatingLoader(BaseLoader):
         return self.loader.list_templates()
 
 
+#: Jinja's `cache_size` for a plain dict that keeps every template compiled: the app's templates
+#: are a few dozen files (in each language), and Jinja's bounded cache moves the template to the
+#: end of a queue on every look-up (a scan of the queue; a page looks up three or four).
+KEEP_EVERY_TEMPLATE = -1
+
+
+def _cache_size(cache) -> int:
+    """The `cache_size` that makes a cache like `cache` (Jinja's LRU cache, a dict, or none)."""
+    if cache is None:
+        return 0
+    return KEEP_EVERY_TEMPLATE if isinstance(cache, dict) else cache.capacity
+
+
 class TranslatedEnvironment(Environment):
     """Flask's template environment, which hands out a template of the request's language."""
 
     translations = None
 
     def __init__(self, app, **options):
+        options.setdefault("cache_size", KEEP_EVERY_TEMPLATE)
         super().__init__(app, **options)
         self.loader = _TranslatingLoader(self.loader)
         self._languages: dict[str, Environment] = {}
@@ -91,7 +105,7 @@ class TranslatedEnvironment(Environment):
             with self._lock:
                 found = self._languages.get(language)
                 if found is None:
-                    found = self.overlay(cache_size=self.cache.capacity if self.cache is not None else 0)
+                    found = self.overlay(cache_size=_cache_size(self.cache))
                     found.translations = get_translations()
                     # a copy, not a chain: every render copies the globals, and a chain's copy costs
                     # more than its lookups save (the app's globals are complete once it is created)
