@@ -62,13 +62,6 @@ class _TranslatingLoader(BaseLoader):
 KEEP_EVERY_TEMPLATE = -1
 
 
-def _cache_size(cache) -> int:
-    """The `cache_size` that makes a cache like `cache` (Jinja's LRU cache, a dict, or none)."""
-    if cache is None:
-        return 0
-    return KEEP_EVERY_TEMPLATE if isinstance(cache, dict) else cache.capacity
-
-
 class TranslatedEnvironment(Environment):
     """Flask's template environment, which hands out a template of the request's language."""
 
@@ -105,7 +98,7 @@ class TranslatedEnvironment(Environment):
             with self._lock:
                 found = self._languages.get(language)
                 if found is None:
-                    found = self.overlay(cache_size=_cache_size(self.cache))
+                    found = self.overlay()  # with an empty cache of the same kind as this one's
                     found.translations = get_translations()
                     # a copy, not a chain: every render copies the globals, and a chain's copy costs
                     # more than its lookups save (the app's globals are complete once it is created)
