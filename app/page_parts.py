@@ -10,14 +10,16 @@ a bounded table in the process instead of an external cache.
 A question's page keeps three more parts the same way: its progress line (keyed by where in the
 questions one is), the fieldset of a question not yet answered (keyed by the question and the
 options offered) and the link back (keyed by the question before): `_progress.html`,
-`_answer_form.html`, `chat.html`. The result and the case's page keep
+`_answer_form.html`, `chat.html`. As it is first asked (no reply, no earlier answer), the question's
+whole page is kept under all of those: `{% cache key, csrf_field() %}` keeps it as the pieces
+around the person's CSRF field, and puts the field of the request at hand back between them. The result and the case's page keep
 each scored area (keyed by the area, its score and the limit, never by whose it is) and the
 explanation of the scores: `_assessment.html`. The result keeps its next step and its link back
 to the last question (keyed by that question), the case's page its links (to book, change or
 cancel a booking, delete the data or leave), which are the same for everyone.
 
-Only what is the same for everyone with the same key may go in such a block, and the key must
-hold all it shows. Nothing that tells whose page it is goes in a key: no answer, code, CSRF token
+Only what is the same for everyone with the same key may go in such a block (or is the value
+named after the key, left out), and the key must hold all it shows. Nothing that tells whose page it is goes in a key: no answer, code, CSRF token
 or time; one area's score (shared by many, kept in memory only, like a score's formatted text)
 is the most a key holds of a person's screening. tests/web/test_page_parts.py walks random
 screenings and compares every page shown (questions, result, case) with the page rendered from
@@ -37,6 +39,8 @@ KEPT_PARTS = 3000
 class PagePartCache(Extension):
     """`{% cache key %}body{% endcache %}`: the body rendered once per key; a key that is None
     or false (a condition that did not hold, a name a page does not set) renders it every time.
+    `{% cache key, own %}` keeps the body without the markup `own` and shows it with this
+    request's `own` in its places.
 
     A kept part is found without a call: the tag compiles to `{% if key in parts %}{{ parts[key]
     }}{% else %}...{% endif %}` (Jinja sends every call in a template through its context, and a
@@ -54,17 +58,25 @@ class PagePartCache(Extension):
     def parse(self, parser):
         lineno = next(parser.stream).lineno
         key_expression = parser.parse_expression()
+        own_expression = parser.parse_expression() if parser.stream.skip_if("comma") else None
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        key, rendered = (f"_page_part_{role}_{lineno}" for role in ("key", "rendered"))
+        key, own, rendered = (f"_page_part_{role}_{lineno}" for role in ("key", "own", "rendered"))
         parts = nodes.ExtensionAttribute(self.identifier, "parts")
+        kept = nodes.Getitem(parts, nodes.Name(key, "load"), "load")
+        keeping = [nodes.Name(key, "load"), nodes.Name(rendered, "load")]
+        statements = [nodes.Assign(nodes.Name(key, "store"), key_expression)]
+        if own_expression is not None:
+            statements.append(nodes.Assign(nodes.Name(own, "store"), own_expression))
+            kept = self.call_method("_rejoined", [kept, nodes.Name(own, "load")])
+            keeping.append(nodes.Name(own, "load"))
         return [
-            nodes.Assign(nodes.Name(key, "store"), key_expression),
+            *statements,
             nodes.If(
                 nodes.Compare(nodes.Name(key, "load"), [nodes.Operand("in", parts)]),
-                self._unescaped(nodes.Output([nodes.Getitem(parts, nodes.Name(key, "load"), "load")]), parser.name),
+                self._unescaped(nodes.Output([kept]), parser.name),
                 [],
                 [nodes.AssignBlock(nodes.Name(rendered, "store"), None, body),
-                 nodes.Output([self.call_method("_kept", [nodes.Name(key, "load"), nodes.Name(rendered, "load")])])],
+                 nodes.Output([self.call_method("_kept", keeping)])],
             ),
         ]
 
@@ -77,14 +89,20 @@ class PagePartCache(Extension):
         return [nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))]), output,
                 nodes.EvalContextModifier([nodes.Keyword("autoescape", nodes.Const(True))])]
 
-    def _kept(self, key, rendered):
-        """`rendered`, kept under `key` unless that is false."""
-        if key:
+    def _kept(self, key, rendered, own=None):
+        """`rendered`, kept under `key` unless that is false; with `own` (a person's value in it),
+        kept as the pieces between its occurrences, or not at all when it is empty."""
+        if key and (own is None or own):
             kept = self.parts
             if len(kept) >= KEPT_PARTS:
                 kept.clear()
-            kept[key] = rendered
+            kept[key] = rendered if own is None else tuple(str.split(rendered, own))
         return rendered
+
+    @staticmethod
+    def _rejoined(pieces: tuple[str, ...], own: str) -> str:
+        """A part kept without a person's value, with this request's in its places."""
+        return str.join(own, pieces)  # not Markup's join, which escapes each piece again
 
 
 #: A query longer than this is not part of any address of ours (`?lang=ar&place=1`, a week):

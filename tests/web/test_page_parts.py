@@ -5,6 +5,7 @@ import re
 
 import pytest
 from flask import render_template_string
+from markupsafe import Markup
 
 from app import page_parts
 
@@ -76,6 +77,33 @@ def test_a_kept_part_is_escaped_once_and_what_follows_it_as_ever(app):
         unescaped = [plain.render(text="<i>") for _ in range(2)]
     assert shown == ["<b>&lt;i&gt;</b>&lt;i&gt;<b>&lt;i&gt;</b>"] * 2
     assert unescaped == ["<b><i></b><i><b><i></b>"] * 2
+
+
+def test_a_person_s_own_value_is_left_out_of_a_kept_part(app):
+    """`{% cache key, own %}`: the part is kept without `own` (a person's CSRF field) and shown
+    with the value of the request at hand; an empty one leaves nothing to keep it by."""
+    template = "{% cache 'part', own %}<i>{{ own }}</i>{{ text }}{{ own }}{% endcache %}"
+    with app.test_request_context("/"):
+        shown = [render_template_string(template, own=Markup(own), text=text)
+                 for own, text in (("", "1"), ("<b>A</b>", "2"), ("<b>B</b>", "3"), ("", "4"))]
+    assert shown == ["<i></i>1", "<i><b>A</b></i>2<b>A</b>", "<i><b>B</b></i>2<b>B</b>", "<i></i>2"]
+    assert "<b>A</b>" not in "".join(app.jinja_env.page_parts["part"])
+
+
+def test_a_question_s_page_is_kept_whole_without_anyone_s_token(app):
+    """Two people at the same question with the same path behind them: the second is shown the
+    page kept for the first, with the second's own CSRF field, and no kept part holds a token."""
+    first, second = (Citizen(app.test_client()) for _ in range(2))
+    for person in (first, second):
+        person.answer(person.current_question(), "25_plus")
+    question = first.current_question()
+    shown = {person.csrf_token(): person.get(f"/chat/{question}").get_data(as_text=True) for person in (first, second)}
+    assert len(shown) == 2 and None not in shown
+    for token, page in shown.items():
+        assert page.count(f'name="csrf_token" value="{token}"') == 2
+    assert any(isinstance(key, tuple) and key[0] == "question page" for key in app.jinja_env.page_parts)
+    kept = "".join("".join(part) for part in app.jinja_env.page_parts.values())
+    assert not any(token in kept for token in shown)
 
 
 def test_a_missing_page_or_an_odd_query_is_framed_but_not_kept(app, client):
