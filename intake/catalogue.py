@@ -6,6 +6,7 @@ list of chosen option values. `asi_items` turns them into the ASI-5 items the co
 
 import threading
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -19,9 +20,9 @@ DERIVATIONS = ("none", "flags", "relationship")
 OTHER_MUNICIPALITY = "other"
 
 
-#: Per thread, until `forget_last_answers`: (catalogue, a copy of the answers, the questions that
-#: apply), see `Catalogue.applicable`.
-_LAST_APPLICABLE = threading.local()
+#: Per thread, until `forget_last_answers`: (catalogue, a copy of the answers, where they lead),
+#: see `Catalogue._walked`.
+_LAST_WALK = threading.local()
 
 
 class CatalogueError(ValueError):
@@ -59,6 +60,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Walk:
+    """Where one person's answers lead through the questions (`Catalogue._walk`)."""
+
+    asked: tuple[Question, ...]
+    positions: dict[str, int]  # question id -> where it stands among those asked
+    answered: int  # of those asked
+    at_most: int  # questions that may still apply
+    next_question: Question | None  # the first asked without an answer
+
+
+@dataclass(frozen=True)
 class Catalogue:
     questions: tuple[Question, ...]
     sections: dict[str, str]
@@ -89,12 +101,12 @@ class Catalogue:
 
     def applies(self, question: Question, answers: dict) -> bool:
         """Whether `question` is asked, given the answers so far."""
-        return self.position(question, answers) is not None
+        return question.id in self._walked(answers).positions
 
     def position(self, question: Question, answers: dict) -> int | None:
         """Where `question` stands among the questions asked (0 for the first), or None when it
         is not asked."""
-        return _index_by_id(self.applicable(answers), question)
+        return self._walked(answers).positions.get(question.id)
 
     def _stop_index(self, answers: dict) -> int | None:
         """Where the first question whose answer stops the screening stands, if one does:
@@ -107,51 +119,64 @@ class Catalogue:
         return tuple((index, q.id, q.stop_if) for index, q in enumerate(self.questions) if q.stop_if)
 
     def applicable(self, answers: dict) -> list[Question]:
-        """The questions asked, given the answers so far, in order (the stopping question is
-        looked for once, not once per question). A thread keeps its last result until the request
-        ends (`forget_last_answers`): one page asks five times with the same answers, and comparing
-        them costs a fraction of working it out."""
-        last = getattr(_LAST_APPLICABLE, "found", None)
-        if last is not None and last[0] is self and last[1] == answers:
-            return list(last[2])
-        found = tuple(q for q, when, _source in self._conditions_until_stop(answers)
-                      if when is None or _condition_holds(when, answers))
-        _LAST_APPLICABLE.found = (self, _snapshot(answers), found)
-        return list(found)
+        """The questions asked, given the answers so far, in order."""
+        return list(self._walked(answers).asked)
 
     def next_question(self, answers: dict) -> Question | None:
         """The first applicable question without an answer; None when the screening is done."""
-        return next((q for q in self.applicable(answers) if q.id not in answers), None)
+        return self._walked(answers).next_question
 
     def previous_question(self, current: Question | None, answers: dict) -> Question | None:
         """The applicable question before `current` (or the last one when finished)."""
-        asked = self.applicable(answers)
-        index = _index_by_id(asked, current) if current is not None else None
+        walk = self._walked(answers)
+        index = walk.positions.get(current.id) if current is not None else None
         if index is None:
-            index = len(asked)
-        return asked[index - 1] if index > 0 else None
+            index = len(walk.asked)
+        return walk.asked[index - 1] if index > 0 else None
 
     def progress(self, answers: dict) -> tuple[int, int]:
         """(answered, at most): the questions answered that apply, and how many questions can
         still apply at most. The second never grows as answers come in, so "question 3 of at most
-        49" is honest from the first screen and shrinks as follow-ups fall away.
+        49" is honest from the first screen and shrinks as follow-ups fall away."""
+        walk = self._walked(answers)
+        return walk.answered, walk.at_most
 
-        A question may still apply when it applies now, or when the question its condition rests
-        on (always an earlier one, `_check`) is unanswered and may itself still apply; nothing
-        after a stopping answer applies. One pass in order settles each question from the ones
-        before it."""
-        asked = self.applicable(answers)
-        possible: dict[str, bool] = {}
-        for question, when, source in self._conditions_until_stop(answers):
-            possible[question.id] = when is None or (source not in answers and possible.get(source, False)) \
-                or _condition_holds(when, answers)
-        return sum(q.id in answers for q in asked), sum(possible.values())
+    def _walked(self, answers: dict) -> "Walk":
+        """Where `answers` lead. A thread keeps the last walk until the request ends
+        (`forget_last_answers`): one page asks about the same answers five times, and comparing
+        them costs a fraction of walking again."""
+        last = getattr(_LAST_WALK, "found", None)
+        if last is not None and last[0] is self and last[1] == answers:
+            return last[2]
+        walk = self._walk(answers)
+        _LAST_WALK.found = (self, _snapshot(answers), walk)
+        return walk
+
+    def _walk(self, answers: dict) -> "Walk":
+        """One pass over the questions, in order, up to a stopping answer (nothing after it is
+        asked). A question is asked when its condition holds. It may still apply when it is asked,
+        or when the question its condition rests on (always an earlier one, `_check`) is
+        unanswered and may itself still apply: each question is settled by the ones before it."""
+        asked, may_apply, answered, at_most, unanswered = [], {}, 0, 0, None
+        for question, holds, source in self._conditions_until_stop(answers):
+            is_asked = holds is None or holds(answers)
+            may = is_asked or (source not in answers and may_apply.get(source, False))
+            may_apply[question.id] = may
+            at_most += may
+            if is_asked:
+                asked.append(question)
+                if question.id in answers:
+                    answered += 1
+                elif unanswered is None:
+                    unanswered = question
+        return Walk(tuple(asked), {q.id: index for index, q in enumerate(asked)}, answered, at_most, unanswered)
 
     @cached_property
-    def _conditions(self) -> tuple[tuple[Question, dict | None, str | None], ...]:
-        """Each question with its condition (None: always asked) and the question that condition
-        rests on, worked out once: every page walks them, most questions have none."""
-        return tuple((q, q.when or None, _condition_source(q.when)) for q in self.questions)
+    def _conditions(self) -> tuple[tuple[Question, Callable[[dict], bool] | None, str | None], ...]:
+        """Each question with its condition as a test of the answers (None: always asked) and the
+        question that condition rests on, worked out once: every page walks them, most questions
+        have none."""
+        return tuple((q, _condition_test(q.when) if q.when else None, _condition_source(q.when)) for q in self.questions)
 
     def _conditions_until_stop(self, answers: dict) -> tuple:
         """`_conditions` up to a stopping answer, if one was given (nothing after it is asked)."""
@@ -218,10 +243,10 @@ class Catalogue:
 
 
 def forget_last_answers() -> None:
-    """Drop this thread's copy of the last answers `Catalogue.applicable` saw: call it when the
-    work for one person is done (the end of a request), so their answers do not wait in memory
-    for the thread's next person."""
-    vars(_LAST_APPLICABLE).clear()
+    """Drop this thread's copy of the last answers the catalogue walked: call it when the work for
+    one person is done (the end of a request), so their answers do not wait in memory for the
+    thread's next person."""
+    vars(_LAST_WALK).clear()
 
 
 def _snapshot(answers: dict) -> dict:
@@ -231,13 +256,6 @@ def _snapshot(answers: dict) -> dict:
     return {question_id: value[:] if type(value) is list else value for question_id, value in answers.items()}
 
 
-def _index_by_id(questions: list[Question], question: Question) -> int | None:
-    """Where `question` stands in `questions`, found by id: `list.index` would compare the
-    dataclasses field by field, 8 µs for a question late in the screening, several times a page."""
-    ids = [candidate.id for candidate in questions]
-    return ids.index(question.id) if question.id in ids else None
-
-
 def _condition_source(when: dict) -> str | None:
     """The id of the question a condition rests on."""
     if "chosen" in when or "chosen_at_least" in when:
@@ -245,16 +263,17 @@ def _condition_source(when: dict) -> str | None:
     return when.get("above_zero")
 
 
-def _condition_holds(when: dict, answers: dict) -> bool:
+def _condition_test(when: dict):
+    """`when` as a test of the answers (its kind read once, not on every page)."""
     if "chosen" in when:
         question_id, value = when["chosen"]
-        return value in answers.get(question_id, [])
+        return lambda answers: value in answers.get(question_id, ())
     if "chosen_at_least" in when:
         question_id, count = when["chosen_at_least"]
-        return len(answers.get(question_id, [])) >= count
+        return lambda answers: len(answers.get(question_id, ())) >= count
     if "above_zero" in when:
-        return answers.get(when["above_zero"], 0) > 0
-    return True
+        return lambda answers: answers.get(when["above_zero"], 0) > 0
+    return lambda answers: True
 
 
 @cache

@@ -5,7 +5,14 @@ import random
 import pytest
 
 from intake.asi import RELATIONSHIP_ITEMS, SCORED_ITEMS, composite_scores
-from intake.catalogue import CatalogueError, _check, _condition_holds, _condition_source, load_catalogue
+from intake.catalogue import (
+    CatalogueError,
+    _check,
+    _condition_source,
+    _condition_test,
+    forget_last_answers,
+    load_catalogue,
+)
 
 from builders import FITTING_ANSWERS, answers
 
@@ -242,7 +249,7 @@ def could_still_apply(catalogue, question, answers, stop) -> bool:
     source = catalogue.get(_condition_source(question.when) or "")
     if source is not None and source.id not in answers and could_still_apply(catalogue, source, answers, stop):
         return True
-    return _condition_holds(question.when, answers)
+    return _condition_test(question.when)(answers)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -260,6 +267,26 @@ def test_progress_counts_what_the_definition_counts_on_random_screenings(catalog
             given[question.id] = [o.value for o in options if chooser.random() < 0.4]
         else:
             given[question.id] = chooser.choice(options).value
+
+
+def test_where_the_same_answers_lead_is_worked_out_once(catalogue, monkeypatch):
+    """A page asks about the same answers five times (is it asked, where, what comes before,
+    what next, how far): one pass over the questions answers them all, until the thread forgets."""
+    walks = []
+    walk = type(catalogue)._walk
+    monkeypatch.setattr(type(catalogue), "_walk", lambda self, answers: walks.append(1) or walk(self, answers))
+    given = {"age_band": "25_plus", "municipality": "Ishøj", "substances": ["cannabis"]}
+    forget_last_answers()
+    question = catalogue.next_question(given)
+    asked = catalogue.applicable(given)
+    position = catalogue.position(question, given)
+    assert asked[position] == question and catalogue.applies(question, given)
+    assert catalogue.previous_question(question, given) == asked[position - 1]
+    assert catalogue.progress(given)[0] == 3
+    assert len(walks) == 1
+    forget_last_answers()
+    catalogue.next_question(given)
+    assert len(walks) == 2
 
 
 def test_answers_changed_in_place_are_not_mistaken_for_the_last_ones(catalogue):

@@ -49,7 +49,7 @@ def test_no_answer_stays_in_the_server_s_memory_after_the_request(citizen):
     question = citizen.current_question()
     citizen.answer(question, "25_plus")
     citizen.get(f"/chat/{citizen.current_question()}")
-    assert vars(catalogue_module._LAST_APPLICABLE) == {}
+    assert vars(catalogue_module._LAST_WALK) == {}
 
 
 def test_session_cookie_is_opaque_and_strict_and_set_only_when_the_person_acts(citizen):
