@@ -59,15 +59,38 @@ class Question:
         return UNIT_RANGES[self.unit]
 
 
-@dataclass(frozen=True)
 class Walk:
-    """Where one person's answers lead through the questions (`Catalogue._walk`)."""
+    """Where one person's answers lead through the questions: those asked, worked out at once
+    (one pass up to a stopping answer, if one was given: nothing after it is asked), and what
+    follows from them, each worked out when a page first needs it (`Catalogue._walked`)."""
 
-    asked: tuple[Question, ...]
-    positions: dict[str, int]  # question id -> where it stands among those asked
-    answered: int  # of those asked
-    at_most: int  # questions that may still apply
-    next_question: Question | None  # the first asked without an answer
+    def __init__(self, conditions: tuple, answers: dict):
+        self._conditions, self._answers = conditions, answers
+        self.asked = tuple(q for q, holds, _source in conditions if holds is None or holds(answers))
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Question id -> where it stands among those asked."""
+        return {question.id: index for index, question in enumerate(self.asked)}
+
+    @cached_property
+    def next_question(self) -> "Question | None":
+        """The first question asked without an answer."""
+        answers = self._answers
+        return next((question for question in self.asked if question.id not in answers), None)
+
+    @cached_property
+    def progress(self) -> tuple[int, int]:
+        """(answered, at most), see `Catalogue.progress`. A question may still apply when it is
+        asked, or when the question its condition rests on (always an earlier one, `_check`) is
+        unanswered and is asked or may itself still apply: one pass in order over the questions
+        with a condition settles each from the ones before it."""
+        answers, asked, may_apply = self._answers, self.positions, set()
+        for question, holds, source in self._conditions:
+            if holds is not None and question.id not in asked and source not in answers \
+                    and (source in asked or source in may_apply):
+                may_apply.add(question.id)
+        return sum(question_id in answers for question_id in asked), len(asked) + len(may_apply)
 
 
 @dataclass(frozen=True)
@@ -138,38 +161,19 @@ class Catalogue:
         """(answered, at most): the questions answered that apply, and how many questions can
         still apply at most. The second never grows as answers come in, so "question 3 of at most
         49" is honest from the first screen and shrinks as follow-ups fall away."""
-        walk = self._walked(answers)
-        return walk.answered, walk.at_most
+        return self._walked(answers).progress
 
-    def _walked(self, answers: dict) -> "Walk":
+    def _walked(self, answers: dict) -> Walk:
         """Where `answers` lead. A thread keeps the last walk until the request ends
         (`forget_last_answers`): one page asks about the same answers five times, and comparing
         them costs a fraction of walking again."""
         last = getattr(_LAST_WALK, "found", None)
         if last is not None and last[0] is self and last[1] == answers:
             return last[2]
-        walk = self._walk(answers)
-        _LAST_WALK.found = (self, _snapshot(answers), walk)
+        kept = _snapshot(answers)
+        walk = Walk(self._conditions_until_stop(kept), kept)
+        _LAST_WALK.found = (self, kept, walk)
         return walk
-
-    def _walk(self, answers: dict) -> "Walk":
-        """One pass over the questions, in order, up to a stopping answer (nothing after it is
-        asked). A question is asked when its condition holds. It may still apply when it is asked,
-        or when the question its condition rests on (always an earlier one, `_check`) is
-        unanswered and may itself still apply: each question is settled by the ones before it."""
-        asked, may_apply, answered, at_most, unanswered = [], {}, 0, 0, None
-        for question, holds, source in self._conditions_until_stop(answers):
-            is_asked = holds is None or holds(answers)
-            may = is_asked or (source not in answers and may_apply.get(source, False))
-            may_apply[question.id] = may
-            at_most += may
-            if is_asked:
-                asked.append(question)
-                if question.id in answers:
-                    answered += 1
-                elif unanswered is None:
-                    unanswered = question
-        return Walk(tuple(asked), {q.id: index for index, q in enumerate(asked)}, answered, at_most, unanswered)
 
     @cached_property
     def _conditions(self) -> tuple[tuple[Question, Callable[[dict], bool] | None, str | None], ...]:

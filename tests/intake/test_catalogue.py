@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from intake import catalogue as catalogue_module
 from intake.asi import RELATIONSHIP_ITEMS, SCORED_ITEMS, composite_scores
 from intake.catalogue import (
     CatalogueError,
@@ -273,8 +274,13 @@ def test_where_the_same_answers_lead_is_worked_out_once(catalogue, monkeypatch):
     """A page asks about the same answers five times (is it asked, where, what comes before,
     what next, how far): one pass over the questions answers them all, until the thread forgets."""
     walks = []
-    walk = type(catalogue)._walk
-    monkeypatch.setattr(type(catalogue), "_walk", lambda self, answers: walks.append(1) or walk(self, answers))
+
+    class CountedWalk(catalogue_module.Walk):
+        def __init__(self, *args):
+            walks.append(1)
+            super().__init__(*args)
+
+    monkeypatch.setattr(catalogue_module, "Walk", CountedWalk)
     given = {"age_band": "25_plus", "municipality": "Ishøj", "substances": ["cannabis"]}
     forget_last_answers()
     question = catalogue.next_question(given)
