@@ -26,15 +26,21 @@ from store.times import stamp
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+STORE_DATA = ("insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
+              " on conflict (id_digest) do update set data = excluded.data")
+STORE_DATA_AND_EXPIRY = STORE_DATA + ", expires_at = excluded.expires_at"
+
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, data=None, session_id: str | None = None, opened_text: str | None = None):
+    def __init__(self, data=None, session_id: str | None = None, opened_text: str | None = None,
+                 stored_expiry: str | None = None):
         def on_update(session):
             session.modified = True
 
         super().__init__(data or {}, on_update)
         self.session_id = session_id
         self.opened_text = opened_text  # as stored, unsealed: what a modified session is compared with before it is written
+        self.stored_expiry = stored_expiry  # the row's `expires_at`, as stored
         self.modified = False
         self.started_on_read = False
 
@@ -60,7 +66,7 @@ class ServerSessionInterface(SessionInterface):
         if not session_id or len(session_id) > 64:
             return ServerSession()
         row = get_db().execute(
-            "select data from sessions where id_digest = ? and expires_at > ?", [_digest(session_id), stamp(now())]
+            "select data, expires_at from sessions where id_digest = ? and expires_at > ?", [_digest(session_id), stamp(now())]
         ).fetchone()
         if row is None:
             return ServerSession()
@@ -68,7 +74,7 @@ class ServerSessionInterface(SessionInterface):
             text = self.vault.open_text(row[0])
         except InvalidToken:
             return ServerSession()
-        return ServerSession(from_text(text), session_id, text)
+        return ServerSession(from_text(text), session_id, text, row[1])
 
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)
@@ -100,12 +106,15 @@ class ServerSessionInterface(SessionInterface):
         add_vary(response, "Cookie")
 
     def _store(self, session: ServerSession, text: str) -> None:
-        expires = (now() + self.lifetime).replace(minute=0, second=0, microsecond=0)
+        """Insert or update the row. Its expiry is set only when it moves (once an hour at most):
+        setting an indexed column rewrites its index entry even to the same value, a third of the
+        write."""
+        expires = stamp((now() + self.lifetime).replace(minute=0, second=0, microsecond=0))
         get_db().execute(
-            "insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
-            " on conflict (id_digest) do update set data = excluded.data, expires_at = excluded.expires_at",
-            [_digest(session.session_id), self.vault.seal_text(text), stamp(expires)],
+            STORE_DATA if expires == session.stored_expiry else STORE_DATA_AND_EXPIRY,
+            [_digest(session.session_id), self.vault.seal_text(text), expires],
         )
+        session.stored_expiry = expires
 
 
 def rotate(session: ServerSession) -> None:
@@ -129,6 +138,7 @@ def forget(session: ServerSession) -> None:
         get_db().execute("delete from sessions where id_digest = ?", [_digest(session.session_id)])
     session.session_id = None
     session.opened_text = None
+    session.stored_expiry = None
     session.clear()
 
 

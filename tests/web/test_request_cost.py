@@ -3,6 +3,7 @@ statements a request runs, counted on the app's own connection."""
 
 import datetime as dt
 
+from app.context import get_db
 from common.clock import UTC, FixedClock
 
 from citizen_client import Citizen
@@ -73,3 +74,29 @@ def test_posting_a_changed_answer_writes_the_session(make_app, statements):
     statements.clear()
     citizen.answer(question, "18_24")
     assert any(sql.startswith("insert into sessions") for sql in statements)
+
+
+def _stored_expiry(app) -> str:
+    with app.app_context():
+        return get_db().execute("select expires_at from sessions").fetchone()[0]
+
+
+def test_an_answer_within_the_session_s_hour_writes_its_data_and_keeps_its_expiry(make_app, statements):
+    """Setting `expires_at`, even to the value it has, rewrites its index entry too (a third of
+    the write): within the hour an answer writes the data alone; an hour on, the expiry moves on."""
+    clock = FixedClock(NOW)
+    app = make_app(clock=clock)
+    citizen = Citizen(app.test_client())
+    question = citizen.current_question()
+    citizen.answer(question, "25_plus")
+    expiry = _stored_expiry(app)
+    statements.clear()
+    citizen.answer(question, "18_24")
+    writes = [sql for sql in statements if sql.startswith("insert into sessions")]
+    assert len(writes) == 1 and "expires_at = excluded" not in writes[0]
+    assert _stored_expiry(app) == expiry
+    clock.advance(hours=1)
+    statements.clear()
+    citizen.answer(question, "25_plus")
+    assert any("expires_at = excluded" in sql for sql in statements)
+    assert _stored_expiry(app) > expiry
