@@ -12,11 +12,14 @@ plain ones.
 
 import re
 import threading
+from functools import partial
+from types import BuiltinFunctionType, FunctionType, MethodType
 
 from flask import has_request_context
 from flask.templating import Environment
 from flask_babel import get_translations
 from jinja2 import BaseLoader
+from jinja2.runtime import Context
 
 from app.i18n import current_language, language_globals
 
@@ -62,10 +65,34 @@ class _TranslatingLoader(BaseLoader):
 KEEP_EVERY_TEMPLATE = -1
 
 
+#: Callables whose own type never asks for the context: Jinja's `Context.call` may call them at
+#: once unless the object itself is marked (`pass_context` and the like).
+PLAIN_CALLABLES = frozenset({FunctionType, BuiltinFunctionType, MethodType, partial})
+
+
+class DirectCallContext(Context):
+    """Jinja's context, which calls a plain function, partial or method directly: Jinja's own
+    `call` first asks the object's `__call__` and then the object whether they want the context
+    (two look-ups that fail, a microsecond of a page's dozen calls each), which for these types
+    only the object's own mark can say."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature: `self` may be a keyword)
+        if type(__obj) not in PLAIN_CALLABLES or getattr(__obj, "jinja_pass_arg", None) is not None:
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 class TranslatedEnvironment(Environment):
     """Flask's template environment, which hands out a template of the request's language."""
 
     translations = None
+    context_class = DirectCallContext
 
     def __init__(self, app, **options):
         options.setdefault("cache_size", KEEP_EVERY_TEMPLATE)

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import re
+from functools import partial
 
 from flask import render_template_string
+from jinja2 import pass_context, pass_environment
 
 from app.i18n import language_globals, lazy_word
 from app.translated_templates import with_fixed_words_translated
@@ -88,3 +90,34 @@ def test_a_languages_templates_format_days_and_numbers_in_it(app):
         assert english["format_decimal"](0.3, format="0.00") == "0.30"
     with app.test_request_context("/?lang=da"):
         assert language_globals("da", Words(), app.jinja_env.globals)["format_decimal"](0.3, format="0.00") == "0,30"
+
+
+class _Counter:
+    """A callable object, and a method marked to take the context."""
+
+    def __call__(self, value):
+        return f"object {value}"
+
+    @pass_context
+    def named(self, context, value):
+        return f"{context['name']} {value}"
+
+
+def _raises_stop(value):
+    raise StopIteration
+
+
+def test_a_template_calls_plain_callables_directly_and_others_as_jinja_does(app):
+    """`DirectCallContext`: a function, partial, method or built-in is called at once, never with
+    the loop's or block's own arguments; one marked to take the context, environment or
+    evaluation context still gets it; a callable object and a StopIteration go Jinja's way."""
+    template = ("{% for n in [1] %}{{ plain(n) }}|{{ part(n) }}|{{ counter.named(n) }}|{{ counter(n) }}|"
+                "{{ context_name(n) }}|{{ env_has_globals(n) }}|{{ stops(n) is undefined }}|{{ builtin([2, 1]) }}{% endfor %}")
+    with app.test_request_context("/"):
+        shown = render_template_string(
+            template, name="ctx", counter=_Counter(), stops=_raises_stop, builtin=sorted,
+            plain=lambda value, **extra: f"plain {value} {sorted(extra)}",
+            part=partial(lambda prefix, value, **extra: f"{prefix} {value} {sorted(extra)}", "partial"),
+            context_name=pass_context(lambda context, value: f"{context['name']} {value}"),
+            env_has_globals=pass_environment(lambda environment, value: "url_for" in environment.globals))
+    assert shown == "plain 1 []|partial 1 []|ctx 1|object 1|ctx 1|True|True|[1, 2]"
