@@ -3,8 +3,9 @@ parses the header and writes it back (costing more than a bare page's whole requ
 
 
 def add_vary(response, name: str) -> None:
-    """Add `name` to the response's `Vary` header, once."""
-    present = response.headers.get("Vary")
+    """Add `name` to the response's `Vary` header, once. (Read with `getlist`: Werkzeug's `get`
+    of a header not yet there makes and catches an HTTP exception, which costs more than this.)"""
+    present = ", ".join(response.headers.getlist("Vary"))
     if not present:
         response.headers["Vary"] = name
     elif name.lower() not in (part.strip().lower() for part in present.split(",")):
