@@ -10,14 +10,17 @@ import datetime as dt
 
 from common.clock import UTC
 
-STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+#: `2026-03-02T08:15:00Z`, filled from the fields: `strftime` took four times as long (a request
+#: with a session stamps twice).
+STAMP_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02dZ"
 
 
 def stamp(moment: dt.datetime) -> str:
     """An aware datetime as stored: UTC, to the second."""
     if moment.tzinfo is None:
         raise ValueError("a stored instant must be aware")
-    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+    utc = moment.astimezone(UTC)
+    return STAMP_FORMAT % (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
 
 
 def parse_stamp(text: str | None) -> dt.datetime | None:

@@ -1,6 +1,7 @@
 """One text form for stored instants."""
 
 import datetime as dt
+import random
 
 import pytest
 
@@ -39,3 +40,14 @@ def test_only_the_stored_form_of_an_instant_is_read(text):
 
 def test_no_stamp_reads_as_none():
     assert parse_stamp(None) is None and parse_stamp("") is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_instant_is_stamped_as_its_utc_time_to_the_second(seed):
+    chooser = random.Random(seed)
+    zones = (UTC, COPENHAGEN, dt.timezone(dt.timedelta(hours=-9, minutes=-30)))
+    for _ in range(500):
+        moment = dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=chooser.uniform(0, 4.2e9))
+        local = moment.astimezone(chooser.choice(zones))
+        assert stamp(local) == moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert parse_stamp(stamp(local)) == moment.replace(microsecond=0)
