@@ -84,7 +84,9 @@ class SecurityHeaders:
         def start_with_headers(status, response_headers, exc_info=None):
             present = {name.lower(): value for name, value in response_headers}
             response_headers.extend(header for lowered, header in self.headers if lowered not in present)
-            if present.get("content-type", "").startswith("text/html") or "cache-control" not in present:
+            if "cache-control" not in present:
+                response_headers.append(("Cache-Control", "no-store"))
+            elif present.get("content-type", "").startswith("text/html"):
                 response_headers[:] = [(n, v) for n, v in response_headers if n.lower() != "cache-control"]
                 response_headers.append(("Cache-Control", "no-store"))
             return start_response(status, response_headers, exc_info)

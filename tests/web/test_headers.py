@@ -3,6 +3,7 @@
 from flask import Response
 
 from app.headers import add_vary
+from app.security import SecurityHeaders
 
 
 def vary(response) -> list[str]:
@@ -24,3 +25,22 @@ def test_a_name_is_added_once_whatever_its_case():
     for name in ("Cookie", "Accept-Language", "cookie", "Accept-Language"):
         add_vary(response, name)
     assert response.headers["Vary"] == "Cookie, Accept-Language"
+
+
+def _started_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers `SecurityHeaders` starts a response with, given the app's own."""
+    def wsgi_app(_environ, start_response):
+        start_response("200 OK", list(headers))
+        return [b""]
+    started = []
+    SecurityHeaders(wsgi_app, [("X-Frame-Options", "DENY")])({}, lambda status, sent, exc_info=None: started.extend(sent))
+    return started
+
+
+def test_a_page_is_never_stored_and_a_file_keeps_its_own_caching():
+    page_with_own = _started_headers([("Content-Type", "text/html; charset=utf-8"), ("cache-control", "max-age=60")])
+    assert [value for name, value in page_with_own if name.lower() == "cache-control"] == ["no-store"]
+    file_with_own = _started_headers([("Content-Type", "text/css"), ("Cache-Control", "max-age=60")])
+    assert [value for name, value in file_with_own if name.lower() == "cache-control"] == ["max-age=60"]
+    without = _started_headers([("Content-Type", "text/calendar")])
+    assert ("Cache-Control", "no-store") in without and ("X-Frame-Options", "DENY") in without
