@@ -40,19 +40,34 @@ def take_turn(
     language: str,
     none_chosen: bool = False,
 ) -> Turn:
-    """Apply what was sent for `question_id` to `answers` (never changed in place)."""
+    """Apply what was sent for `question_id` to `answers` (never changed in place).
+
+    A button or ticks are read first and the question's place looked up among the answers with
+    the new one: the same place (a question's own answer never decides whether it is asked,
+    only earlier ones do), found in the walk that then finds the next question."""
     question = catalogue.get(question_id)
-    if question is None or not catalogue.applies(question, answers):
-        return _invalid(answers, N_("That question is not part of your screening. Here is where you are."))
+    if question is None:
+        return _not_asked(answers)
     options = catalogue.options_for(question, answers, served)
     text = (text or "").strip()
-    try:
-        if text and not values and not none_chosen:
+    if text and not values and not none_chosen:
+        if not catalogue.applies(question, answers):
+            return _not_asked(answers)
+        try:
             return _typed_turn(catalogue, answers, question, options, text, translate, language)
+        except InvalidAnswer as error:
+            return _invalid(answers, error.message, error.params)
+    try:
         value = parse_submitted(question, options, values, none_chosen)
     except InvalidAnswer as error:
-        return _invalid(answers, error.message, error.params)
-    return _answered(catalogue, answers, question, value)
+        return _invalid(answers, error.message, error.params) if catalogue.applies(question, answers) \
+            else _not_asked(answers)
+    turn = _answered(catalogue, answers, question, value)
+    return turn if catalogue.applies(question, turn.answers) else _not_asked(answers)
+
+
+def _not_asked(answers) -> Turn:
+    return _invalid(answers, N_("That question is not part of your screening. Here is where you are."))
 
 
 def _typed_turn(catalogue, answers, question, options, text, translate, language) -> Turn:

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+from intake import catalogue as catalogue_module
 from intake.catalogue import load_catalogue
 from intake.chat import ANSWERED, CRISIS, FAQ, INVALID, NOT_UNDERSTOOD, take_turn
 
@@ -141,6 +142,7 @@ def test_the_condition_offers_only_what_was_ticked():
         ("substances", ["D8", "D8"], "only once"),
         ("no_such_question", ["1"], "not part of your screening"),
         ("D8", ["3"], "not part of your screening"),  # cocaine was not chosen
+        ("D8", ["abc"], "not part of your screening"),  # which comes before what is wrong with the value
     ],
 )
 def test_bad_input_is_invalid_and_keeps_every_answer(question_id, values, message_part):
@@ -201,3 +203,26 @@ def test_a_word_that_is_yes_in_one_language_and_no_in_another_is_no_answer(polis
 def test_danish_and_english_words_count_in_every_language(polish):
     assert turn("other_support", text="ja", given=answers(), language="pl").answers["other_support"] == 1
     assert turn("D1", text="never", given=answers(), language="pl").answers["D1"] == 0
+
+
+def test_typed_words_for_a_question_not_asked_are_refused():
+    result = turn("D8", text="3 dage", given=answers())
+    assert result.kind == INVALID and "not part of your screening" in result.message
+
+
+def test_an_answer_and_what_follows_it_are_worked_out_in_one_walk(monkeypatch):
+    """Whether the question is asked is settled on the answers with the new one (the same: a
+    question's own answer never decides whether it is asked), which is the walk that finds the
+    next question."""
+    walks = []
+
+    class CountedWalk(catalogue_module.Walk):
+        def __init__(self, *args):
+            walks.append(1)
+            super().__init__(*args)
+
+    monkeypatch.setattr(catalogue_module, "Walk", CountedWalk)
+    catalogue_module.forget_last_answers()
+    result = turn("municipality", ["Ishøj"], given={"age_band": "25_plus"})
+    assert load_catalogue().next_question(result.answers).id == "other_support"
+    assert len(walks) == 1
