@@ -10,20 +10,21 @@ a bounded table in the process instead of an external cache.
 A question's page keeps three more parts the same way: its progress line (keyed by where in the
 questions one is), the fieldset of a question not yet answered (keyed by the question and the
 options offered) and the link back (keyed by the question before): `_progress.html`,
-`_answer_form.html`, `chat.html`. As it is first asked (no reply, no earlier answer), the question's
-whole page is kept under all of those: `{% cache key, csrf_field() %}` keeps it as the pieces
-around the person's CSRF field, and puts the field of the request at hand back between them. The result and the case's page keep
-each scored area (keyed by the area, its score and the limit, never by whose it is) and the
-explanation of the scores: `_assessment.html`. The result keeps its next step and its link back
-to the last question (keyed by that question), the case's page its links (to book, change or
-cancel a booking, delete the data or leave), which are the same for everyone.
+`_answer_form.html`, `chat.html`. As it is first asked (no reply, no earlier answer), the
+question's whole page is kept under all of those: `{% cache key, csrf_field() %}` keeps it as the
+pieces around the person's CSRF field, and puts the field of the request at hand back between
+them. The result and the case's page keep each scored area (keyed by the area, its score and the
+limit, never by whose it is) and the explanation of the scores: `_assessment.html`. The result
+keeps its next step and its link back to the last question (keyed by that question), the case's
+page its links (to book, change or cancel a booking, delete the data or leave), which are the
+same for everyone.
 
 Only what is the same for everyone with the same key may go in such a block (or is the value
-named after the key, left out), and the key must hold all it shows. Nothing that tells whose page it is goes in a key: no answer, code, CSRF token
-or time; one area's score (shared by many, kept in memory only, like a score's formatted text)
-is the most a key holds of a person's screening. tests/web/test_page_parts.py walks random
-screenings and compares every page shown (questions, result, case) with the page rendered from
-an empty table.
+named after the key, which is left out), and the key must hold all it shows. Nothing that tells
+whose page it is goes in a key: no answer, code, CSRF token or time; one area's score (shared by
+many, kept in memory only, like a score's formatted text) is the most a key holds of a person's
+screening. tests/web/test_page_parts.py walks random screenings and compares every page shown
+(questions, result, case) with the page rendered from an empty table.
 """
 
 from jinja2 import nodes

@@ -74,7 +74,7 @@ class Walk:
         return {question.id: index for index, question in enumerate(self.asked)}
 
     @cached_property
-    def next_question(self) -> "Question | None":
+    def next_question(self) -> Question | None:
         """The first question asked without an answer."""
         answers = self._answers
         return next((question for question in self.asked if question.id not in answers), None)
@@ -276,7 +276,8 @@ def _condition_test(when: dict):
         question_id, count = when["chosen_at_least"]
         return lambda answers: len(answers.get(question_id, ())) >= count
     if "above_zero" in when:
-        return lambda answers: answers.get(when["above_zero"], 0) > 0
+        question_id = when["above_zero"]
+        return lambda answers: answers.get(question_id, 0) > 0
     return lambda answers: True
 
 

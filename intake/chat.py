@@ -60,8 +60,9 @@ def take_turn(
     try:
         value = parse_submitted(question, options, values, none_chosen)
     except InvalidAnswer as error:
-        return _invalid(answers, error.message, error.params) if catalogue.applies(question, answers) \
-            else _not_asked(answers)
+        if not catalogue.applies(question, answers):
+            return _not_asked(answers)
+        return _invalid(answers, error.message, error.params)
     turn = _answered(catalogue, answers, question, value)
     return turn if catalogue.applies(question, turn.answers) else _not_asked(answers)
 
