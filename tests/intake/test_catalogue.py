@@ -4,7 +4,6 @@ import random
 
 import pytest
 
-from intake import catalogue as catalogue_module
 from intake.asi import RELATIONSHIP_ITEMS, SCORED_ITEMS, composite_scores
 from intake.catalogue import (
     CatalogueError,
@@ -270,19 +269,10 @@ def test_progress_counts_what_the_definition_counts_on_random_screenings(catalog
             given[question.id] = chooser.choice(options).value
 
 
-def test_where_the_same_answers_lead_is_worked_out_once(catalogue, monkeypatch):
+def test_where_the_same_answers_lead_is_worked_out_once(catalogue, walks):
     """A page asks about the same answers five times (is it asked, where, what comes before,
     what next, how far): one pass over the questions answers them all, until the thread forgets."""
-    walks = []
-
-    class CountedWalk(catalogue_module.Walk):
-        def __init__(self, *args):
-            walks.append(1)
-            super().__init__(*args)
-
-    monkeypatch.setattr(catalogue_module, "Walk", CountedWalk)
     given = {"age_band": "25_plus", "municipality": "Ishøj", "substances": ["cannabis"]}
-    forget_last_answers()
     question = catalogue.next_question(given)
     asked = catalogue.applicable(given)
     position = catalogue.position(question, given)
