@@ -22,6 +22,7 @@ from jinja2 import BaseLoader
 from jinja2.runtime import Context
 
 from app.i18n import current_language, language_globals
+from app.inlined_includes import with_includes_inlined
 
 #: `{{ _("text") }}` or `{{ _('text') }}` alone in its braces, without escapes in the literal.
 FIXED_WORDS = re.compile(r"""\{\{ *_\((?:"([^"\\]*)"|'([^'\\]*)')\) *\}\}""")
@@ -100,6 +101,12 @@ class TranslatedEnvironment(Environment):
         self.loader = _TranslatingLoader(self.loader)
         self._languages: dict[str, Environment] = {}
         self._lock = threading.Lock()
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        """Jinja's compile, with the includes it can inline written in (`app.inlined_includes`)."""
+        if isinstance(source, str):
+            source = with_includes_inlined(self, self.parse(source, name, filename), name)
+        return super().compile(source, name, filename, raw, defer_init)
 
     def make_globals(self, d):
         """A template's globals as a plain dict, not Jinja's chain over the environment's: every

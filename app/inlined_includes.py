@@ -1,0 +1,44 @@
+"""`{% include "name.html" %}` compiled into the including template, as if written there.
+
+Jinja renders an include by making the included template a new context: a copy of every global
+and every variable of the page, then a second copy with the local names (Jinja's
+`new_context`), on every render. On the result page that cost as much as the seven scored areas
+it shows. An include whose name is a constant, with the page's context (Jinja's default) and not
+`ignore missing`, of a template that neither extends another nor has blocks (which would become
+the includer's), is replaced by the included template's body in a scope of its own
+(`nodes.Scope`): what it sets stays inside, it sees the page's names and the local ones of the
+place it is written, as an include does. Any other include is left to Jinja.
+
+The included body is parsed from the source the environment's loader gives, so each language's
+copy inlines its own translated words (`app.translated_templates`). A template is compiled once
+per process; a change to an included file shows after a restart (the app does not reload
+templates).
+"""
+
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
+
+
+class IncludeInliner(NodeTransformer):
+    """Replaces each include it can inline by the included body, itself inlined; `within` are the
+    names being inlined (an include of one of them is left to Jinja, which raises on the loop)."""
+
+    def __init__(self, environment, within: tuple[str, ...]):
+        self.environment = environment
+        self.within = within
+
+    def visit_Include(self, node: nodes.Include) -> nodes.Node:  # noqa: N802 (NodeTransformer's naming)
+        name = node.template.value if isinstance(node.template, nodes.Const) else None
+        if not isinstance(name, str) or not node.with_context or node.ignore_missing or name in self.within:
+            return node
+        source, filename, _uptodate = self.environment.loader.get_source(self.environment, name)
+        included = self.environment.parse(source, name, filename)
+        if included.find(nodes.Extends) is not None or included.find(nodes.Block) is not None:
+            return node
+        inlined = IncludeInliner(self.environment, (*self.within, name)).visit(included)
+        return nodes.Scope(inlined.body, lineno=node.lineno)
+
+
+def with_includes_inlined(environment, template: nodes.Template, name: str | None) -> nodes.Template:
+    """`template` (parsed) with the includes it can inline written in (see the module)."""
+    return IncludeInliner(environment, (name,) if name else ()).visit(template)
