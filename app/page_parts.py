@@ -14,7 +14,8 @@ options offered) and the link back (keyed by the question before): `_progress.ht
 question's whole page is kept under all of those: `{% cache key, csrf_field() %}` keeps it as the
 pieces around the person's CSRF field, and puts the field of the request at hand back between
 them. The result and the case's page keep each scored area (keyed by the area, its score and the
-limit, never by whose it is) and the explanation of the scores: `_assessment.html`. The result
+limit, never by whose it is; `scored_areas`, in one call for the seven) and the explanation of
+the scores: `_assessment.html`. The result
 keeps its next step and its link back to the last question (keyed by that question), the case's
 page its links (to book, change or cancel a booking, delete the data or leave), which are the
 same for everyone.
@@ -29,8 +30,9 @@ screening. tests/web/test_page_parts.py walks random screenings and compares eve
 
 from jinja2 import nodes
 from jinja2.ext import Extension
+from markupsafe import Markup
 
-from app.context import this_request
+from app.context import this_app, this_request
 from app.i18n import current_language
 
 #: Parts kept per process before the table starts afresh (each address has three).
@@ -94,16 +96,37 @@ class PagePartCache(Extension):
         """`rendered`, kept under `key` unless that is false; with `own` (a person's value in it),
         kept as the pieces between its occurrences, or not at all when it is empty."""
         if key and (own is None or own):
-            kept = self.parts
-            if len(kept) >= KEPT_PARTS:
-                kept.clear()
-            kept[key] = rendered if own is None else tuple(str.split(rendered, own))
+            _keep(self.parts, key, rendered if own is None else tuple(str.split(rendered, own)))
         return rendered
 
     @staticmethod
     def _rejoined(pieces: tuple[str, ...], own: str) -> str:
         """A part kept without a person's value, with this request's in its places."""
         return str.join(own, pieces)  # not Markup's join, which escapes each piece again
+
+
+def _keep(parts: dict, key, part) -> None:
+    if len(parts) >= KEPT_PARTS:
+        parts.clear()
+    parts[key] = part
+
+
+def scored_areas(frame: tuple | None, scores: dict[str, float], limit: float) -> Markup:
+    """The item of each scored area (`_scored_area.html`), in order; on a citizen page (`frame`)
+    each kept under the language, the area, its score and the limit. One call for the seven: a
+    `{% cache %}` in a loop cost a tenth of the result page (Jinja's loop, a key built and looked up
+    in the template, each)."""
+    parts = this_app().jinja_env.page_parts
+    items = []
+    for name, score in scores.items():
+        key = ("scored area", frame[0], name, score, limit) if frame else None
+        item = parts.get(key) if key else None
+        if item is None:
+            item = this_app().jinja_env.get_template("_scored_area.html").render(name=name, score=score, limit=limit)
+            if key:
+                _keep(parts, key, item)
+        items.append(item)
+    return Markup("\n".join(items))
 
 
 #: A query longer than this is not part of any address of ours (`?lang=ar&place=1`, a week):
@@ -128,3 +151,4 @@ def page_frame() -> tuple | None:
 def install_page_parts(app) -> None:
     app.jinja_env.add_extension(PagePartCache)
     app.jinja_env.globals["page_frame"] = page_frame
+    app.jinja_env.globals["scored_areas"] = scored_areas

@@ -117,6 +117,23 @@ def test_a_missing_page_or_an_odd_query_is_framed_but_not_kept(app, client):
     assert len(app.jinja_env.page_parts) == kept
 
 
+def test_each_scored_area_is_kept_under_its_own_score_on_a_citizen_page_only(app):
+    """`scored_areas`: the items in the order of the scores, each kept under the language, the
+    area, its score and the limit (never two areas in one key); without a frame (a staff page)
+    rendered and not kept; a kept item is shown from the table."""
+    scores, frame = {"drug": 0.5, "alcohol": 0.1}, ("da", True, "", "/result", b"")
+    with app.test_request_context("/"):
+        afresh = page_parts.scored_areas(None, scores, 0.3)
+        assert app.jinja_env.page_parts == {}
+        shown = page_parts.scored_areas(frame, scores, 0.3)
+        assert shown == afresh and isinstance(shown, Markup)
+        assert shown.index("Stoffer") < shown.index("Alkohol") and shown.count('<li class="area">') == 2
+        assert set(app.jinja_env.page_parts) == {("scored area", "da", "drug", 0.5, 0.3),
+                                                 ("scored area", "da", "alcohol", 0.1, 0.3)}
+        app.jinja_env.page_parts["scored area", "da", "alcohol", 0.1, 0.3] = "<li>kept</li>"
+        assert page_parts.scored_areas(frame, scores, 0.3).endswith("<li>kept</li>")
+
+
 #: Not chosen: a crisis answer shows the crisis box once, on the next page only (a page read
 #: twice would differ); under 18 ends the screening at once.
 NOT_CHOSEN = ("P9", "P10", "under_18")
