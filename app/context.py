@@ -12,7 +12,6 @@ import os
 import threading
 
 from flask import Flask, Request, current_app, g, request, session
-from werkzeug.local import LocalProxy
 
 from accounts.accounts import Passwords
 from app.config import Settings
@@ -27,9 +26,19 @@ def settings() -> Settings:
     return kept_for_request("settings", lambda: _extension("indgang.settings_cache").current(get_db()))
 
 
-#: `settings` for every template (a Jinja global), as of the request being answered: read when a
-#: template first uses it (a page that shows none of it, like the landing page, reads nothing).
-template_settings = LocalProxy(settings)
+class _SettingsOfTheRequest:
+    """`settings` for every template (a Jinja global), as of the request being answered: read when
+    a template first uses it (a page that shows none of it, like the landing page, reads nothing).
+    Not werkzeug's `LocalProxy`, whose attribute first fails an ordinary look-up (an exception
+    raised and caught, three times this one's cost): an attribute here is the settings' own."""
+
+    __slots__ = ()
+
+    def __getattribute__(self, name: str):
+        return getattr(settings(), name)
+
+
+template_settings = _SettingsOfTheRequest()
 
 
 def this_request() -> Request:

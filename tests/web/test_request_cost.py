@@ -3,7 +3,9 @@ statements a request runs, counted on the app's own connection."""
 
 import datetime as dt
 
-from app.context import get_db
+from flask import render_template_string
+
+from app.context import get_db, settings
 from common.clock import UTC, FixedClock
 
 from citizen_client import Citizen
@@ -100,3 +102,14 @@ def test_an_answer_within_the_session_s_hour_writes_its_data_and_keeps_its_expir
     citizen.answer(question, "25_plus")
     assert any("expires_at = excluded" in sql for sql in statements)
     assert _stored_expiry(app) > expiry
+
+
+def test_a_template_reads_the_settings_of_its_request_when_it_first_uses_them(app, statements):
+    """The `settings` global is the request's settings (attributes and methods alike), read
+    from the database only when a template first asks."""
+    with app.test_request_context("/"):
+        assert render_template_string("{{ 1 }}") == "1" and statements == []
+        config = settings()
+        provider = config.providers[0]
+        shown = render_template_string("{{ settings.burden_limit }}|{{ settings.provider(id).name }}", id=provider.id)
+        assert shown == f"{config.burden_limit}|{provider.name}"
