@@ -21,7 +21,7 @@ from werkzeug.datastructures import CallbackDict
 from app.context import get_db, now
 from app.headers import add_vary
 from app.multidicts import first
-from store.sealing import InvalidToken, as_text, from_text, to_reseal
+from store.sealing import InvalidToken, as_json, from_json, to_reseal
 from store.times import stamp
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,14 +32,14 @@ STORE_DATA_AND_EXPIRY = STORE_DATA + ", expires_at = excluded.expires_at"
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, data=None, session_id: str | None = None, opened_text: str | None = None,
+    def __init__(self, data=None, session_id: str | None = None, opened_json: bytes | None = None,
                  stored_expiry: str | None = None):
         def on_update(session):
             session.modified = True
 
         super().__init__(data or {}, on_update)
         self.session_id = session_id
-        self.opened_text = opened_text  # as stored, unsealed: what a modified session is compared with before it is written
+        self.opened_json = opened_json  # as stored, unsealed: what a modified session is compared with before it is written
         self.stored_expiry = stored_expiry  # the row's `expires_at`, as stored
         self.modified = False
         self.started_on_read = False
@@ -71,10 +71,10 @@ class ServerSessionInterface(SessionInterface):
         if row is None:
             return ServerSession()
         try:
-            text = self.vault.open_text(row[0])
+            written = self.vault.open_json(row[0])
         except InvalidToken:
             return ServerSession()
-        return ServerSession(from_text(text), session_id, text, row[1])
+        return ServerSession(from_json(written), session_id, written, row[1])
 
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)
@@ -87,13 +87,13 @@ class ServerSessionInterface(SessionInterface):
             return  # only reading: no row, no cookie
         if session.stored and not session.modified:
             return
-        text = as_text(dict(session))
-        if session.stored and text == session.opened_text:
+        written = as_json(dict(session))
+        if session.stored and written == session.opened_json:
             return  # modified, but to what it was opened with (an answer posted again): as if only read
         starting = not session.stored
         if starting:
             session.session_id = secrets.token_urlsafe(32)
-        self._store(session, text)
+        self._store(session, written)
         if starting:  # a stored session's browser has its cookie already (it lasts until the browser closes)
             response.set_cookie(
                 name,
@@ -105,14 +105,14 @@ class ServerSessionInterface(SessionInterface):
             )
         add_vary(response, "Cookie")
 
-    def _store(self, session: ServerSession, text: str) -> None:
+    def _store(self, session: ServerSession, written: bytes) -> None:
         """Insert or update the row. Its expiry is set only when it moves (once an hour at most):
         setting an indexed column rewrites its index entry even to the same value, a third of the
         write."""
         expires = stamp((now() + self.lifetime).replace(minute=0, second=0, microsecond=0))
         get_db().execute(
             STORE_DATA if expires == session.stored_expiry else STORE_DATA_AND_EXPIRY,
-            [_digest(session.session_id), self.vault.seal_text(text), expires],
+            [_digest(session.session_id), self.vault.seal_json(written), expires],
         )
         session.stored_expiry = expires
 
@@ -137,7 +137,7 @@ def forget(session: ServerSession) -> None:
     if session.session_id:
         get_db().execute("delete from sessions where id_digest = ?", [_digest(session.session_id)])
     session.session_id = None
-    session.opened_text = None
+    session.opened_json = None
     session.stored_expiry = None
     session.clear()
 
