@@ -102,13 +102,13 @@ def get_db():
     for the next ones. Opening one costs more than most pages' queries (the pragmas, reading the
     schema, and a WAL checkpoint whenever the last one closes); SQLite's automatic checkpoint
     keeps the WAL short."""
-    return kept_for_request("db", lambda: _thread_connection(current_app.config["DATABASE"]))
+    return kept_for_request("db", lambda: _thread_connection(this_app().config["DATABASE"]))
 
 
 def close_db(_exception=None) -> None:
     """The end of a request: nothing it began is carried into the thread's next request (a
     transaction an error left open is rolled back)."""
-    db = g.pop("db", None)
+    db = g._get_current_object().pop("db", None)
     if db is not None and db.conn.in_transaction:
         db.execute("ROLLBACK")
 

@@ -8,10 +8,10 @@ where they keep their state and which pages they render differ.
 import dataclasses
 from typing import NamedTuple
 
-from flask import request, session
+from flask import session
 from flask_babel import gettext
 
-from app.context import code_key, get_db, now, settings, this_session, today, vault
+from app.context import code_key, get_db, now, settings, this_request, this_session, today, vault
 from app.i18n import current_language
 from app.multidicts import first
 from booking import for_case
@@ -35,7 +35,7 @@ class PostedAnswer(NamedTuple):
 
     @classmethod
     def from_request(cls) -> "PostedAnswer":
-        form = request.form
+        form = this_request().form
         return cls(first(form, "question")[:40], form.getlist("answer"), first(form, "text")[:2000],
                    first(form, "none")[:1] == "1")
 
@@ -72,7 +72,7 @@ class ScreeningFlow:
         assessment = _assess(answers)
         state["assessment"] = None if assessment is None else {
             "under": _scored_under(), "is": dataclasses.asdict(assessment)}
-        session[self.key] = state
+        this_session()[self.key] = state
 
     def discard(self) -> None:
         session.pop(self.key, None)

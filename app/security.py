@@ -147,7 +147,7 @@ def _posted_token_is_ours() -> bool:
     """Whether the POST carries the very token `_form_token` hands out for this session: then
     it is valid without Flask-WTF's decoding and checking of the signature (any other token,
     from an earlier version, still gets the full check)."""
-    posted, ours = first(request.form, CSRF_FIELD), _fixed_time_token()
+    posted, ours = first(this_request().form, CSRF_FIELD), _fixed_time_token()
     return bool(posted) and ours is not None and hmac.compare_digest(posted, ours)
 
 
@@ -179,11 +179,11 @@ def install_security(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def check_csrf():
-        if request.method != "POST" or app.config.get("WTF_CSRF_ENABLED") is False:
+        if this_request().method != "POST" or app.config.get("WTF_CSRF_ENABLED") is False:
             return
         if _from_another_site():
             raise CSRFError("The form came from another site.")
-        if getattr(session, "stored", False):
+        if getattr(this_session(), "stored", False):
             if _posted_token_is_ours():
                 g.csrf_valid = True  # what Flask-WTF marks after its own check
             else:
