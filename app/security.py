@@ -14,7 +14,7 @@ import hmac
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -107,7 +107,7 @@ def local_path(target: str | None) -> str | None:
 
 def csrf_field() -> Markup:
     """The hidden CSRF input for a form, when this browser has a session to protect."""
-    if not getattr(session, "stored", False) and request.method != "POST":
+    if not getattr(this_session(), "stored", False) and this_request().method != "POST":
         return Markup("")
     return _hidden_token_field(_form_token())
 

@@ -2,9 +2,9 @@
 
 from functools import wraps
 
-from flask import Blueprint, g, redirect, session, url_for
+from flask import Blueprint, g, redirect, url_for
 
-from app.context import get_db, vault
+from app.context import get_db, this_session, vault
 from app.session_keys import CASE_ID
 from intake.cases import load_case
 
@@ -16,11 +16,12 @@ def case_required(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        case_id = session.get(CASE_ID)
+        person = this_session()
+        case_id = person.get(CASE_ID)
         case = load_case(get_db(), vault(), case_id) if case_id is not None else None
         if case is None:
             if case_id is not None:
-                session.pop(CASE_ID)
+                person.pop(CASE_ID)
             return redirect(url_for("citizen.enter_code"))
         g.case = case
         return view(*args, **kwargs)

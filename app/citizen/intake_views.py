@@ -7,7 +7,7 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from app.citizen.blueprint import bp, case_required
-from app.context import code_key, get_db, now, settings, today
+from app.context import code_key, get_db, now, settings, this_session, today
 from app.forms import Form
 from app.i18n import current_language
 from app.screening_flow import PostedAnswer, ScreeningFlow, finish_screening, take_posted_answer
@@ -60,9 +60,10 @@ def chat_question(question_id):
     question = CHAT_FLOW.reached_question(question_id)
     if question is None:
         return redirect(_next_address())
-    crisis = session.get(CRISIS_NOTICE, False)
+    person = this_session()
+    crisis = person.get(CRISIS_NOTICE, False)
     if crisis:
-        session.pop(CRISIS_NOTICE)
+        person.pop(CRISIS_NOTICE)
     return _render_chat(question, crisis=crisis)
 
 
