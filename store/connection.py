@@ -21,9 +21,17 @@ class Database(sqlite_utils.Database):
     def query(self, sql: str, params=None):
         if sql.lstrip()[:6].lower() != "select":
             return super().query(sql, params)
-        cursor = self.conn.execute(sql, () if params is None else params)
-        keys = dedupe_keys(column[0] for column in cursor.description)
-        return (dict(zip(keys, row)) for row in cursor)
+        return _as_dicts(self.conn.execute(sql, () if params is None else params))
+
+
+def _as_dicts(cursor):
+    """The cursor's rows as dicts, keyed by column as sqlite-utils keys them; the keys are
+    made when a first row comes (a look-up that finds nothing, as most on a page do, needs none)."""
+    keys = None
+    for row in cursor:
+        if keys is None:
+            keys = dedupe_keys(column[0] for column in cursor.description)
+        yield dict(zip(keys, row))
 
 
 def open_database(path: str | Path) -> sqlite_utils.Database:
