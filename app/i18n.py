@@ -31,7 +31,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from app.context import kept_for_request, this_request, this_session
-from app.headers import add_vary
+from app.headers import vary_by
 from app.multidicts import first
 from app.session_keys import LANGUAGE
 from common.languages import LANGUAGES, RIGHT_TO_LEFT
@@ -290,7 +290,7 @@ def install_i18n(app: Flask) -> None:
     @app.after_request
     def vary_by_language(response):
         """A page without a chosen language follows the browser's: caches must tell them apart."""
-        add_vary(response, "Accept-Language")
+        vary_by("Accept-Language")
         return response
 
     @app.before_request

@@ -23,6 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 from app.context import this_app, this_request, this_session
+from app.headers import VARY_NAMES, with_vary
 from app.multidicts import first
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -71,10 +72,10 @@ class ForgetClientAddress:
 
 
 class SecurityHeaders:
-    """WSGI middleware: the security headers a response has not set itself, and `no-store` for
-    every page (and for anything without its own Cache-Control). Added to the plain list the
-    response starts with: through Werkzeug's header object, each header costs more than a bare
-    page's whole request."""
+    """WSGI middleware: the security headers a response has not set itself, `no-store` for
+    every page (and for anything without its own Cache-Control), and the `Vary` the request's
+    hooks asked for (`app.headers.vary_by`). Added to the plain list the response starts with:
+    through Werkzeug's header object, each header costs more than a bare page's whole request."""
 
     def __init__(self, wsgi_app, headers: list[tuple[str, str]]):
         self.wsgi_app = wsgi_app
@@ -84,6 +85,13 @@ class SecurityHeaders:
         def start_with_headers(status, response_headers, exc_info=None):
             present = {name.lower(): value for name, value in response_headers}
             response_headers.extend(header for lowered, header in self.headers if lowered not in present)
+            names = environ.get(VARY_NAMES)
+            if names and "vary" not in present:
+                response_headers.append(("Vary", ", ".join(names)))  # each once already (`vary_by`)
+            elif names:
+                own = ", ".join(value for name, value in response_headers if name.lower() == "vary")
+                response_headers[:] = [(n, v) for n, v in response_headers if n.lower() != "vary"]
+                response_headers.append(("Vary", with_vary(own, names)))
             if "cache-control" not in present:
                 response_headers.append(("Cache-Control", "no-store"))
             elif present.get("content-type", "").startswith("text/html"):

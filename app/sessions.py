@@ -19,7 +19,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from app.context import get_db, now
-from app.headers import add_vary
+from app.headers import vary_by
 from app.multidicts import first
 from store.sealing import InvalidToken, as_json, from_json, to_reseal
 from store.times import stamp
@@ -103,7 +103,7 @@ class ServerSessionInterface(SessionInterface):
                 samesite="Strict",
                 path=self.get_cookie_path(app),
             )
-        add_vary(response, "Cookie")
+        vary_by("Cookie")
 
     def _store(self, session: ServerSession, written: bytes) -> None:
         """Insert or update the row. Its expiry is set only when it moves (once an hour at most):

@@ -1,8 +1,7 @@
 """Caches are told what a response depends on (`Vary`), each reason once."""
 
-from flask import Response
-
-from app.headers import add_vary
+from app.context import this_request
+from app.headers import vary_by
 from app.security import SecurityHeaders
 
 
@@ -20,20 +19,23 @@ def test_the_response_that_starts_a_session_varies_by_cookie_as_well(citizen, cl
     assert started.headers.get("Set-Cookie") and sorted(vary(started)) == ["Accept-Language", "Cookie"]
 
 
-def test_a_name_is_added_once_whatever_its_case():
-    response = Response()
-    for name in ("Cookie", "Accept-Language", "cookie", "Accept-Language"):
-        add_vary(response, name)
-    assert response.headers["Vary"] == "Cookie, Accept-Language"
+def test_a_name_is_sent_once_whatever_its_case_after_the_response_s_own(app):
+    with app.test_request_context("/"):
+        for name in ("Cookie", "Accept-Language", "cookie", "Accept-Language"):
+            vary_by(name)
+        environ = this_request().environ
+        started = _started_headers([("Vary", "Origin, cookie"), ("vary", "Origin")], environ)
+    assert [value for name, value in started if name.lower() == "vary"] == ["Origin, cookie, Accept-Language"]
+    assert [value for name, value in _started_headers([("Vary", "Origin")]) if name == "Vary"] == ["Origin"]
 
 
-def _started_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _started_headers(headers: list[tuple[str, str]], environ: dict | None = None) -> list[tuple[str, str]]:
     """The headers `SecurityHeaders` starts a response with, given the app's own."""
     def wsgi_app(_environ, start_response):
         start_response("200 OK", list(headers))
         return [b""]
     started = []
-    SecurityHeaders(wsgi_app, [("X-Frame-Options", "DENY")])({}, lambda status, sent, exc_info=None: started.extend(sent))
+    SecurityHeaders(wsgi_app, [("X-Frame-Options", "DENY")])(environ or {}, lambda status, sent, exc_info=None: started.extend(sent))
     return started
 
 
