@@ -10,9 +10,10 @@ the includer's), is replaced by the included template's body in a scope of its o
 place it is written, as an include does. Any other include is left to Jinja.
 
 The included body is parsed from the source the environment's loader gives, so each language's
-copy inlines its own translated words (`app.translated_templates`). A template is compiled once
-per process; a change to an included file shows after a restart (the app does not reload
-templates).
+copy inlines its own translated words (`app.translated_templates`). The including template's
+compiled copy is checked against its own file only: where templates are reloaded when they
+change (Flask's debug mode), a change to an included file shows once the including file changes
+or the app restarts.
 """
 
 from jinja2 import nodes

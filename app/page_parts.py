@@ -15,10 +15,9 @@ question's whole page is kept under all of those: `{% cache key, csrf_field() %}
 pieces around the person's CSRF field, and puts the field of the request at hand back between
 them. The result and the case's page keep each scored area (keyed by the area, its score and the
 limit, never by whose it is; `scored_areas`, in one call for the seven) and the explanation of
-the scores: `_assessment.html`. The result
-keeps its next step and its link back to the last question (keyed by that question), the case's
-page its links (to book, change or cancel a booking, delete the data or leave), which are the
-same for everyone.
+the scores: `_assessment.html`. The result keeps its next step and its link back to the last
+question (keyed by that question), the case's page its links (to book, change or cancel a
+booking, delete the data or leave), which are the same for everyone.
 
 Only what is the same for everyone with the same key may go in such a block (or is the value
 named after the key, which is left out), and the key must hold all it shows. Nothing that tells
