@@ -112,9 +112,7 @@ class ScreeningFlow:
         catalogue, answers = load_catalogue(), self.answers
         answered, total = catalogue.progress(answers)
         previous = catalogue.previous_question(question, answers)
-        # only the municipality question reads the settings (and asks the database whether they changed)
-        served = settings().served_municipalities if catalogue.offers_municipalities(question) else ()
-        options = catalogue.options_for(question, answers, served)
+        options = catalogue.options_for(question, answers, _served_if_offered(catalogue, question))
         return {
             "question": question,
             "options": options,
@@ -138,6 +136,14 @@ class ScreeningFlow:
         return _assess(state["answers"])
 
 
+def _served_if_offered(catalogue, question) -> list[str]:
+    """The served municipalities when `question` offers them; for any other question none: only
+    the municipality question reads the settings (and asks the database whether they changed)."""
+    if question is None or not catalogue.offers_municipalities(question):
+        return []
+    return list(settings().served_municipalities)
+
+
 def _assess(answers: dict) -> Assessment | None:
     """The assessment of `answers`, or None while questions remain."""
     catalogue = load_catalogue()
@@ -156,11 +162,11 @@ def _scored_under() -> list:
 def take_posted_answer(flow: ScreeningFlow) -> Turn:
     """Apply the posted form to the screening; an answer is saved, and the first one counts the
     screening as started."""
-    posted, answers = PostedAnswer.from_request(), flow.answers
+    posted, answers, catalogue = PostedAnswer.from_request(), flow.answers, load_catalogue()
     turn = take_turn(
-        load_catalogue(),
+        catalogue,
         answers,
-        list(settings().served_municipalities),
+        _served_if_offered(catalogue, catalogue.get(posted.question)),
         posted.question,
         posted.answers,
         posted.text,

@@ -55,6 +55,20 @@ def test_reading_a_question_that_lists_no_municipalities_runs_only_the_session_r
     assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions", "sessions"]
 
 
+def test_answering_a_question_that_lists_no_municipalities_reads_no_settings(make_app, statements):
+    """Only the municipality question and the last answer (whose assessment depends on the
+    limit) need the settings; any other answer reads and writes the session alone."""
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    citizen.current_question()
+    citizen.answer("age_band", "25_plus")
+    citizen.answer("municipality", "Ishøj")
+    citizen.current_question()
+    statements.clear()
+    citizen.answer("other_support", "0")
+    assert [sql.split()[0] + " " + (sql.split(" from ")[1].split()[0] if " from " in sql else sql.split()[2])
+            for sql in statements] == ["select sessions", "insert sessions"]
+
+
 def test_posting_an_answer_that_changes_nothing_writes_nothing(make_app, statements):
     citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
     question = citizen.current_question()
