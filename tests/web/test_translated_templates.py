@@ -2,10 +2,13 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 from functools import partial
 
+import pytest
 from flask import render_template_string
 from jinja2 import pass_context, pass_environment
+from markupsafe import Markup
 
 from app.i18n import language_globals, lazy_word
 from app.translated_templates import with_fixed_words_translated
@@ -55,6 +58,21 @@ def test_a_languages_underscore_renders_as_jinjas_newstyle_gettext(app):
     translate = language_globals("en", Words(), {})["_"]
     template = app.jinja_env.from_string("{{ t('Start') }}|{{ t('Cost') }}|{{ t('Odd %(x)s', x='<i>') }}|{{ t('Unknown') }}")
     assert template.render(t=translate) == "Begynd|100% gratis|Odd &lt;i&gt;|Unknown"
+
+
+@pytest.mark.parametrize(("message", "variables"), [
+    ("Odd %(x)s and %(y)s", {"x": "<i>", "y": Markup("<b>kept</b>")}),
+    ("%(n)d of %(total)d, %(share).1f%%", {"n": 3, "total": Decimal("49"), "share": 6.25}),
+    ("On %(day)s: %(what)s", {"day": dt.date(2026, 12, 6), "what": lazy_word("Start")}),
+    ("%(n)s &", {"n": 0}),
+])
+def test_a_word_with_variables_is_formatted_as_jinjas_newstyle_gettext_formats_it(app, message, variables):
+    """Variables escaped (markup as it is), numbers formatted as numbers: as markupsafe's `%`."""
+    translate = language_globals("en", Words(), {})["_"]
+    template = "{{ t(message, **variables) }}"
+    with app.test_request_context("/"):
+        ours = app.jinja_env.from_string(template).render(t=translate, message=message, variables=variables)
+    assert ours == Markup(message) % variables
 
 
 def test_the_result_page_shows_words_and_scores_in_the_chosen_language(make_app):
