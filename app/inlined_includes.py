@@ -5,9 +5,11 @@ and every variable of the page, then a second copy with the local names (Jinja's
 `new_context`), on every render. On the result page that cost as much as the seven scored areas
 it shows. An include whose name is a constant, with the page's context (Jinja's default) and not
 `ignore missing`, of a template that neither extends another nor has blocks (which would become
-the includer's), is replaced by the included template's body in a scope of its own
-(`nodes.Scope`): what it sets stays inside, it sees the page's names and the local ones of the
-place it is written, as an include does. Any other include is left to Jinja.
+the includer's) nor reads a name Jinja gives a loop, macro or template of its own outside its own
+(`loop` outside its loops, `caller`, `self`: an include does not see the includer's), is replaced
+by the included template's body in a scope of its own (`nodes.Scope`): what it sets stays
+inside, it sees the page's names and the local ones of the place it is written, as an include
+does. Any other include is left to Jinja.
 
 The included body is parsed from the source the environment's loader gives, so each language's
 copy inlines its own translated words (`app.translated_templates`). The including template's
@@ -34,10 +36,31 @@ class IncludeInliner(NodeTransformer):
             return node
         source, filename, _uptodate = self.environment.loader.get_source(self.environment, name)
         included = self.environment.parse(source, name, filename)
-        if included.find(nodes.Extends) is not None or included.find(nodes.Block) is not None:
+        if included.find(nodes.Extends) is not None or included.find(nodes.Block) is not None \
+                or _names_an_includers_own(included):
             return node
         inlined = IncludeInliner(self.environment, (*self.within, name)).visit(included)
         return nodes.Scope(inlined.body, lineno=node.lineno)
+
+
+#: Names Jinja gives a loop (`loop`), a macro or call block (`caller`, `varargs`, `kwargs`) or a
+#: template (`self`, `super`) of its own: an included template does not see the includer's.
+OWN_NAMES = {"loop": nodes.For, "caller": nodes.Macro, "varargs": nodes.Macro, "kwargs": nodes.Macro,
+             "self": None, "super": None}
+
+
+def _names_an_includers_own(node: nodes.Node, inside: frozenset = frozenset()) -> bool:
+    """Whether `node` reads one of `OWN_NAMES` outside the loop, macro or call block of its own
+    that gives it (inlined, it would read the includer's); `inside`: the kinds of node it is in."""
+    if isinstance(node, nodes.Name):
+        return node.ctx == "load" and node.name in OWN_NAMES and OWN_NAMES[node.name] not in inside
+    if isinstance(node, nodes.For):  # its target and iterable are outside its loop
+        in_loop = (*node.body, *node.else_, *([node.test] if node.test is not None else []))
+        return _names_an_includers_own(node.target, inside) or _names_an_includers_own(node.iter, inside) \
+            or any(_names_an_includers_own(part, inside | {nodes.For}) for part in in_loop)
+    if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+        inside = inside | {nodes.Macro}
+    return any(_names_an_includers_own(child, inside) for child in node.iter_child_nodes())
 
 
 def with_includes_inlined(environment, template: nodes.Template, name: str | None) -> nodes.Template:

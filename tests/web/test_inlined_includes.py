@@ -14,6 +14,8 @@ TEMPLATES = {
     "recursive.html": "{{ depth }}{% if depth %}{% with depth = depth - 1 %}{% include 'recursive.html' %}{% endwith %}{% endif %}",
     "with_block.html": "<{% block inner %}block {{ name }}{% endblock %}>",
     "escaped.html": "{{ value }}",
+    "outer_loop.html": "{{ loop.index if loop is defined else 'no loop' }}{{ caller is defined }}{{ self is defined }}",
+    "own_loop.html": "{% for n in names %}{{ loop.index }}{% if loop.last %}.{% endif %}{% endfor %}",
 }
 
 PAGES = {
@@ -26,6 +28,8 @@ PAGES = {
     "without context": "{% include 'escaped.html' without context %}|{% include 'escaped.html' %}",
     "a name from a variable": "{% include chosen %}",
     "escaping": "{% include 'escaped.html' %}",
+    "the includer's loop": "{% for name in names %}{% include 'outer_loop.html' %}{% endfor %}",
+    "a loop of its own": "{% for name in names %}{% include 'own_loop.html' %}{% endfor %}",
 }
 
 VALUES = {"names": ["a", "<b>"], "name": "n", "value": "<v>", "depth": 2, "chosen": "escaped.html"}
@@ -59,8 +63,12 @@ def test_an_inlined_include_renders_what_jinjas_include_renders(number):
     ("ignore missing", ("missing.html", "row.html")),
     ("without context", ("escaped.html",)),
     ("a name from a variable", ()),
+    ("the includer's loop", ("outer_loop.html",)),
+    ("a loop of its own", ()),
 ])
 def test_only_a_constant_include_with_the_page_s_context_of_a_template_without_blocks_is_inlined(page, left_to_jinja):
+    """...and without a name Jinja gives a loop, macro or template of its own (`loop` outside the
+    included template's loops, `caller`, `self`): an include does not see the includer's."""
     _jinjas, inlining = _environments()
     number = list(PAGES).index(page)
     code = inlining.compile(inlining.loader.get_source(inlining, f"{number}.html")[0], f"{number}.html", raw=True)
