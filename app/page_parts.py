@@ -115,15 +115,15 @@ def scored_areas(frame: tuple | None, scores: dict[str, float], limit: float) ->
     each kept under the language, the area, its score and the limit. One call for the seven: a
     `{% cache %}` in a loop cost a tenth of the result page (Jinja's loop, a key built and looked up
     in the template, each)."""
-    parts = this_app().jinja_env.page_parts
+    environment = this_app().jinja_env
     items = []
     for name, score in scores.items():
         key = ("scored area", frame[0], name, score, limit) if frame else None
-        item = parts.get(key) if key else None
+        item = environment.page_parts.get(key) if key else None
         if item is None:
-            item = this_app().jinja_env.get_template("_scored_area.html").render(name=name, score=score, limit=limit)
+            item = environment.get_template("_scored_area.html").render(name=name, score=score, limit=limit)
             if key:
-                _keep(parts, key, item)
+                _keep(environment.page_parts, key, item)
         items.append(item)
     return Markup("\n".join(items))
 
