@@ -1,13 +1,14 @@
-"""Templates compiled once per language, with their fixed words already translated.
+"""Templates compiled once per language, with their words already translated.
 
-A page says most of its words as `{{ _("...") }}`, and Jinja looks each of them up again on every
-render (about 9 µs apiece, through three calls and a format: a third of a citizen page's time).
-Such a word is the same on every render in one language, so each language gets its own compiled
-copy of every template (a Jinja overlay with its own cache), in which the loader has written the
-translated text in place of the call. A call with variables, or one this cannot copy exactly,
-is left as it is and translated when rendered; `_`, the score format and the tables of words
-are bound to the language (`app.i18n.language_globals`). Outside a request the templates are the
-plain ones.
+A page says most of its words as `{{ _("...") }}` or `{{ _("... %(day)s.", day=...) }}`, and
+Jinja looks each of them up again on every render (through three calls, a format and an escape
+of each variable: a third of a citizen page's time for the words alone). Such a word is the same
+on every render in one language, so each language gets its own compiled copy of every template
+(a Jinja overlay with its own cache), in which the translation is written in place of the call:
+its text as it stands, each variable as an expression of its own
+(`with_translations_written_in`). A call this cannot write in exactly is left as it is and
+translated when rendered; `_`, the score format and the tables of words are bound to the
+language (`app.i18n.language_globals`). Outside a request the templates are the plain ones.
 """
 
 import re
@@ -18,46 +19,68 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from flask import has_request_context
 from flask.templating import Environment
 from flask_babel import get_translations
-from jinja2 import BaseLoader
+from jinja2 import nodes
 from jinja2.runtime import Context
 
 from app.i18n import current_language, language_globals
 from app.inlined_includes import with_includes_inlined
 
-#: `{{ _("text") }}` or `{{ _('text') }}` alone in its braces, without escapes in the literal.
-FIXED_WORDS = re.compile(r"""\{\{ *_\((?:"([^"\\]*)"|'([^'\\]*)')\) *\}\}""")
+#: A variable (`%(name)s`) or a percent sign (`%%`) in a translation; any other % is a format
+#: (`%(n)d`) or a stray sign that only the render's own `%` treats as it always has.
+PLACEHOLDER = re.compile(r"%(?:\((\w+)\)s|%)")
 
 
-def with_fixed_words_translated(source: str, translations) -> str:
-    """`source` with each `{{ _("text") }}` replaced by what the call renders: the translation,
-    as markup (not escaped), with `%%` read as `%` (Jinja's newstyle gettext formats even a
-    string without variables)."""
+def with_translations_written_in(template: nodes.Template, translations, environment) -> nodes.Template:
+    """`template` with each `{{ _("text", name=value, ...) }}` (a call alone in its output, with
+    a constant text) replaced by what the call renders, as Jinja's newstyle gettext renders it:
+    the translation as markup, and each variable escaped where the translation says `%(name)s`
+    (an expression in the output is escaped, markup kept, as the call escapes it). A call is
+    left for the render when the translation has any other `%` format, uses a variable twice
+    or not at all (its expression would be worked out twice, or never), or when the template
+    gives `_` a meaning of its own. Variables are worked out in the translation's order, not
+    the call's: a template's variables are values and formats, which do not depend on order."""
+    if environment.finalize is not None or any(
+            name.name == "_" and name.ctx != "load" for name in template.find_all(nodes.Name)):
+        return template
+    for output in list(template.find_all(nodes.Output)):
+        output.nodes = [piece for node in output.nodes for piece in _written_in(node, translations)]
+    return template
 
-    def translated(match: re.Match) -> str:
-        try:
-            text = translations.ugettext(match.group(1) if match.group(1) is not None else match.group(2)) % {}
-        except (TypeError, ValueError, KeyError):
-            return match.group(0)  # a stray % sign: left for the render to treat as before
-        return f"{{% raw %}}{text}{{% endraw %}}" if "{" in text else text
 
-    return FIXED_WORDS.sub(translated, source)
+def _written_in(node: nodes.Node, translations) -> list[nodes.Node]:
+    """The pieces of output `node` renders as: the translation's text and variables when it is a
+    call of `_` that can be written in, else `node` itself."""
+    if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "_"
+            and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
+            and node.dyn_args is None and node.dyn_kwargs is None):
+        return [node]
+    variables = {keyword.key: keyword.value for keyword in node.kwargs}
+    pieces = _pieces(translations.ugettext(node.args[0].value), variables, node.lineno)
+    return [node] if pieces is None else pieces
 
 
-class _TranslatingLoader(BaseLoader):
-    """The app's loader, translating fixed words for an environment that has a language."""
-
-    def __init__(self, loader: BaseLoader):
-        self.loader = loader
-
-    def get_source(self, environment, template):
-        source, filename, uptodate = self.loader.get_source(environment, template)
-        translations = getattr(environment, "translations", None)
-        if translations is not None:
-            source = with_fixed_words_translated(source, translations)
-        return source, filename, uptodate
-
-    def list_templates(self):
-        return self.loader.list_templates()
+def _pieces(translated: str, variables: dict[str, nodes.Expr], lineno: int) -> list[nodes.Node] | None:
+    """`translated` as text and the expressions of its variables, in order; None when it cannot
+    be written in exactly (`with_translations_written_in`)."""
+    if "%" in PLACEHOLDER.sub("", translated):
+        return None
+    pieces, text, used, at = [], "", set(), 0
+    for match in PLACEHOLDER.finditer(translated):
+        text += translated[at:match.start()]
+        at, name = match.end(), match.group(1)
+        if name is None:
+            text += "%"
+        elif name in used or name not in variables:
+            return None
+        else:
+            used.add(name)
+            pieces += [nodes.TemplateData(text, lineno=lineno)] if text else []
+            pieces.append(variables[name])
+            text = ""
+    text += translated[at:]
+    if used != variables.keys():
+        return None
+    return pieces + ([nodes.TemplateData(text, lineno=lineno)] if text else [])
 
 
 #: Jinja's `cache_size` for a plain dict that keeps every template compiled: the app's templates
@@ -98,14 +121,16 @@ class TranslatedEnvironment(Environment):
     def __init__(self, app, **options):
         options.setdefault("cache_size", KEEP_EVERY_TEMPLATE)
         super().__init__(app, **options)
-        self.loader = _TranslatingLoader(self.loader)
         self._languages: dict[str, Environment] = {}
         self._lock = threading.Lock()
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
-        """Jinja's compile, with the includes it can inline written in (`app.inlined_includes`)."""
+        """Jinja's compile, with the includes it can inline written in (`app.inlined_includes`)
+        and, in a language's environment, its translations (`with_translations_written_in`)."""
         if isinstance(source, str):
             source = with_includes_inlined(self, self.parse(source, name, filename), name)
+            if self.translations is not None:
+                source = with_translations_written_in(source, self.translations, self)
         return super().compile(source, name, filename, raw, defer_init)
 
     def make_globals(self, d):

@@ -1,4 +1,4 @@
-"""Templates compiled per language with their fixed words translated (app.translated_templates)."""
+"""Templates compiled per language with their words translated (app.translated_templates)."""
 
 import datetime as dt
 import re
@@ -7,11 +7,11 @@ from functools import partial
 
 import pytest
 from flask import render_template_string
-from jinja2 import pass_context, pass_environment
+from jinja2 import nodes, pass_context, pass_environment
 from markupsafe import Markup
 
 from app.i18n import language_globals, lazy_word
-from app.translated_templates import with_fixed_words_translated
+from app.translated_templates import with_translations_written_in
 
 from builders import visible_text
 from citizen_client import Citizen
@@ -20,21 +20,77 @@ from citizen_client import Citizen
 class Words:
     """A catalogue that knows a few words."""
 
-    KNOWN = {"Start": "Begynd", "Cost": "100%% gratis", "Odd": "50% & <b>", "Braces": "{{ not code }}"}
+    KNOWN = {"Start": "Begynd", "Cost": "100%% gratis", "Odd": "50% & <b>", "Braces": "{{ not code }}",
+             "On %(day)s at %(place)s": "At %(place)s <b>on</b> %(day)s", "%(share)s free": "%(share)s%% gratis",
+             "Twice %(n)s": "%(n)s and %(n)s", "Count %(n)s": "Tæl %(n)d"}
 
     def ugettext(self, message):
         return self.KNOWN.get(message, message)
 
 
-def test_a_fixed_word_is_written_in_as_the_call_would_render_it():
-    source = '<a>{{ _("Start") }}</a><p>{{ _(\'Cost\') }}</p><i>{{ _("Braces") }}</i><b>{{ _("Unknown") }}</b>'
-    assert with_fixed_words_translated(source, Words()) == (
-        "<a>Begynd</a><p>100% gratis</p><i>{% raw %}{{ not code }}{% endraw %}</i><b>Unknown</b>")
+def _words_written_in(app, source: str) -> tuple[str, bool]:
+    """`source` compiled with the words of `Words` written in, as a language's templates are:
+    (the template, whether a call of `_` is left in it for the render)."""
+    environment = app.jinja_env
+    parsed = with_translations_written_in(environment.parse(source), Words(), environment)
+    left = any(isinstance(call.node, nodes.Name) and call.node.name == "_" for call in parsed.find_all(nodes.Call))
+    return environment.from_string(parsed), left
 
 
-def test_a_call_with_variables_or_a_stray_percent_is_left_for_the_render():
-    source = '{{ _("Start %(n)s", n=1) }} {{ _("Odd") }} {{ _("It\\"s") }} {{- _("Start") }}'
-    assert with_fixed_words_translated(source, Words()) == source
+#: Templates in which each call of `_` is written in, with what they are rendered with.
+WRITTEN_IN = [
+    ('<a>{{ _("Start") }}</a><p>{{ _(\'Cost\') }}</p><i>{{ _("Braces") }}</i><b>{{ _("Unknown") }}</b>', {}),
+    ('{{ _("On %(day)s at %(place)s", day=day, place=place) }}', {"day": "<i>", "place": Markup("<b>kept</b>")}),
+    ('{{ _("On %(day)s at %(place)s", place=place, day=day|upper) }}', {"day": 3, "place": 2.5}),
+    ('{{ _("%(share)s free", share=share) }}', {"share": Decimal("0.30")}),
+    ('{{ _("On %(day)s at %(place)s", day=day, place=none) }}|{{ _("Unknown %(x)s", x=missing) }}', {"day": dt.date(2026, 12, 6)}),
+    ('{% autoescape false %}{{ _("On %(day)s at %(place)s", day="<i>", place=place) }}{% endautoescape %}', {"place": "&"}),
+    ('{% for n in [1, 2] %}{% if n > 1 %}<p>{{ _("Start") }} {{ _("Unknown %(x)s", x=loop.index) }}</p>{% endif %}{% endfor %}', {}),
+]
+
+#: Templates with a call of `_` left for the render: one that cannot be written in exactly.
+LEFT = [
+    '{{ _("Count %(n)s", n=3) }}',  # %d: a number format
+    '{{ _("Twice %(n)s", n=3) }}',  # a variable twice: its expression would be worked out twice
+    '{{ _("Start %(n)s", n=1, m=2) }}',  # a variable the text does not use: never worked out
+    '{{ _("Odd") }}',  # a stray % sign
+    '{{ _("Start %(n)s", **{"n": 1}) }}',
+    '{{ _(word) }}',
+    '{{ _("Start") ~ "!" }}',
+    '{% set _ = upper %}{{ _("Start") }}',
+    '{% macro m(_) %}{{ _("Start") }}{% endmacro %}{{ m(upper) }}',
+]
+
+
+@pytest.mark.parametrize(("source", "variables"), WRITTEN_IN)
+def test_a_call_of_the_underscore_is_written_in_as_the_call_would_render_it(app, source, variables):
+    """As Jinja's newstyle gettext renders it: the translation as markup, each variable escaped
+    (markup as it is) where the text says `%(name)s`, and `%%` as `%`."""
+    written_in, left = _words_written_in(app, source)
+    assert not left
+    translate = language_globals("en", Words(), {})["_"]
+    with app.test_request_context("/"):
+        expected = app.jinja_env.from_string(source).render(_=translate, **variables)
+        assert written_in.render(**variables) == expected
+
+
+@pytest.mark.parametrize("source", LEFT)
+def test_a_call_that_cannot_be_written_in_exactly_is_left_for_the_render(app, source):
+    _written_in, left = _words_written_in(app, source)
+    assert left
+
+
+def test_the_citizens_pages_have_their_words_with_variables_written_in(client):
+    """The status page's first contact, the result's combined score and the question's number,
+    in Danish: every call with a constant text (a section's name is looked up when rendered)."""
+    client.get("/")
+    environment = client.application.jinja_env._languages["da"]
+    for name in ("status.html", "_assessment.html", "_progress.html"):
+        source = environment.loader.get_source(environment, name)[0]
+        parsed = with_translations_written_in(environment.parse(source), environment.translations, environment)
+        assert not [call for call in parsed.find_all(nodes.Call)
+                    if isinstance(call.node, nodes.Name) and call.node.name == "_"
+                    and isinstance(call.args[0], nodes.Const)], name
 
 
 def test_each_language_gets_its_own_words_in_one_process(client):
