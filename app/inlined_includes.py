@@ -11,11 +11,11 @@ by the included template's body in a scope of its own (`nodes.Scope`): what it s
 inside, it sees the page's names and the local ones of the place it is written, as an include
 does. Any other include is left to Jinja.
 
-The included body is parsed from the source the environment's loader gives, so each language's
-copy inlines its own translated words (`app.translated_templates`). The including template's
-compiled copy is checked against its own file only: where templates are reloaded when they
-change (Flask's debug mode), a change to an included file shows once the including file changes
-or the app restarts.
+The included body is parsed from the source the environment's loader gives; in a language's
+copy its words are then translated with the includer's (`app.translated_templates`). The
+including template's compiled copy is checked against its own file only: where templates are
+reloaded when they change (Flask's debug mode), a change to an included file shows once the
+including file changes or the app restarts.
 """
 
 from jinja2 import nodes
