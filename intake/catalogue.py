@@ -90,7 +90,7 @@ class Walk:
             if holds is not None and question.id not in asked and source not in answers \
                     and (source in asked or source in may_apply):
                 may_apply.add(question.id)
-        return sum(question_id in answers for question_id in asked), len(asked) + len(may_apply)
+        return len(asked.keys() & answers.keys()), len(asked) + len(may_apply)
 
 
 @dataclass(frozen=True)
