@@ -8,7 +8,6 @@ where they keep their state and which pages they render differ.
 import dataclasses
 from typing import NamedTuple
 
-from flask import session
 from flask_babel import gettext
 
 from app.context import code_key, get_db, now, settings, this_request, this_session, today, vault
@@ -75,7 +74,7 @@ class ScreeningFlow:
         this_session()[self.key] = state
 
     def discard(self) -> None:
-        session.pop(self.key, None)
+        this_session().pop(self.key, None)
 
     def shown_question(self):
         """The question being changed (after "back"), else the first one not yet answered."""
