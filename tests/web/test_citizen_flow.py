@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 
 from accounts import audit
 from app.context import get_db
@@ -263,3 +264,21 @@ def test_result_for_ordinary_treatment_names_no_paragraph(citizen):
     citizen.finish_screening({"other_support": "1"})
     text = visible_text(citizen.page.split("<footer")[0])
     assert "Almindelig behandling passer måske bedre til dig" in text and "§" not in text
+
+
+def test_each_scored_area_is_a_compact_item_whose_bar_follows_its_score(citizen):
+    """The seven scored areas were half of the result page, each drawing its bar with SVG's
+    default attributes and the template's indentation spelled out: every character of a page is
+    encoded on every view and sent to a phone."""
+    citizen.finish_screening()
+    items = re.findall(r'<li class="area">.*?</li>', citizen.page, re.S)
+    assert len(items) == 7
+    for item in items:
+        area = ET.fromstring(item)  # well-formed: the bar's rects are closed
+        words = "".join(area.itertext())
+        assert len(item) - len(words) <= 360, item  # the markup around what is read (it was 445)
+        shown = float(area.find("span[@class='area-score']").text.replace(",", "."))
+        bars = {rect.get("class").split()[0]: rect for rect in area.iter("rect")}
+        assert abs(float(bars["fill"].get("width")) - shown * 100) <= 1  # the bar is as long as the score says
+        assert float(bars["limit"].get("x")) == 29.5 and bars["track"].get("width") == "100"
+        assert area.find("svg").get("aria-hidden") == "true"  # the score is read from the text, not the picture
