@@ -11,6 +11,7 @@ person, so a copy of the file alone must not show it. It is opened only where a 
 (the staff case page); every other reader gets no note.
 """
 
+import dataclasses
 import datetime as dt
 import secrets
 import sqlite3
@@ -20,7 +21,7 @@ from booking.slots import Slot
 from common.clock import COPENHAGEN, day_start
 from store.sealing import Vault, reseal_notes, seal_note
 from store.times import parse_stamp, stamp
-from store.transaction import transaction
+from store.transaction import Part, one_value, read_together, row_from, transaction
 
 PENDING = "pending"
 CONFIRMED = "confirmed"
@@ -233,11 +234,16 @@ def active_booking(db, case_id: str, now: dt.datetime) -> Booking | None:
 def latest_booking(db, case_id: str, vault: Vault | None = None) -> Booking | None:
     """The case's most recent booking in any state (what the status page reports); with
     `vault`, its decline note opened (for staff)."""
-    row = next(
-        db.query("select * from bookings where case_id = ? order by rowid desc limit 1", [case_id]),
-        None,
-    )
-    return _booking(row, vault) if row else None
+    return read_together(db, latest_booking_part(case_id, vault))[0]
+
+
+def latest_booking_part(case_id: str, vault: Vault | None = None) -> Part:
+    """`latest_booking` as a part of `store.transaction.read_together`."""
+    def booking_of(written: str | None) -> Booking | None:
+        row = row_from(_COLUMNS, written)
+        return _booking(row, vault) if row else None
+
+    return Part(_LATEST, (case_id,), booking_of)
 
 
 def reseal_decline_notes(db, old: Vault, new: Vault) -> int:
@@ -326,6 +332,11 @@ def _active_row(db, case_id: str):
         ),
         None,
     )
+
+
+#: A booking's columns (named as its fields), and the SELECT of a case's latest as one value.
+_COLUMNS = tuple(field.name for field in dataclasses.fields(Booking))
+_LATEST = f"select {one_value(_COLUMNS)} from bookings where case_id = ? order by rowid desc limit 1"
 
 
 def _booking(row: dict, vault: Vault | None = None) -> Booking:

@@ -7,11 +7,15 @@ has it: an error inside rolls back just that part and is raised on; the outermos
 
 `snapshot(db)` makes several reads one view of the database (a deferred transaction, which in
 WAL mode never blocks a writer): what another connection commits meanwhile is not seen in part.
+`read_together(db, *parts)` does the same for reads that each give one value, in one statement.
 """
 
 import secrets
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any, NamedTuple
 
+import orjson
 import sqlite_utils
 
 
@@ -59,3 +63,34 @@ def snapshot(db: sqlite_utils.Database):
     finally:
         if db.conn.in_transaction:  # an error may have ended it already
             db.execute("COMMIT")
+
+
+class Part(NamedTuple):
+    """One owner's share of `read_together`: a SELECT giving one value (its row as a JSON
+    array, say; None when there is no row), the SELECT's parameters, and how the owner turns the
+    value into its object."""
+
+    sql: str
+    params: tuple
+    parse: Callable[[Any], Any]
+
+
+def read_together(db: sqlite_utils.Database, *parts: Part) -> list:
+    """Each part's object, read by one SELECT with the parts as its columns. SQLite runs a
+    statement on one snapshot, so the parts agree as they would inside `snapshot`: in one
+    statement instead of BEGIN, a read each and COMMIT. Each statement is a round through the
+    sqlite3 module, which lets go of the GIL for it; under load that handover costs more than
+    the read."""
+    row = db.conn.execute("select " + ", ".join(f"({part.sql})" for part in parts),
+                          [value for part in parts for value in part.params]).fetchone()
+    return [part.parse(value) for part, value in zip(parts, row)]
+
+
+def one_value(columns: tuple[str, ...]) -> str:
+    """SQL for a row's `columns` as one value (a JSON array), which a `Part`'s SELECT gives."""
+    return f"json_array({', '.join(columns)})"
+
+
+def row_from(columns: tuple[str, ...], written: str | None) -> dict | None:
+    """The row `one_value` wrote, keyed by its `columns`; None when the SELECT found none."""
+    return None if written is None else dict(zip(columns, orjson.loads(written)))

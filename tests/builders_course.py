@@ -4,6 +4,7 @@ import datetime as dt
 
 from common.clock import COPENHAGEN
 from store.connection import open_database
+from store.transaction import Part
 from treatment import courses, decisions
 
 import builders
@@ -57,14 +58,19 @@ def shown_while_decided_meanwhile(monkeypatch, app, owner, read: str, case_id: s
     reading = getattr(owner, read)
     clock, providers = app.extensions["indgang.clock"], app.extensions["indgang.settings"].providers
 
-    def read_then_decide(*args, **kwargs):
-        found = reading(*args, **kwargs)
+    def decide_elsewhere():
         elsewhere = open_database(app.config["DATABASE"])
         [first_contact] = elsewhere.execute("select first_contact_day from cases where id = ?", [case_id]).fetchone()
         decisions.decide(elsewhere, case_id, dt.date.fromisoformat(first_contact), decisions.NOT_GRANTED,
                          provider_ids=[p.id for p in providers], guarantee_days=14, rules=RULES,
                          reason="needs_other_treatment", today=clock.today(), now=clock.now())
         elsewhere.close()
+
+    def read_then_decide(*args, **kwargs):
+        found = reading(*args, **kwargs)
+        if isinstance(found, Part):  # a part of one statement (`read_together`): decided once that statement has read
+            return found._replace(parse=lambda value: (decide_elsewhere(), found.parse(value))[1])
+        decide_elsewhere()
         return found
 
     with monkeypatch.context() as patched:

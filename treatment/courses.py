@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from booking import bookings
 from stats import monthly
 from store.times import day, parse_day
-from store.transaction import transaction
+from store.transaction import Part, one_value, read_together, row_from, transaction
 from treatment.rules import (
     ACTIVE,
     ATTENDED,
@@ -259,12 +259,26 @@ def has_superseded_course(db, case_id: str) -> bool:
 
 def course_for(db, case_id: str) -> Course | None:
     """The case's course as stored (as of the last session recorded or the last hourly job)."""
-    row = next(db.query("select * from courses where case_id = ?", [case_id]), None)
+    return read_together(db, course_part(case_id))[0]
+
+
+#: A course's stored columns, then its sessions as (day, outcome) pairs: the SELECT of a case's
+#: course with its sessions as one value.
+_COLUMNS = ("case_id", "provider_id", "start_date", "granted_by", "state", "ended_on", "closing_conversation_on")
+_SESSIONS = ("(select json_group_array(json_array(session_date, outcome)) from course_sessions"
+             " where course_sessions.case_id = courses.case_id)")
+_WITH_SESSIONS = f"select {one_value(_COLUMNS + (_SESSIONS,))} from courses where case_id = ?"
+
+
+def course_part(case_id: str) -> Part:
+    """`course_for` as a part of `store.transaction.read_together`."""
+    return Part(_WITH_SESSIONS, (case_id,), _course_of)
+
+
+def _course_of(written: str | None) -> Course | None:
+    row = row_from(_COLUMNS + ("sessions",), written)
     if row is None:
         return None
-    sessions = db.query(
-        "select session_date, outcome from course_sessions where case_id = ? order by session_date", [case_id]
-    )
     return Course(
         case_id=row["case_id"],
         provider_id=row["provider_id"],
@@ -273,7 +287,7 @@ def course_for(db, case_id: str) -> Course | None:
         state=row["state"],
         ended_on=parse_day(row["ended_on"]),
         closing_conversation_on=parse_day(row["closing_conversation_on"]),
-        sessions=tuple(Session(parse_day(s["session_date"]), s["outcome"]) for s in sessions),
+        sessions=tuple(Session(parse_day(session_date), outcome) for session_date, outcome in sorted(row["sessions"])),
     )
 
 

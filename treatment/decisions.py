@@ -37,7 +37,7 @@ from booking.guarantee import Guarantee
 from stats import monthly
 from store.sealing import Vault, reseal_notes, seal_note
 from store.times import day, parse_day
-from store.transaction import transaction
+from store.transaction import Part, one_value, read_together, row_from, transaction
 from treatment import conversation, courses
 
 GRANTED = "granted"
@@ -131,18 +131,31 @@ def decide(
 
 def decision_for(db, case_id: str, vault: Vault | None = None) -> Decision | None:
     """The case's decision; with `vault`, its change reason opened (for staff)."""
-    row = next(db.query("select * from decisions where case_id = ?", [case_id]), None)
-    if row is None:
-        return None
-    return Decision(
-        case_id=row["case_id"],
-        outcome=row["outcome"],
-        provider_id=row["provider_id"],
-        start_date=parse_day(row["start_date"]),
-        reason=row["reason"],
-        decided_day=parse_day(row["decided_day"]),
-        change_reason=vault.open(row["change_reason"]) if vault and row["change_reason"] else None,
-    )
+    return read_together(db, decision_part(case_id, vault))[0]
+
+
+#: A decision's stored columns, and the SELECT of a case's as one value.
+_COLUMNS = ("case_id", "outcome", "provider_id", "start_date", "reason", "decided_day", "change_reason")
+_OF_CASE = f"select {one_value(_COLUMNS)} from decisions where case_id = ?"
+
+
+def decision_part(case_id: str, vault: Vault | None = None) -> Part:
+    """`decision_for` as a part of `store.transaction.read_together`."""
+    def decision_of(written: str | None) -> Decision | None:
+        row = row_from(_COLUMNS, written)
+        if row is None:
+            return None
+        return Decision(
+            case_id=row["case_id"],
+            outcome=row["outcome"],
+            provider_id=row["provider_id"],
+            start_date=parse_day(row["start_date"]),
+            reason=row["reason"],
+            decided_day=parse_day(row["decided_day"]),
+            change_reason=vault.open(row["change_reason"]) if vault and row["change_reason"] else None,
+        )
+
+    return Part(_OF_CASE, (case_id,), decision_of)
 
 
 def reseal_change_reasons(db, old: Vault, new: Vault) -> int:

@@ -17,7 +17,7 @@ from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 from retention import schedule
-from store.transaction import snapshot
+from store.transaction import read_together
 from treatment import courses, decisions
 from treatment.status import conversation_state
 
@@ -163,10 +163,9 @@ def _code_problem(error: codes.MalformedCode) -> str:
 @case_required
 def status():
     case, config = g.case, settings()
-    with snapshot(get_db()) as db:  # a decision recorded meanwhile shows whole on the next look, not half now
-        booking = bookings.latest_booking(db, case.id)
-        decision = decisions.decision_for(db, case.id)
-        course = courses.current_course(db, case.id, today(), config.course)
+    booking, decision, course = read_together(  # one statement: a decision recorded meanwhile shows whole, not half
+        get_db(), bookings.latest_booking_part(case.id), decisions.decision_part(case.id), courses.course_part(case.id))
+    course = None if course is None else courses.course_as_of(course, today(), config.course)
     provider = config.provider(booking.provider_id) if booking else None
     return render_template(
         "status.html",

@@ -89,9 +89,9 @@ def test_the_booking_page_gives_the_number_where_it_says_call(make_app):
 
 
 def test_a_decision_recorded_while_the_status_page_reads_does_not_mix_into_it(make_app, monkeypatch):
-    """The status page reads the booking, the decision and the course as one view: a decision
-    the municipality records between those reads shows on the next look, whole, never half on
-    this one ("awaiting a decision" beside "not granted")."""
+    """The status page reads the booking, the decision and the course as one view (one
+    statement): a decision the municipality records once the booking is read shows on the next
+    look, whole, never half on this one ("awaiting a decision" beside "not granted")."""
     # Given a confirmed conversation that has taken place
     clock = FixedClock(MONDAY_MORNING)
     app = make_app(clock=clock)
@@ -102,7 +102,7 @@ def test_a_decision_recorded_while_the_status_page_reads_does_not_mix_into_it(ma
         clock.advance(seconds=(bookings.get_booking(get_db(), row["id"]).starts_at - MONDAY_MORNING).total_seconds() + 3600)
     # When the person looks at the status page as the decision is recorded
     during, after = shown_while_decided_meanwhile(
-        monkeypatch, app, bookings, "latest_booking", row["case_id"],
+        monkeypatch, app, bookings, "latest_booking_part", row["case_id"],
         lambda: visible_text(citizen.get("/status").get_data(as_text=True)))
     # Then that page is the state before it (no decision yet), and the next look shows the decision
     assert "Kommunens afgørelse" not in during

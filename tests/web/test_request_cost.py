@@ -127,3 +127,18 @@ def test_a_template_reads_the_settings_of_its_request_when_it_first_uses_them(ap
         provider = config.providers[0]
         shown = render_template_string("{{ settings.burden_limit }}|{{ settings.provider(id).name }}", id=provider.id)
         assert shown == f"{config.burden_limit}|{provider.name}"
+
+
+def test_the_status_page_reads_booking_decision_and_course_in_one_statement(make_app, statements):
+    """They must agree with each other (a decision recorded meanwhile shows whole, not half):
+    one SELECT reads from one snapshot, where BEGIN, three reads and COMMIT were five statements."""
+    citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
+    citizen.finish_screening()
+    citizen.get_code()
+    citizen.book_first_time()
+    statements.clear()
+    assert citizen.get("/status").status_code == 200
+    assert 'class="state state-pending"' in citizen.page  # the booking, read in that statement
+    assert len(statements) == 4, statements  # the session, the settings' version, the case, and the three together
+    together = statements[-1]
+    assert all(f"from {table} " in together for table in ("bookings", "decisions", "courses", "course_sessions"))
