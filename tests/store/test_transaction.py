@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from store.connection import open_database
-from store.transaction import snapshot, transaction
+from store.transaction import Part, one_value, read_together, row_from, snapshot, transaction
 
 
 @pytest.fixture
@@ -97,3 +97,24 @@ def test_a_snapshot_inside_a_transaction_is_that_transaction(table):
             assert numbers(table) == [1]
         assert table.conn.in_transaction
     assert numbers(table) == [1]
+
+
+def test_read_together_gives_each_part_its_own_value_in_order(db):
+    db.execute("create table things (id integer primary key, name text, weight real, note text)")
+    db.execute("insert into things values (1, 'æble', 0.25, null), (2, 'pære', 2.0, 'x')")
+    columns = ("id", "name", "weight", "note")
+
+    def thing(thing_id: int) -> Part:
+        return Part(f"select {one_value(columns)} from things where id = ?", (thing_id,),
+                    lambda written: row_from(columns, written))
+
+    first, missing, second = read_together(db, thing(1), thing(3), thing(2))
+    assert first == {"id": 1, "name": "æble", "weight": 0.25, "note": None}  # JSON keeps each type
+    assert missing is None and second["name"] == "pære" and second["weight"] == 2.0
+
+
+def test_read_together_runs_one_statement(db):
+    seen = []
+    db.conn.set_trace_callback(seen.append)
+    assert read_together(db, Part("select 1", (), int), Part("select ?", ("a",), str)) == [1, "a"]
+    assert seen == ["select (select 1), (select 'a')"]
