@@ -18,7 +18,7 @@ from app.auth.oidc import install_oidc
 from app.citizen import bp as citizen
 from app.cli import install_cli
 from app.config import Settings, load_settings
-from app.context import close_db, template_settings
+from app.context import SETTINGS_VERSION_PART, close_db, template_settings
 from app.flask_app import IndgangFlask
 from app.i18n import install_i18n
 from app.keys import load_key, pending_key
@@ -117,5 +117,5 @@ def _install_keys(app: Flask) -> None:
     app.extensions["indgang.code_key"] = load_key("code", app.instance_path).encode()
     app.config["SESSION_COOKIE_SECURE"] = settings.secure_cookies
     app.session_interface = ServerSessionInterface(
-        vault, dt.timedelta(hours=settings.chat_retention_hours)
+        vault, dt.timedelta(hours=settings.chat_retention_hours), read_with=(SETTINGS_VERSION_PART,)
     )

@@ -15,15 +15,34 @@ from flask import Flask, Request, current_app, g, request, session
 
 from accounts.accounts import Passwords
 from app.config import Settings
+from booking import managed
 from common.clock import Clock
 from store.connection import open_database
 from store.sealing import Vault
+from store.transaction import Part
 
 
 def settings() -> Settings:
     """The settings as of this request: the TOML file's, with the providers and the
-    municipality's settings from the database (`app.managed_settings`); read once per request."""
-    return kept_for_request("settings", lambda: _extension("indgang.settings_cache").current(get_db()))
+    municipality's settings from the database (`app.managed_settings`); read once per request,
+    as of the version read with the session (`settings_version_part`), if the request has one."""
+    request_globals = g._get_current_object()
+    return kept_for_request("settings", lambda: _extension("indgang.settings_cache").current(
+        get_db(), request_globals.get(SETTINGS_VERSION)))
+
+
+#: Where a request keeps the settings' version its session's statement read.
+SETTINGS_VERSION = "settings_version"
+
+
+def _keep_settings_version(found: int | None) -> None:
+    setattr(g._get_current_object(), SETTINGS_VERSION, managed.version_of(found))
+
+
+#: The settings' version, read in the session's statement (`app.sessions`) and kept for the
+#: request: a page that shows settings runs no statement of its own for them. Settings are
+#: thereby as of the start of the request, as they are kept through it anyway.
+SETTINGS_VERSION_PART = Part(managed.VERSION, (), _keep_settings_version)
 
 
 class _SettingsOfTheRequest:

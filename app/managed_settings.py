@@ -12,7 +12,8 @@ their hours and closed days) and `MANAGED_KEYS`. The TOML file seeds them on the
 ignored.
 
 Each worker keeps the merged `Settings` and the version it stands for; a request reads the
-version (one row) and reloads only when another worker's change raised it.
+version (one row, in its session's statement when it has a session: `app.context`) and reloads
+only when another worker's change raised it.
 """
 
 import dataclasses
@@ -104,9 +105,11 @@ class SettingsCache:
         self.base = base
         self.kept = (None, base)
 
-    def current(self, db):
-        version, kept = self.kept
-        if managed.version(db) != version:
+    def current(self, db, version: int | None = None):
+        """The settings as of `version` (the request read it already, with its session), else as
+        of the version read now."""
+        kept_version, kept = self.kept
+        if (managed.version(db) if version is None else version) != kept_version:
             stored = managed.load(db)
             kept = with_managed(self.base, stored)
             self.kept = (stored.version, kept)  # one assignment: a thread sees either pair whole

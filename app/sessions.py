@@ -23,8 +23,13 @@ from app.headers import vary_by
 from app.multidicts import first
 from store.sealing import InvalidToken, as_json, from_json, to_reseal
 from store.times import stamp
+from store.transaction import Part, together
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: A live session's sealed data and its expiry, each one value of the session's statement.
+STORED_DATA = "select data from sessions where id_digest = ? and expires_at > ?"
+STORED_EXPIRY = "select expires_at from sessions where id_digest = ? and expires_at > ?"
 
 STORE_DATA = ("insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
               " on conflict (id_digest) do update set data = excluded.data")
@@ -57,24 +62,30 @@ def _digest(session_id: str) -> str:
 class ServerSessionInterface(SessionInterface):
     """Sessions kept in the `sessions` table, sealed with the app's data vault."""
 
-    def __init__(self, vault, lifetime: dt.timedelta):
+    def __init__(self, vault, lifetime: dt.timedelta, read_with: tuple[Part, ...] = ()):
+        """`read_with`: reads without parameters that a request with a session would run on its
+        own, run in the session's statement instead (`store.transaction.read_together`); each
+        part's parse keeps what it read for the request."""
         self.vault = vault
         self.lifetime = lifetime
+        self.read_with = read_with
+        self._opening = together(STORED_DATA, STORED_EXPIRY, *(part.sql for part in read_with))
 
     def open_session(self, app, request) -> ServerSession:
         session_id = first(request.cookies, self.get_cookie_name(app))
         if not session_id or len(session_id) > 64:
             return ServerSession()
-        row = get_db().execute(
-            "select data, expires_at from sessions where id_digest = ? and expires_at > ?", [_digest(session_id), stamp(now())]
-        ).fetchone()
-        if row is None:
+        alive = (_digest(session_id), stamp(now()))
+        data, expires_at, *found = get_db().conn.execute(self._opening, alive + alive).fetchone()
+        for part, value in zip(self.read_with, found):
+            part.parse(value)
+        if data is None:
             return ServerSession()
         try:
-            written = self.vault.open_json(row[0])
+            written = self.vault.open_json(data)
         except InvalidToken:
             return ServerSession()
-        return ServerSession(from_json(written), session_id, written, row[1])
+        return ServerSession(from_json(written), session_id, written, expires_at)
 
     def save_session(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)

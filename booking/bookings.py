@@ -16,6 +16,7 @@ import datetime as dt
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 
 from booking.slots import Slot
 from common.clock import COPENHAGEN, day_start
@@ -239,11 +240,7 @@ def latest_booking(db, case_id: str, vault: Vault | None = None) -> Booking | No
 
 def latest_booking_part(case_id: str, vault: Vault | None = None) -> Part:
     """`latest_booking` as a part of `store.transaction.read_together`."""
-    def booking_of(written: str | None) -> Booking | None:
-        row = row_from(_COLUMNS, written)
-        return _booking(row, vault) if row else None
-
-    return Part(_LATEST, (case_id,), booking_of)
+    return Part(_LATEST, (case_id,), _booking_of if vault is None else partial(_booking_of, vault=vault))
 
 
 def reseal_decline_notes(db, old: Vault, new: Vault) -> int:
@@ -337,6 +334,11 @@ def _active_row(db, case_id: str):
 #: A booking's columns (named as its fields), and the SELECT of a case's latest as one value.
 _COLUMNS = tuple(field.name for field in dataclasses.fields(Booking))
 _LATEST = f"select {one_value(_COLUMNS)} from bookings where case_id = ? order by rowid desc limit 1"
+
+
+def _booking_of(written: str | None, vault: Vault | None = None) -> Booking | None:
+    row = row_from(_COLUMNS, written)
+    return _booking(row, vault) if row else None
 
 
 def _booking(row: dict, vault: Vault | None = None) -> Booking:

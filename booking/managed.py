@@ -72,10 +72,19 @@ def seed(db, providers, values: dict) -> bool:
     return True
 
 
+#: The SELECT of the version, which a read of several things may take as one of its parts.
+VERSION = "select version from settings_version where id = 1"
+
+
 def version(db) -> int:
     """The number every change raises (0 before seeding): one indexed row, read per request."""
-    row = db.execute("select version from settings_version where id = 1").fetchone()
-    return row[0] if row else 0
+    row = db.execute(VERSION).fetchone()
+    return version_of(row[0] if row else None)
+
+
+def version_of(found: int | None) -> int:
+    """The version, from what `VERSION` found."""
+    return found or 0
 
 
 def load(db) -> Managed:

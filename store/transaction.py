@@ -13,6 +13,7 @@ WAL mode never blocks a writer): what another connection commits meanwhile is no
 import secrets
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
@@ -81,9 +82,14 @@ def read_together(db: sqlite_utils.Database, *parts: Part) -> list:
     statement instead of BEGIN, a read each and COMMIT. Each statement is a round through the
     sqlite3 module, which lets go of the GIL for it; under load that handover costs more than
     the read."""
-    row = db.conn.execute("select " + ", ".join(f"({part.sql})" for part in parts),
-                          [value for part in parts for value in part.params]).fetchone()
+    row = db.conn.execute(together(*(part.sql for part in parts)), [value for part in parts for value in part.params]).fetchone()
     return [part.parse(value) for part, value in zip(parts, row)]
+
+
+@cache  # the code's own combinations, a handful: the same text each time is also the key under which the sqlite3 module keeps the statement prepared
+def together(*selects: str) -> str:
+    """One SELECT with each of `selects` (each giving one value) as a column."""
+    return "select " + ", ".join(f"({select})" for select in selects)
 
 
 def one_value(columns: tuple[str, ...]) -> str:

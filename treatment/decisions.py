@@ -31,6 +31,7 @@ stk. 5) is left as it is.
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from booking import bookings
 from booking.guarantee import Guarantee
@@ -141,21 +142,22 @@ _OF_CASE = f"select {one_value(_COLUMNS)} from decisions where case_id = ?"
 
 def decision_part(case_id: str, vault: Vault | None = None) -> Part:
     """`decision_for` as a part of `store.transaction.read_together`."""
-    def decision_of(written: str | None) -> Decision | None:
-        row = row_from(_COLUMNS, written)
-        if row is None:
-            return None
-        return Decision(
-            case_id=row["case_id"],
-            outcome=row["outcome"],
-            provider_id=row["provider_id"],
-            start_date=parse_day(row["start_date"]),
-            reason=row["reason"],
-            decided_day=parse_day(row["decided_day"]),
-            change_reason=vault.open(row["change_reason"]) if vault and row["change_reason"] else None,
-        )
+    return Part(_OF_CASE, (case_id,), _decision_of if vault is None else partial(_decision_of, vault=vault))
 
-    return Part(_OF_CASE, (case_id,), decision_of)
+
+def _decision_of(written: str | None, vault: Vault | None = None) -> Decision | None:
+    row = row_from(_COLUMNS, written)
+    if row is None:
+        return None
+    return Decision(
+        case_id=row["case_id"],
+        outcome=row["outcome"],
+        provider_id=row["provider_id"],
+        start_date=parse_day(row["start_date"]),
+        reason=row["reason"],
+        decided_day=parse_day(row["decided_day"]),
+        change_reason=vault.open(row["change_reason"]) if vault and row["change_reason"] else None,
+    )
 
 
 def reseal_change_reasons(db, old: Vault, new: Vault) -> int:

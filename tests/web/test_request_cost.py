@@ -6,7 +6,9 @@ import datetime as dt
 from flask import render_template_string
 
 from app.context import get_db, settings
+from booking import managed
 from common.clock import UTC, FixedClock
+from store.connection import open_database
 
 from citizen_client import Citizen
 
@@ -34,15 +36,33 @@ def test_the_hourly_job_still_runs_an_hour_later(make_app, statements):
     assert any(sql.startswith("update maintenance") for sql in statements)
 
 
-def test_reading_a_question_runs_only_the_session_read_and_the_settings_version(make_app, statements):
+def test_reading_a_question_runs_only_the_session_read_which_also_reads_the_settings_version(make_app, statements):
     citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
     question = citizen.current_question()
     citizen.answer(question, "25_plus")
     statements.clear()
     assert citizen.current_question() != question
     # /chat, then its redirect; the question's page shows the municipality's settings, so it
-    # asks whether an admin changed them (one row: `booking.managed.version`)
-    assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions", "sessions", "settings_version"]
+    # asks whether an admin changed them (one row: `booking.managed.version`), in the same
+    # statement as the session
+    assert [sql.split(" from ")[1].split()[0] for sql in statements] == ["sessions", "sessions"]
+    assert all("from settings_version" in sql for sql in statements)
+
+
+def test_settings_an_admin_changes_show_on_the_next_request_of_a_session_opened_before(make_app):
+    """The version read with the session is the request's: a change made meanwhile (here on a
+    connection of its own, as another worker would) shows on the session's next page."""
+    app = make_app(clock=FixedClock(NOW))
+    citizen = Citizen(app.test_client())
+    citizen.finish_screening({"municipality": "other"})  # not served: the result shows the ordinary offer
+    with app.app_context():
+        phone = settings().ordinary_offer.phone
+    assert phone in citizen.page
+    elsewhere = open_database(app.config["DATABASE"])
+    managed.change_values(elsewhere, {"ordinary_offer.phone": "11 22 33 44"})
+    elsewhere.close()
+    citizen.get("/result")
+    assert "11 22 33 44" in citizen.page and phone not in citizen.page
 
 
 def test_reading_a_question_that_lists_no_municipalities_runs_only_the_session_read(make_app, statements):
@@ -139,6 +159,6 @@ def test_the_status_page_reads_booking_decision_and_course_in_one_statement(make
     statements.clear()
     assert citizen.get("/status").status_code == 200
     assert 'class="state state-pending"' in citizen.page  # the booking, read in that statement
-    assert len(statements) == 4, statements  # the session, the settings' version, the case, and the three together
+    assert len(statements) == 3, statements  # the session with the settings' version, the case, and the three together
     together = statements[-1]
     assert all(f"from {table} " in together for table in ("bookings", "decisions", "courses", "course_sessions"))
