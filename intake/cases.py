@@ -11,12 +11,14 @@ import secrets
 import sqlite3
 from dataclasses import asdict, dataclass
 
+import orjson
 import sqlite_utils
 
 from intake import codes
 from intake.eligibility import Assessment
 from store.sealing import Vault, to_reseal
 from store.times import day, parse_day
+from store.transaction import Part, one_value
 
 REFERRAL_PREFIX = "R-"
 REFERRAL_LENGTH = 8
@@ -124,12 +126,33 @@ def find_case_id(db: sqlite_utils.Database, code_key: bytes, typed: str) -> str:
 def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | None:
     """The case, or None. Read as one row of named columns, not as a dict: every page of a
     citizen with a code loads their case, and making the dict cost as much as the read."""
-    row = db.execute(
-        "select referral_number, first_contact_day, created_via, outcome, screening from cases where id = ?", [case_id]
-    ).fetchone()
-    if row is None:
-        return None
-    referral_number, first_contact_day, created_via, outcome, screening = row
+    row = db.execute(f"select {', '.join(_COLUMNS)} from cases where id = ?", [case_id]).fetchone()
+    return None if row is None else _case(case_id, vault, *row)
+
+
+def case_parts(case_id: str) -> tuple[Part, Part]:
+    """The case as two parts of `store.transaction.read_together`, for `case_from`: its plain
+    columns as one value, and its sealed screening (several kilobytes, which as a JSON string
+    SQLite would escape and Python unescape, character by character)."""
+    return Part(_PLAIN, (case_id,), _as_read), Part(_SCREENING, (case_id,), _as_read)
+
+
+def case_from(case_id: str, vault: Vault, plain: str | None, screening: str | None) -> Case | None:
+    """The case `case_parts` read, or None."""
+    return None if plain is None else _case(case_id, vault, *orjson.loads(plain), screening)
+
+
+#: A case's columns besides its id, the sealed screening last; the plain ones as one value.
+_COLUMNS = ("referral_number", "first_contact_day", "created_via", "outcome", "screening")
+_PLAIN = f"select {one_value(_COLUMNS[:-1])} from cases where id = ?"
+_SCREENING = "select screening from cases where id = ?"
+
+
+def _as_read(value):
+    return value
+
+
+def _case(case_id, vault, referral_number, first_contact_day, created_via, outcome, screening) -> Case:
     return Case(id=case_id, referral_number=referral_number, first_contact_day=parse_day(first_contact_day),
                 created_via=created_via, outcome=outcome, screening=vault.open(screening))
 

@@ -17,7 +17,6 @@ from booking import bookings
 from intake import cases, codes
 from intake.chat import ANSWERED, INVALID
 from retention import schedule
-from store.transaction import read_together
 from treatment import courses, decisions
 from treatment.status import conversation_state
 
@@ -159,12 +158,17 @@ def _code_problem(error: codes.MalformedCode) -> str:
     return gettext("A code has 20 letters and digits in four groups, like %(example)s.", example=codes.example())
 
 
+def _with_the_case(case_id: str) -> tuple:
+    """The latest booking, the decision and the course, read in the case's statement: they agree
+    with each other (a decision recorded meanwhile shows whole on the next look, never half)."""
+    return bookings.latest_booking_part(case_id), decisions.decision_part(case_id), courses.course_part(case_id)
+
+
 @bp.get("/status")
-@case_required
+@case_required(read_with=_with_the_case)
 def status():
     case, config = g.case, settings()
-    booking, decision, course = read_together(  # one statement: a decision recorded meanwhile shows whole, not half
-        get_db(), bookings.latest_booking_part(case.id), decisions.decision_part(case.id), courses.course_part(case.id))
+    booking, decision, course = g.read_with
     course = None if course is None else courses.course_as_of(course, today(), config.course)
     provider = config.provider(booking.provider_id) if booking else None
     return render_template(

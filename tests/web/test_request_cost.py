@@ -149,9 +149,10 @@ def test_a_template_reads_the_settings_of_its_request_when_it_first_uses_them(ap
         assert shown == f"{config.burden_limit}|{provider.name}"
 
 
-def test_the_status_page_reads_booking_decision_and_course_in_one_statement(make_app, statements):
+def test_the_status_page_reads_the_case_booking_decision_and_course_in_one_statement(make_app, statements):
     """They must agree with each other (a decision recorded meanwhile shows whole, not half):
-    one SELECT reads from one snapshot, where BEGIN, three reads and COMMIT were five statements."""
+    one SELECT reads from one snapshot, where the case, BEGIN, three reads and COMMIT were six
+    statements."""
     citizen = Citizen(make_app(clock=FixedClock(NOW)).test_client())
     citizen.finish_screening()
     citizen.get_code()
@@ -159,6 +160,6 @@ def test_the_status_page_reads_booking_decision_and_course_in_one_statement(make
     statements.clear()
     assert citizen.get("/status").status_code == 200
     assert 'class="state state-pending"' in citizen.page  # the booking, read in that statement
-    assert len(statements) == 3, statements  # the session with the settings' version, the case, and the three together
+    assert len(statements) == 2, statements  # the session with the settings' version, and the case with the three
     together = statements[-1]
-    assert all(f"from {table} " in together for table in ("bookings", "decisions", "courses", "course_sessions"))
+    assert all(f"from {table} " in together for table in ("cases", "bookings", "decisions", "courses", "course_sessions"))
