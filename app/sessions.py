@@ -23,13 +23,12 @@ from app.headers import vary_by
 from app.multidicts import first
 from store.sealing import InvalidToken, as_json, from_json, to_reseal
 from store.times import stamp
-from store.transaction import Part, together
+from store.transaction import Part
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-#: A live session's sealed data and its expiry, each one value of the session's statement.
-STORED_DATA = "select data from sessions where id_digest = ? and expires_at > ?"
-STORED_EXPIRY = "select expires_at from sessions where id_digest = ? and expires_at > ?"
+#: A live session's sealed data and its expiry, then the values of the parts read with it.
+OPEN_DATA = "select data, expires_at{} from sessions where id_digest = ? and expires_at > ?"
 
 STORE_DATA = ("insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
               " on conflict (id_digest) do update set data = excluded.data")
@@ -63,24 +62,28 @@ class ServerSessionInterface(SessionInterface):
     """Sessions kept in the `sessions` table, sealed with the app's data vault."""
 
     def __init__(self, vault, lifetime: dt.timedelta, read_with: tuple[Part, ...] = ()):
-        """`read_with`: reads without parameters that a request with a session would run on its
-        own, run in the session's statement instead (`store.transaction.read_together`); each
-        part's parse keeps what it read for the request."""
+        """`read_with`: reads without parameters that a page would run on its own, run in the
+        session's statement of a GET instead, as columns of its row (a session that is gone
+        reads none of them); each part's parse keeps what it read for the request. A POST,
+        which mostly writes the session and redirects, reads only the session."""
         self.vault = vault
         self.lifetime = lifetime
         self.read_with = read_with
-        self._opening = together(STORED_DATA, STORED_EXPIRY, *(part.sql for part in read_with))
+        self._opening = OPEN_DATA.format("")
+        self._opening_a_page = OPEN_DATA.format("".join(f", ({part.sql})" for part in read_with))
 
     def open_session(self, app, request) -> ServerSession:
         session_id = first(request.cookies, self.get_cookie_name(app))
         if not session_id or len(session_id) > 64:
             return ServerSession()
         alive = (_digest(session_id), stamp(now()))
-        data, expires_at, *found = get_db().conn.execute(self._opening, alive + alive).fetchone()
-        for part, value in zip(self.read_with, found):
-            part.parse(value)
-        if data is None:
+        reading = request.method in READING_METHODS
+        row = get_db().conn.execute(self._opening_a_page if reading else self._opening, alive).fetchone()
+        if row is None:
             return ServerSession()
+        data, expires_at, *found = row
+        for part, value in zip(self.read_with, found):  # none on a POST
+            part.parse(value)
         try:
             written = self.vault.open_json(data)
         except InvalidToken:
