@@ -25,7 +25,7 @@ from store.transaction import Part
 def settings() -> Settings:
     """The settings as of this request: the TOML file's, with the providers and the
     municipality's settings from the database (`app.managed_settings`); read once per request,
-    as of the version read with the session (`settings_version_part`), if the request has one."""
+    as of the version read with the session (`SETTINGS_VERSION_PART`), if the request has one."""
     request_globals = g._get_current_object()
     return kept_for_request("settings", lambda: _extension("indgang.settings_cache").current(
         get_db(), request_globals.get(SETTINGS_VERSION)))

@@ -126,7 +126,7 @@ def find_case_id(db: sqlite_utils.Database, code_key: bytes, typed: str) -> str:
 def load_case(db: sqlite_utils.Database, vault: Vault, case_id: str) -> Case | None:
     """The case, or None. Read as one row of named columns, not as a dict: every page of a
     citizen with a code loads their case, and making the dict cost as much as the read."""
-    row = db.execute(f"select {', '.join(_COLUMNS)} from cases where id = ?", [case_id]).fetchone()
+    row = db.execute(_CASE, [case_id]).fetchone()
     return None if row is None else _case(case_id, vault, *row)
 
 
@@ -142,8 +142,10 @@ def case_from(case_id: str, vault: Vault, plain: str | None, screening: str | No
     return None if plain is None else _case(case_id, vault, *orjson.loads(plain), screening)
 
 
-#: A case's columns besides its id, the sealed screening last; the plain ones as one value.
+#: A case's columns besides its id, the sealed screening last; a case's row, and its plain
+#: columns as one value.
 _COLUMNS = ("referral_number", "first_contact_day", "created_via", "outcome", "screening")
+_CASE = f"select {', '.join(_COLUMNS)} from cases where id = ?"
 _PLAIN = f"select {one_value(_COLUMNS[:-1])} from cases where id = ?"
 _SCREENING = "select screening from cases where id = ?"
 
