@@ -169,6 +169,8 @@ def _with_the_case(case_id: str) -> tuple:
 def status():
     case, config = g.case, settings()
     booking, decision, course = g.read_with
+    # as `courses.current_course` does, here so that today (a time-zone conversion, ~20k
+    # instructions) is worked out only for a case that has a course
     course = None if course is None else courses.course_as_of(course, today(), config.course)
     provider = config.provider(booking.provider_id) if booking else None
     return render_template(
