@@ -50,8 +50,11 @@ def citizen_books(page) -> str:
 def the_conversation_has_started(live_server, referral: str) -> None:
     """Time passes: the server runs on the real clock, and a decision waits for the conversation's
     start, so the case's confirmed conversation is moved to an hour ago (off the whole hours that
-    slots start on) in the server's database."""
-    started = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1, minutes=1, seconds=7)
+    slots start on) in the server's database; in the first hour of a day in Copenhagen, to just
+    after its midnight, for a conversation never comes before the day of first contact (today)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    today_began = day_start(now.astimezone(COPENHAGEN).date())
+    started = max(now - dt.timedelta(hours=1, minutes=1, seconds=7), min(today_began + dt.timedelta(seconds=7), now - dt.timedelta(seconds=1)))
     with contextlib.closing(sqlite3.connect(live_server.instance / "indgang.sqlite3")) as db, db:
         db.execute(
             "update bookings set starts_at = ?, ends_at = ? where state = 'confirmed'"
