@@ -106,6 +106,25 @@ def test_a_page_number_too_large_for_a_float_shows_the_first_page(app, username,
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("header", [
+    "indgang=" + "æø".encode().decode("latin-1"),  # a value beyond ASCII, as WSGI hands it over
+    "indgang=" + "a" * 65,
+    "indgang=",
+    'indgang="quoted\\"value"',
+    "garbage;;==; indgang",
+])
+def test_a_cookie_that_is_no_session_of_ours_starts_afresh(app, header):
+    response = app.test_client(use_cookies=False).get("/chat/age_band", headers={"Cookie": header})
+    assert response.status_code == 200 and "<form" in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers  # reading started no session
+
+
+def test_the_session_is_found_among_other_cookies_and_by_its_first_value(app, midway):
+    ours = midway.client.get_cookie("indgang").value
+    response = app.test_client(use_cookies=False).get("/chat", headers={"Cookie": f"theme=dark; indgang={ours}; indgang=another"})
+    assert response.status_code in (302, 303) and response.location.endswith("/chat/D10")
+
+
 def test_another_sessions_csrf_token_is_refused(app, midway):
     # Given another person's page, with the token of their session
     other = Citizen(app.test_client())
