@@ -160,11 +160,13 @@ def _posted_token_is_ours() -> bool:
 
 
 def _from_another_site() -> bool:
+    """Whether the browser says the form came from another site. The headers are read from the
+    environ: werkzeug's header object costs 8 k instructions a header it does not find."""
     answering = this_request()
-    fetch_site = answering.headers.get("Sec-Fetch-Site")
+    fetch_site = answering.environ.get("HTTP_SEC_FETCH_SITE")
     if fetch_site is not None:
         return fetch_site not in ("same-origin", "none")
-    origin = answering.headers.get("Origin")
+    origin = answering.environ.get("HTTP_ORIGIN")
     return origin not in (None, "null") and urlsplit(origin).netloc != answering.host
 
 
