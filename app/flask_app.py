@@ -31,7 +31,7 @@ kept.
 
 from urllib.parse import parse_qsl
 
-from flask import Flask, Request, has_request_context
+from flask import Flask, Request, Response, has_request_context
 from flask.templating import _default_template_ctx_processor
 
 from app.context import this_request
@@ -40,6 +40,8 @@ KEPT_LINKS = 2048
 
 #: The type a browser sends with a form without files, which every form of ours is.
 URLENCODED = "application/x-www-form-urlencoded"
+#: What werkzeug gives a response without a type: `Response.default_mimetype` in `charset`.
+PAGE_TYPE = "text/html; charset=utf-8"
 
 
 class IndgangRequest(Request):
@@ -55,10 +57,23 @@ class IndgangRequest(Request):
         self.__dict__.update(form=self.parameter_storage_class(items), files=self.parameter_storage_class())
 
 
+class IndgangResponse(Response):
+    """Flask's response, given the type werkzeug would give a page without one: werkzeug looks
+    for a Content-Type among the new response's headers first, and its miss raises and catches
+    an HTTP exception (two constructors) on every page."""
+
+    def __init__(self, response=None, status=None, headers=None, mimetype=None, content_type=None,
+                 direct_passthrough=False):
+        if headers is None and mimetype is None and content_type is None:
+            content_type = PAGE_TYPE
+        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+
+
 class IndgangFlask(Flask):
     """Flask, with `url_for` keeping the links it builds and `ensure_sync` its answers."""
 
     request_class = IndgangRequest
+    response_class = IndgangResponse
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

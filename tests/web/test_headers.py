@@ -46,3 +46,21 @@ def test_a_page_is_never_stored_and_a_file_keeps_its_own_caching():
     assert [value for name, value in file_with_own if name.lower() == "cache-control"] == ["max-age=60"]
     without = _started_headers([("Content-Type", "text/calendar")])
     assert ("Cache-Control", "no-store") in without and ("X-Frame-Options", "DENY") in without
+
+
+def test_every_page_a_redirect_and_an_error_are_html_in_utf_8_and_a_file_keeps_its_type(citizen, client):
+    # (`app.flask_app.IndgangResponse` gives a page its type up front; werkzeug found it itself)
+    page_type = "text/html; charset=utf-8"
+    assert client.get("/").headers["Content-Type"] == page_type
+    question = citizen.current_question()
+    assert citizen.get(f"/chat/{question}").headers["Content-Type"] == page_type
+    answered = citizen.client.post("/chat", data={"csrf_token": citizen.csrf_token(), "question": question,
+                                                  "answer": "25_plus"})
+    assert answered.status_code == 303 and answered.headers["Content-Type"] == page_type
+    citizen.finish_screening()
+    assert citizen.get("/result").headers["Content-Type"] == page_type
+    citizen.get_code()
+    assert citizen.get("/status").headers["Content-Type"] == page_type
+    assert client.get("/wp-admin").headers["Content-Type"] == page_type
+    with client.get("/static/indgang.js") as script:
+        assert script.mimetype == "text/javascript"
