@@ -10,6 +10,8 @@ from werkzeug.test import EnvironBuilder
 
 from app.flask_app import IndgangRequest
 
+from builders import FITTING_ANSWERS
+
 URLENCODED = "application/x-www-form-urlencoded"
 
 BODIES = [
@@ -25,6 +27,12 @@ BODIES = [
 
 def _request(body: bytes, content_type: str = URLENCODED) -> IndgangRequest:
     return IndgangRequest(EnvironBuilder(method="POST", data=body, content_type=content_type).get_environ())
+
+
+def _served(body: bytes, **environ) -> IndgangRequest:
+    """As gunicorn hands a form over: the body already cut to its length (`wsgi.input_terminated`)."""
+    built = EnvironBuilder(method="POST", data=body, content_type=URLENCODED).get_environ()
+    return IndgangRequest({**built, "wsgi.input_terminated": True, **environ})
 
 
 def _werkzeugs(body: bytes, content_type: str = URLENCODED) -> list:
@@ -62,3 +70,49 @@ def test_the_app_reads_an_answer_in_one_step(citizen, monkeypatch):
     question = citizen.current_question()
     citizen.answer(question, "25_plus")
     assert citizen.current_question() != question
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_a_form_the_server_cut_to_its_length_reads_as_werkzeug_reads_it(body, monkeypatch):
+    request = _served(body)
+    monkeypatch.setattr(request, "make_form_data_parser", lambda: pytest.fail("werkzeug's parser was made"))
+    monkeypatch.setattr(IndgangRequest, "stream", property(lambda _: pytest.fail("werkzeug's limited stream was made")))
+    assert list(request.form.items(multi=True)) == _werkzeugs(body)
+
+
+def test_a_form_the_server_cut_is_read_to_its_declared_length_only():
+    assert _served(b"answer=a&answer=b", CONTENT_LENGTH="8").form.getlist("answer") == ["a"]
+
+
+def test_a_chunked_form_the_server_terminated_is_read_whole():
+    request = _served(b"answer=a&answer=b", HTTP_TRANSFER_ENCODING="chunked")
+    del request.environ["CONTENT_LENGTH"]
+    assert request.form.getlist("answer") == ["a", "b"]
+
+
+@pytest.mark.parametrize("declared", ["abc", "\u00b2", "-5", "9" * 5000])
+def test_a_length_that_is_no_number_reads_an_empty_form(declared):
+    assert not _served(b"answer=a", CONTENT_LENGTH=declared).form
+
+
+def _post_cut_to_length(citizen, form: dict):
+    """`form` posted to the chat as gunicorn hands it over, with the page's token."""
+    return citizen.client.post("/chat", data={"csrf_token": citizen.csrf_token(), **form},
+                               environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_an_answer_the_server_cut_to_its_length_is_taken(citizen):
+    first = citizen.current_question()
+    citizen.answer(first, "25_plus")
+    second = citizen.current_question()
+    assert _post_cut_to_length(citizen, {"question": second, "answer": FITTING_ANSWERS[second]}).status_code == 303
+    assert citizen.current_question() not in (first, second)
+
+
+def test_a_form_the_server_cut_is_still_refused_over_the_limit_and_the_answers_are_kept(citizen, app):
+    first = citizen.current_question()
+    citizen.answer(first, "25_plus")
+    second = citizen.current_question()
+    huge = {"question": second, "text": "x" * app.config["MAX_CONTENT_LENGTH"]}
+    assert _post_cut_to_length(citizen, huge).status_code == 413
+    assert citizen.current_question() == second
