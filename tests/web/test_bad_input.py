@@ -4,9 +4,12 @@ import time
 
 import pytest
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from werkzeug.http import parse_cookie
 from wtforms.validators import ValidationError
 
 from app import security
+from app.multidicts import first
+from app.sessions import cookie_value
 
 from citizen_client import Citizen
 from test_staff_intake import sign_in
@@ -117,6 +120,30 @@ def test_a_cookie_that_is_no_session_of_ours_starts_afresh(app, header):
     response = app.test_client(use_cookies=False).get("/chat/age_band", headers={"Cookie": header})
     assert response.status_code == 200 and "<form" in response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers  # reading started no session
+
+
+#: An id as `secrets.token_urlsafe(32)` makes one (fixed: test ids must be the same in every worker).
+PLAIN_ID = "Tq3hV9-_" * 5 + "a1Z"
+
+
+@pytest.mark.parametrize("header", [
+    f"indgang={PLAIN_ID}",  # as a browser sends it here: read without werkzeug's parser
+    f"indgang={PLAIN_ID}; theme=dark",
+    f"theme=dark; indgang={PLAIN_ID}",
+    f"indgangx={PLAIN_ID}",
+    f"Indgang={PLAIN_ID}",
+    f"indgang ={PLAIN_ID}",
+    f"indgang={PLAIN_ID} ",
+    f'indgang="{PLAIN_ID}"',
+    "indgang=a%20b",
+    "indgang=" + "a" * 65,
+    "indgang=",
+    "indgang",
+    "",
+])
+def test_the_session_cookie_is_read_as_werkzeug_reads_it(header):
+    environ = {"HTTP_COOKIE": header} if header else {}
+    assert cookie_value(environ, "indgang") == first(parse_cookie(environ), "indgang")
 
 
 def test_the_session_is_found_among_other_cookies_and_by_its_first_value(app, midway):
