@@ -136,13 +136,20 @@ _thread = threading.local()
 
 
 def _thread_connection(path: str):
-    """The calling thread's connection to `path` (a thread keeps one, for one database). The
-    process id is part of the key: a connection is never used across a fork (gunicorn preloads
-    the app in its master)."""
-    key = (os.getpid(), path)
+    """The calling thread's connection to `path` (a thread keeps one, for one database)."""
     kept = getattr(_thread, "kept", None)
-    if kept is None or kept[0] != key:
-        if kept is not None and kept[0][0] == key[0]:
+    if kept is None or kept[0] != path:
+        if kept is not None:
             kept[1].close()
-        _thread.kept = (key, open_database(path))
+        _thread.kept = (path, open_database(path))
     return _thread.kept[1]
+
+
+def _forget_inherited_connection() -> None:
+    """A forked child (gunicorn preloads the app in its master) never uses its parent's
+    connection: the thread that forked opens its own. Checked at a fork, not by the process id
+    on every request (a system call each time)."""
+    vars(_thread).pop("kept", None)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connection)
