@@ -63,13 +63,15 @@ class ServerSession(CallbackDict, SessionMixin):
 PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def cookie_value(environ: dict, name: str) -> str | None:
-    """The first `name` cookie's value, from the Cookie header alone (`request.cookies` first
-    walks every key of the environ through werkzeug's header object). A header that is our
-    cookie with a plain id and nothing else, as a browser sends it here, is read as it is;
-    any other by werkzeug's parser, which walks it with regular expressions and builds a
-    multi-dict (a tenth of a question's page, twice this function's cost)."""
-    header, start = environ.get("HTTP_COOKIE", ""), len(name) + 1
+def cookie_value(environ: dict, name: str) -> str:
+    """The first `name` cookie's value ("" when there is none), from the Cookie header alone
+    (`request.cookies` first walks every key of the environ through werkzeug's header object).
+    No header, or one that is our cookie with a plain id and nothing else (as a browser sends it
+    here), is read as it is; any other by werkzeug's parser, which walks it with regular
+    expressions and builds a multi-dict (in all, 20 k instructions a page)."""
+    header, start = environ.get("HTTP_COOKIE"), len(name) + 1
+    if not header:
+        return ""
     if header.startswith(name) and header[start - 1:start] == "=" and PLAIN_ID.fullmatch(header, start):
         return header[start:]
     return first(parse_cookie(environ), name)
