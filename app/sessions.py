@@ -69,11 +69,11 @@ def cookie_value(environ: dict, name: str) -> str:
     No header, or one that is our cookie with a plain id and nothing else (as a browser sends it
     here), is read as it is; any other by werkzeug's parser, which walks it with regular
     expressions and builds a multi-dict (in all, 20 k instructions a page)."""
-    header, start = environ.get("HTTP_COOKIE"), len(name) + 1
+    header, prefix = environ.get("HTTP_COOKIE"), f"{name}="
     if not header:
         return ""
-    if header.startswith(name) and header[start - 1:start] == "=" and PLAIN_ID.fullmatch(header, start):
-        return header[start:]
+    if header.startswith(prefix) and PLAIN_ID.fullmatch(header, len(prefix)):
+        return header[len(prefix):]
     return first(parse_cookie(environ), name)
 
 
