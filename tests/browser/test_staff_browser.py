@@ -54,7 +54,9 @@ def the_conversation_has_started(live_server, referral: str) -> None:
     after its midnight, for a conversation never comes before the day of first contact (today)."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     today_began = day_start(now.astimezone(COPENHAGEN).date())
-    started = max(now - dt.timedelta(hours=1, minutes=1, seconds=7), min(today_began + dt.timedelta(seconds=7), now - dt.timedelta(seconds=1)))
+    an_hour_ago = now - dt.timedelta(hours=1, minutes=1, seconds=7)
+    just_after_midnight = min(today_began + dt.timedelta(seconds=7), now - dt.timedelta(seconds=1))
+    started = max(an_hour_ago, just_after_midnight)
     with contextlib.closing(sqlite3.connect(live_server.instance / "indgang.sqlite3")) as db, db:
         db.execute(
             "update bookings set starts_at = ?, ends_at = ? where state = 'confirmed'"

@@ -54,8 +54,7 @@ def test_every_page_a_redirect_and_an_error_are_html_in_utf_8_and_a_file_keeps_i
     assert client.get("/").headers["Content-Type"] == page_type
     question = citizen.current_question()
     assert citizen.get(f"/chat/{question}").headers["Content-Type"] == page_type
-    answered = citizen.client.post("/chat", data={"csrf_token": citizen.csrf_token(), "question": question,
-                                                  "answer": "25_plus"})
+    answered = citizen.answer(question, "25_plus")
     assert answered.status_code == 303 and answered.headers["Content-Type"] == page_type
     citizen.finish_screening()
     assert citizen.get("/result").headers["Content-Type"] == page_type

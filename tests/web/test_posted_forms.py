@@ -95,24 +95,27 @@ def test_a_length_that_is_no_number_reads_an_empty_form(declared):
     assert not _served(b"answer=a", CONTENT_LENGTH=declared).form
 
 
-def _post_cut_to_length(citizen, form: dict):
-    """`form` posted to the chat as gunicorn hands it over, with the page's token."""
-    return citizen.client.post("/chat", data={"csrf_token": citizen.csrf_token(), **form},
-                               environ_overrides={"wsgi.input_terminated": True})
+#: What gunicorn tells the app: it has cut the body to its declared length.
+CUT_TO_LENGTH = {"wsgi.input_terminated": True}
 
 
-def test_an_answer_the_server_cut_to_its_length_is_taken(citizen):
+@pytest.fixture
+def asked(citizen) -> tuple[str, str]:
+    """The citizen has answered the first question and is shown the second: (first, second)."""
     first = citizen.current_question()
     citizen.answer(first, "25_plus")
-    second = citizen.current_question()
-    assert _post_cut_to_length(citizen, {"question": second, "answer": FITTING_ANSWERS[second]}).status_code == 303
-    assert citizen.current_question() not in (first, second)
+    return first, citizen.current_question()
 
 
-def test_a_form_the_server_cut_is_still_refused_over_the_limit_and_the_answers_are_kept(citizen, app):
-    first = citizen.current_question()
-    citizen.answer(first, "25_plus")
-    second = citizen.current_question()
+def test_an_answer_the_server_cut_to_its_length_is_taken(citizen, asked):
+    second = asked[1]
+    answer = {"question": second, "answer": FITTING_ANSWERS[second]}
+    assert citizen.post("/chat", answer, environ_overrides=CUT_TO_LENGTH).status_code == 303
+    assert citizen.current_question() not in asked
+
+
+def test_a_form_the_server_cut_is_still_refused_over_the_limit_and_the_answers_are_kept(citizen, asked, app):
+    second = asked[1]
     huge = {"question": second, "text": "x" * app.config["MAX_CONTENT_LENGTH"]}
-    assert _post_cut_to_length(citizen, huge).status_code == 413
+    assert citizen.post("/chat", huge, environ_overrides=CUT_TO_LENGTH).status_code == 413
     assert citizen.current_question() == second
