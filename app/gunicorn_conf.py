@@ -6,11 +6,13 @@ from gunicorn.glogging import Logger
 
 bind = "127.0.0.1:5000"
 workers = 2
-# Threads, so that a few slow or stalled clients cannot hold every worker (a sync worker serves
-# one connection at a time); a stalled request is dropped after `timeout` seconds. In production
-# the TLS reverse proxy buffers requests as well.
-worker_class = "gthread"
-threads = 8
+# A thread only takes a request that has arrived whole (app/served_worker.py): a slow or stalled
+# client waits in the worker's own loop, and is dropped when its request has not arrived within
+# `timeout` seconds. So two threads a worker are enough; with more they take turns at Python's
+# lock, and the slowest responses take longer (README, Performance). In production the TLS
+# reverse proxy buffers requests as well.
+worker_class = "app.served_worker.WholeRequestWorker"
+threads = 2
 timeout = 30
 keepalive = 5
 preload_app = True

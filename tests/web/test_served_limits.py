@@ -1,5 +1,6 @@
 """The served app (gunicorn as `make run` serves it) under stalled clients and oversized bodies."""
 
+import http.client
 import socket
 import urllib.error
 import urllib.parse
@@ -9,22 +10,85 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from served import direct
+from app import gunicorn_conf
 
-STALLED_CLIENTS = 6
+from served import direct, serve
+
+#: More stalled clients than the served app has threads, several times over.
+STALLED_CLIENTS = 4 * 2 * gunicorn_conf.threads  # the test server runs two workers
+
+HALF_A_HEAD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+HALF_A_BODY = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               b"Content-Length: 100\r\n\r\nquestion=age")
 
 
-def test_stalled_clients_do_not_stop_the_site(live_server):
-    # Given several clients that open a request and never finish its headers
-    host, port = urlsplit(live_server.url).hostname, urlsplit(live_server.url).port
+def _address(server) -> tuple[str, int]:
+    parts = urlsplit(server.url)
+    return parts.hostname, parts.port
+
+
+def _stall_new(stack, address, half_a_request):
+    stalled = stack.enter_context(socket.create_connection(address, timeout=5))
+    stalled.sendall(half_a_request)
+
+
+def _stall_kept_alive(stack, address, half_a_request):
+    """A connection that got one whole answer, then sends half its next request."""
+    kept = http.client.HTTPConnection(*address, timeout=5)
+    stack.callback(kept.close)
+    kept.request("GET", "/healthz")
+    assert kept.getresponse().read() == b"ok"
+    kept.sock.sendall(half_a_request)
+
+
+@pytest.mark.parametrize("stall", [_stall_new, _stall_kept_alive], ids=["new connection", "kept alive"])
+@pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY], ids=["head", "body"])
+def test_stalled_clients_do_not_stop_the_site(live_server, stall, half_a_request):
+    # Given many clients that send half a request and stop
     with ExitStack() as stack:
         for _ in range(STALLED_CLIENTS):
-            stalled = stack.enter_context(socket.create_connection((host, port), timeout=5))
-            stalled.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            stall(stack, _address(live_server), half_a_request)
         # Then a person still gets pages at once
         for _ in range(4):
             with direct.open(f"{live_server.url}/healthz", timeout=3) as response:
                 assert response.status == 200
+
+
+def _answers(connection: socket.socket, count: int) -> list[bytes]:
+    """The status lines of the next `count` responses (each ends with its body, `ok`)."""
+    received = b""
+    while received.count(b"\r\n\r\nok") < count:
+        chunk = connection.recv(65536)
+        assert chunk, f"closed after {received!r}"
+        received += chunk
+    return [line.split(b"\r\n")[0] for line in received.split(b"HTTP/1.1 ")[1:]]
+
+
+def test_a_request_sent_in_pieces_is_answered(live_server):
+    with socket.create_connection(_address(live_server), timeout=5) as connection:
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for piece in (b"GET /healthz HTTP/1.1\r", b"\nHost: 127.0.0.1\r\n", b"\r", b"\n"):
+            connection.sendall(piece)
+        assert _answers(connection, 1) == [b"200 OK"]
+
+
+def test_requests_sent_together_are_each_answered(live_server):
+    with socket.create_connection(_address(live_server), timeout=5) as connection:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 3)
+        assert _answers(connection, 3) == [b"200 OK"] * 3
+
+
+@pytest.fixture(scope="module")
+def impatient_server(tmp_path_factory):
+    """The served app, dropping a request that has not arrived whole within a second."""
+    yield from serve(tmp_path_factory, environment={"GUNICORN_CMD_ARGS": "--timeout 1"})
+
+
+@pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY], ids=["head", "body"])
+def test_a_request_that_never_arrives_whole_is_dropped(impatient_server, half_a_request):
+    with socket.create_connection(_address(impatient_server), timeout=10) as stalled:
+        stalled.sendall(half_a_request)
+        assert stalled.recv(1024) == b""  # closed by the server, without an answer
 
 
 def test_an_oversized_body_gets_a_friendly_413(live_server):

@@ -1,0 +1,118 @@
+"""gunicorn's threaded worker, with each request received whole before a thread takes it.
+
+gunicorn's own `gthread` worker hands a connection to a thread as soon as it has a byte to read,
+and the thread then waits for the rest of the request. A client that sends half a request and
+stops (a stalled phone, or someone doing it on purpose) holds that thread, and a worker whose
+threads are all held serves no one. So a worker had to keep many threads, which take turns at
+Python's lock: with eight, a page's slowest responses took twice as long as with two (README,
+Performance).
+
+Here the worker's own loop receives each request, the first of a connection and every later one
+on a kept-alive connection, into a buffer without blocking, and hands it to a thread only when
+its head has arrived, and its body too when the head gives its length. A connection that has not
+delivered a whole request within `timeout` seconds is closed. Stalled clients then cost memory
+(at most `LARGEST_HELD` each, `worker_connections` at most), not threads.
+"""
+
+import errno
+import re
+import selectors
+import time
+from functools import partial
+
+from gunicorn.errors import ConfigError
+from gunicorn.workers.gthread import TConn, ThreadWorker
+
+#: What is held of a request before a thread takes it as it is: more than a head and a body of
+#: the largest this site takes (`MAX_REQUEST_BYTES`, 64 KiB). A larger request goes to gunicorn's
+#: parser, and the app refuses its body by its declared length.
+LARGEST_HELD = 128 * 1024
+
+HEAD_END = re.compile(rb"\r?\n\r?\n")
+#: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
+#: the request again and judges it (a length given twice, or alongside chunks, is refused there).
+BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d{1,9})[ \t]*\r?\n", re.IGNORECASE)
+#: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told,
+#: by the app's thread.
+EXPECT = re.compile(rb"\nexpect[ \t]*:", re.IGNORECASE)
+
+
+class Arrival:
+    """A request as it arrives: what has come so far and, once its head is whole, how long the
+    request is. Each chunk is searched once (a client sending a byte at a time costs no more)."""
+
+    def __init__(self):
+        self.received = bytearray()
+        self.length = None  # head and declared body, once the head has arrived
+
+    def add(self, chunk: bytes) -> bool:
+        """Add `chunk`; whether a thread can now take the request: it is whole, or it already
+        holds `LARGEST_HELD` bytes."""
+        searched = max(len(self.received) - 3, 0)  # a line break can straddle two chunks
+        self.received += chunk
+        if self.length is None:
+            end = HEAD_END.search(self.received, searched)
+            if end is None:
+                return len(self.received) >= LARGEST_HELD
+            self.length = end.end() + _declared_body(bytes(self.received[:end.end()]))
+        return len(self.received) >= min(self.length, LARGEST_HELD)
+
+
+def _declared_body(head: bytes) -> int:
+    """The body length to wait for: the declared one, or none for a client that waits to be
+    told to go on."""
+    declared = BODY_LENGTH.search(head)
+    return 0 if declared is None or EXPECT.search(head) else int(declared[1])
+
+
+class WholeRequestWorker(ThreadWorker):
+    """`gthread`, whose threads only ever take requests that have arrived whole (see above)."""
+
+    @classmethod
+    def check_config(cls, cfg, log):
+        """The worker reads plain HTTP/1.1 itself, as the TLS proxy in front of it sends it."""
+        if cfg.is_ssl or cfg.http2_cleartext in ("prior-knowledge", "both"):
+            raise ConfigError("WholeRequestWorker serves plain HTTP/1.1: no TLS, no HTTP/2 prior knowledge")
+        super().check_config(cfg, log)
+
+    def accept(self, listener):
+        try:
+            client, address = listener.accept()
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                return
+            raise
+        self.nr_conns += 1
+        self._receive_request(TConn(self.cfg, client, address, listener.getsockname()))
+
+    def on_client_socket_readable(self, conn, client):
+        """A kept-alive connection has its next request on the way."""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self._receive_request(conn)
+
+    def _receive_request(self, conn):
+        """Wait in this loop for `conn`'s request. It joins gunicorn's pending connections, which
+        its loop closes at their deadline; in this worker no other connection is ever pending."""
+        conn.timeout = time.monotonic() + self.cfg.timeout
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_more, conn, Arrival()))
+
+    def _read_more(self, conn, arrival, client):
+        try:
+            chunk = client.recv(LARGEST_HELD)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if chunk and not arrival.add(chunk):
+            return
+        self.poller.unregister(client)
+        self.pending_conns.remove(conn)
+        if not chunk:  # the client has gone
+            self.nr_conns -= 1
+            conn.close()
+            return
+        conn.init()
+        conn.parser.unreader.unread(bytes(arrival.received))
+        self.enqueue_req(conn)
