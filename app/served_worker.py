@@ -46,16 +46,20 @@ class Arrival:
         self.length = None  # head and declared body, once the head has arrived
 
     def add(self, chunk: bytes) -> bool:
-        """Add `chunk`; whether a thread can now take the request: it is whole, or it already
-        holds `LARGEST_HELD` bytes."""
+        """Add `chunk`; whether the request is now `whole`."""
         searched = max(len(self.received) - 3, 0)  # a line break can straddle two chunks
         self.received += chunk
         if self.length is None:
             end = HEAD_END.search(self.received, searched)
-            if end is None:
-                return len(self.received) >= LARGEST_HELD
-            self.length = end.end() + _declared_body(bytes(self.received[:end.end()]))
-        return len(self.received) >= min(self.length, LARGEST_HELD)
+            if end is not None:
+                self.length = end.end() + _declared_body(bytes(self.received[:end.end()]))
+        return self.whole
+
+    @property
+    def whole(self) -> bool:
+        """Whether a thread can take the request: it has arrived whole, or it is as large as
+        `LARGEST_HELD`."""
+        return len(self.received) >= min(self.length or LARGEST_HELD, LARGEST_HELD)
 
 
 def _declared_body(head: bytes) -> int:
@@ -83,20 +87,32 @@ class WholeRequestWorker(ThreadWorker):
                 return
             raise
         self.nr_conns += 1
-        self._receive_request(TConn(self.cfg, client, address, listener.getsockname()))
+        self._receive_request(TConn(self.cfg, client, address, listener.getsockname()), Arrival())
 
     def on_client_socket_readable(self, conn, client):
         """A kept-alive connection has its next request on the way."""
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
-        self._receive_request(conn)
+        self._receive_request(conn, Arrival())
 
-    def _receive_request(self, conn):
-        """Wait in this loop for `conn`'s request. It joins gunicorn's pending connections, which
-        its loop closes at their deadline; in this worker no other connection is ever pending."""
+    def enqueue_req(self, conn):
+        """gunicorn's own loop calls this for a kept-alive connection whose next request was read
+        ahead behind the last one: it may be a part of a request only."""
+        arrival = Arrival()
+        arrival.add(conn.parser.unreader.take_buffered())
+        self._receive_request(conn, arrival)
+
+    def _receive_request(self, conn, arrival):
+        """Hand `conn`'s request to a thread if it has arrived whole, else wait for the rest in
+        this loop: with gunicorn's pending connections, which its loop closes at their deadline
+        (in this worker no other connection is ever pending)."""
+        if arrival.whole:
+            self._hand_over(conn, arrival)
+            return
+        conn.sock.setblocking(False)
         conn.timeout = time.monotonic() + self.cfg.timeout
         self.pending_conns.append(conn)
-        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_more, conn, Arrival()))
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_more, conn, arrival))
 
     def _read_more(self, conn, arrival, client):
         try:
@@ -109,10 +125,13 @@ class WholeRequestWorker(ThreadWorker):
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
-        if not chunk:  # the client has gone
+        if chunk:
+            self._hand_over(conn, arrival)
+        else:  # the client has gone
             self.nr_conns -= 1
             conn.close()
-            return
+
+    def _hand_over(self, conn, arrival):
         conn.init()
         conn.parser.unreader.unread(bytes(arrival.received))
-        self.enqueue_req(conn)
+        super().enqueue_req(conn)

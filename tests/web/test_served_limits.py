@@ -41,7 +41,13 @@ def _stall_kept_alive(stack, address, half_a_request):
     kept.sock.sendall(half_a_request)
 
 
-@pytest.mark.parametrize("stall", [_stall_new, _stall_kept_alive], ids=["new connection", "kept alive"])
+def _stall_behind_a_request(stack, address, half_a_request):
+    """A connection that sends a whole request and half the next one together."""
+    _stall_new(stack, address, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + half_a_request)
+
+
+@pytest.mark.parametrize("stall", [_stall_new, _stall_kept_alive, _stall_behind_a_request],
+                         ids=["new connection", "kept alive", "behind a request"])
 @pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY], ids=["head", "body"])
 def test_stalled_clients_do_not_stop_the_site(live_server, stall, half_a_request):
     # Given many clients that send half a request and stop
