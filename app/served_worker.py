@@ -9,11 +9,13 @@ Performance).
 
 Here the worker's own loop receives each request, the first of a connection and every later one
 on a kept-alive connection, into a buffer without blocking, and hands it to a thread only when
-its head has arrived, and its body too when the head gives its length. A connection that has not
+its head has arrived, and its body too when the head gives its length (a client that waits to be
+told to go on before it sends its body is told so by the loop). A connection that has not
 delivered a whole request within `timeout` seconds is closed. Stalled clients then cost memory
 (at most `LARGEST_HELD` each, `worker_connections` at most), not threads.
 """
 
+import contextlib
 import errno
 import re
 import selectors
@@ -32,9 +34,11 @@ HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
 #: the request again and judges it (a length given twice, or alongside chunks, is refused there).
 BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d{1,9})[ \t]*\r?\n", re.IGNORECASE)
-#: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told,
-#: by the app's thread.
-EXPECT = re.compile(rb"\nexpect[ \t]*:", re.IGNORECASE)
+#: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told.
+EXPECT = re.compile(rb"\nexpect[ \t]*:[ \t]*100-continue[ \t]*\r?\n", re.IGNORECASE)
+#: What tells it. gunicorn's thread tells it again when it takes the request, which HTTP allows:
+#: a client reads any number of interim answers before the final one (RFC 9110, 15.2).
+GO_ON = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 class Arrival:
@@ -44,6 +48,7 @@ class Arrival:
     def __init__(self):
         self.received = bytearray()
         self.length = None  # head and declared body, once the head has arrived
+        self.waits_to_go_on = False  # until it is told (`GO_ON`)
 
     def add(self, chunk: bytes) -> bool:
         """Add `chunk`; whether the request is now `whole`."""
@@ -52,7 +57,10 @@ class Arrival:
         if self.length is None:
             end = HEAD_END.search(self.received, searched)
             if end is not None:
-                self.length = end.end() + _declared_body(bytes(self.received[:end.end()]))
+                head = bytes(self.received[:end.end()])
+                declared = BODY_LENGTH.search(head)
+                self.length = end.end() + (int(declared[1]) if declared else 0)
+                self.waits_to_go_on = bool(declared and EXPECT.search(head))
         return self.whole
 
     @property
@@ -60,13 +68,6 @@ class Arrival:
         """Whether a thread can take the request: it has arrived whole, or it is as large as
         `LARGEST_HELD`."""
         return len(self.received) >= min(self.length or LARGEST_HELD, LARGEST_HELD)
-
-
-def _declared_body(head: bytes) -> int:
-    """The body length to wait for: the declared one, or none for a client that waits to be
-    told to go on."""
-    declared = BODY_LENGTH.search(head)
-    return 0 if declared is None or EXPECT.search(head) else int(declared[1])
 
 
 class WholeRequestWorker(ThreadWorker):
@@ -113,6 +114,7 @@ class WholeRequestWorker(ThreadWorker):
         conn.timeout = time.monotonic() + self.cfg.timeout
         self.pending_conns.append(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_more, conn, arrival))
+        self._tell_to_go_on(conn, arrival)
 
     def _read_more(self, conn, arrival, client):
         try:
@@ -122,6 +124,7 @@ class WholeRequestWorker(ThreadWorker):
         except OSError:
             chunk = b""
         if chunk and not arrival.add(chunk):
+            self._tell_to_go_on(conn, arrival)
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
@@ -130,6 +133,15 @@ class WholeRequestWorker(ThreadWorker):
         else:  # the client has gone
             self.nr_conns -= 1
             conn.close()
+
+    @staticmethod
+    def _tell_to_go_on(conn, arrival):
+        """Tell a client that waits for it to send its body. Should the connection not take the
+        25 bytes (its client reads nothing), the client sends its body after its own wait."""
+        if arrival.waits_to_go_on:
+            arrival.waits_to_go_on = False
+            with contextlib.suppress(OSError):
+                conn.sock.send(GO_ON)
 
     def _hand_over(self, conn, arrival):
         conn.init()

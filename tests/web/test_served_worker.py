@@ -28,9 +28,19 @@ def test_a_body_is_waited_for_by_its_declared_length_in_any_case_and_spacing():
     assert _complete_after([head, b"abcd", b"e"]) == [False, False, True]
 
 
-def test_a_client_that_waits_to_be_told_to_go_on_is_taken_at_its_head():
-    head = b"POST /chat HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nExpect: 100-continue\r\n\r\n"
-    assert _complete_after([head]) == [True]
+def test_a_client_that_waits_to_be_told_to_go_on_is_told_once_its_head_is_in():
+    arrival = Arrival()
+    assert not arrival.add(b"POST /chat HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-")
+    assert not arrival.waits_to_go_on
+    assert not arrival.add(b"continue\r\n\r\n")
+    assert arrival.waits_to_go_on
+    assert arrival.add(b"abcde")
+
+
+def test_only_a_client_with_a_body_waits_to_be_told_to_go_on():
+    arrival = Arrival()
+    assert arrival.add(b"GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n")
+    assert not arrival.waits_to_go_on
 
 
 def test_a_length_in_the_body_is_not_the_heads():
