@@ -26,9 +26,10 @@ from gunicorn.errors import ConfigError
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 #: What is held of a request before a thread takes it as it is: more than a head and a body of
-#: the largest this site takes (`MAX_REQUEST_BYTES`, 64 KiB). A larger request goes to gunicorn's
-#: parser, and the app refuses its body by its declared length.
+#: the largest this site takes (`MAX_REQUEST_BYTES`, 64 KiB). A larger body goes to the app, which
+#: refuses it by its declared length; a head this large, which no browser sends, is refused here.
 LARGEST_HELD = 128 * 1024
+HEAD_TOO_LARGE = b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
@@ -65,9 +66,13 @@ class Arrival:
 
     @property
     def whole(self) -> bool:
-        """Whether a thread can take the request: it has arrived whole, or it is as large as
-        `LARGEST_HELD`."""
-        return len(self.received) >= min(self.length or LARGEST_HELD, LARGEST_HELD)
+        """Whether a thread can take the request: it has arrived whole, or its head has and it is
+        as large as `LARGEST_HELD`."""
+        return self.length is not None and len(self.received) >= min(self.length, LARGEST_HELD)
+
+    @property
+    def head_too_large(self) -> bool:
+        return self.length is None and len(self.received) >= LARGEST_HELD
 
 
 class WholeRequestWorker(ThreadWorker):
@@ -123,16 +128,19 @@ class WholeRequestWorker(ThreadWorker):
             return
         except OSError:
             chunk = b""
-        if chunk and not arrival.add(chunk):
+        if chunk and not arrival.add(chunk) and not arrival.head_too_large:
             self._tell_to_go_on(conn, arrival)
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
-        if chunk:
+        if arrival.whole:
             self._hand_over(conn, arrival)
-        else:  # the client has gone
-            self.nr_conns -= 1
-            conn.close()
+            return
+        if chunk:  # a head larger than any browser sends; else the client has gone
+            with contextlib.suppress(OSError):
+                conn.sock.send(HEAD_TOO_LARGE)
+        self.nr_conns -= 1
+        conn.close()
 
     @staticmethod
     def _tell_to_go_on(conn, arrival):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app import gunicorn_conf
+from app.served_worker import LARGEST_HELD
 
 from served import direct, serve
 
@@ -93,6 +94,15 @@ def test_a_client_that_waits_to_be_told_to_go_on_is_told_and_answered(live_serve
             chunk = connection.recv(1024)
             assert chunk, f"closed after {answer!r}"
             answer += chunk
+
+
+def test_a_head_larger_than_any_browser_sends_is_refused(live_server):
+    # Fields each within gunicorn's limit for one, and no end: exactly as much as the worker holds
+    fields = b"".join(b"X-Large-%d: %s\r\n" % (number, b"y" * 8000) for number in range(20))
+    with socket.create_connection(_address(live_server), timeout=5) as connection:
+        connection.sendall((b"GET / HTTP/1.1\r\n" + fields)[:LARGEST_HELD])
+        assert connection.recv(1024).startswith(b"HTTP/1.1 431 ")
+        assert connection.recv(1024) == b""
 
 
 def test_requests_sent_together_are_each_answered(live_server):

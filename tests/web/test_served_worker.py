@@ -51,9 +51,15 @@ def test_a_head_with_bare_line_feeds_ends_at_its_blank_line():
     assert _complete_after([b"GET / HTTP/1.1\nHost: x\n", b"\n"]) == [False, True]
 
 
-def test_more_than_the_largest_request_is_handed_over_as_it_is():
-    # A head that never ends, and a body declared larger than the site takes: gunicorn's parser
-    # and the app refuse them, they are not held back
-    assert _complete_after([b"GET / HTTP/1.1\r\nX: " + b"y" * (LARGEST_HELD - 100), b"y" * 100]) == [False, True]
+def test_a_body_larger_than_the_site_takes_is_handed_over_at_the_largest_held():
+    # The app refuses it by its declared length: it is not held back
     declared = b"POST /chat HTTP/1.1\r\nContent-Length: 10000000\r\n\r\n"
-    assert _complete_after([declared, b"x" * (LARGEST_HELD - len(declared))]) == [False, True]
+    assert _complete_after([declared, b"x" * (LARGEST_HELD - len(declared) - 1), b"x"]) == [False, False, True]
+
+
+def test_a_head_that_never_ends_is_too_large_at_the_largest_held():
+    arrival = Arrival()
+    arrival.add(b"GET / HTTP/1.1\r\nX: " + b"y" * (LARGEST_HELD - 100))
+    assert not arrival.head_too_large
+    assert not arrival.add(b"y" * 100)
+    assert arrival.head_too_large
