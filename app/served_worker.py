@@ -29,6 +29,8 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 #: the largest this site takes (`MAX_REQUEST_BYTES`, 64 KiB). A larger body goes to the app, which
 #: refuses it by its declared length; a head this large, which no browser sends, is refused here.
 LARGEST_HELD = 128 * 1024
+#: What is read from a socket at a time: a request of a browser comes in one read.
+READ_SIZE = 64 * 1024
 HEAD_TOO_LARGE = b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 HEAD_END = re.compile(rb"\r?\n\r?\n")
@@ -72,6 +74,7 @@ class Arrival:
 
     @property
     def head_too_large(self) -> bool:
+        """Whether `LARGEST_HELD` bytes have come without the head's end."""
         return self.length is None and len(self.received) >= LARGEST_HELD
 
 
@@ -123,22 +126,30 @@ class WholeRequestWorker(ThreadWorker):
 
     def _read_more(self, conn, arrival, client):
         try:
-            chunk = client.recv(LARGEST_HELD)
+            chunk = client.recv(READ_SIZE)
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
             chunk = b""
-        if chunk and not arrival.add(chunk) and not arrival.head_too_large:
-            self._tell_to_go_on(conn, arrival)
-            return
-        self.poller.unregister(client)
-        self.pending_conns.remove(conn)
-        if arrival.whole:
+        if not chunk:  # the client has gone
+            self._stop_waiting(conn)
+            self._close(conn)
+        elif arrival.add(chunk):
+            self._stop_waiting(conn)
             self._hand_over(conn, arrival)
-            return
-        if chunk:  # a head larger than any browser sends; else the client has gone
+        elif arrival.head_too_large:
+            self._stop_waiting(conn)
             with contextlib.suppress(OSError):
                 conn.sock.send(HEAD_TOO_LARGE)
+            self._close(conn)
+        else:
+            self._tell_to_go_on(conn, arrival)
+
+    def _stop_waiting(self, conn):
+        self.poller.unregister(conn.sock)
+        self.pending_conns.remove(conn)
+
+    def _close(self, conn):
         self.nr_conns -= 1
         conn.close()
 

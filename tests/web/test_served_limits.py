@@ -65,13 +65,19 @@ def test_stalled_clients_do_not_stop_the_site(live_server, stall, half_a_request
                 assert response.status == 200
 
 
-def _answers(connection: socket.socket, count: int) -> list[bytes]:
-    """The status lines of the next `count` responses (each ends with its body, `ok`)."""
+def _received_until(connection: socket.socket, finished) -> bytes:
+    """What the server sends until `finished(what came so far)`; it must not close before."""
     received = b""
-    while received.count(b"\r\n\r\nok") < count:
+    while not finished(received):
         chunk = connection.recv(65536)
         assert chunk, f"closed after {received!r}"
         received += chunk
+    return received
+
+
+def _answers(connection: socket.socket, count: int) -> list[bytes]:
+    """The status lines of the next `count` responses (each ends with its body, `ok`)."""
+    received = _received_until(connection, lambda received: received.count(b"\r\n\r\nok") >= count)
     return [line.split(b"\r\n")[0] for line in received.split(b"HTTP/1.1 ")[1:]]
 
 
@@ -89,11 +95,8 @@ def test_a_client_that_waits_to_be_told_to_go_on_is_told_and_answered(live_serve
                            b"Expect: 100-continue\r\n\r\n")
         assert connection.recv(1024).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
         connection.sendall(b"{}")
-        answer = b""
-        while b"HTTP/1.1 405" not in answer:  # healthz takes no POST: answered, after the body
-            chunk = connection.recv(1024)
-            assert chunk, f"closed after {answer!r}"
-            answer += chunk
+        # healthz takes no POST: it is answered once the body has come
+        _received_until(connection, lambda received: b"HTTP/1.1 405" in received)
 
 
 def test_a_head_larger_than_any_browser_sends_is_refused(live_server):
