@@ -10,8 +10,9 @@ Performance).
 Here the worker's own loop receives each request, the first of a connection and every later one
 on a kept-alive connection, into a buffer without blocking, and hands it to a thread only when
 its head has arrived, and its body too when the head gives its length (a client that waits to be
-told to go on before it sends its body is told so by the loop). A connection that has not
-delivered a whole request within `timeout` seconds is closed. Stalled clients then cost memory
+told to go on before it sends its body is told so by the loop). A body in chunks, which has no
+length to wait for, is refused (411), as is a head that never ends (431). A connection that has
+not delivered a whole request within `timeout` seconds is closed. Stalled clients then cost memory
 (at most `LARGEST_HELD` each, `worker_connections` at most), not threads.
 """
 
@@ -32,11 +33,15 @@ LARGEST_HELD = 128 * 1024
 #: What is read from a socket at a time: a request of a browser comes in one read.
 READ_SIZE = 64 * 1024
 HEAD_TOO_LARGE = b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+#: A body sent in chunks has no length to wait for: it is refused, as HTTP allows (RFC 9112, 6.3).
+#: Browsers send a form's length.
+LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
 #: the request again and judges it (a length given twice, or alongside chunks, is refused there).
 BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d{1,9})[ \t]*\r?\n", re.IGNORECASE)
+IN_CHUNKS = re.compile(rb"\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 #: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told.
 EXPECT = re.compile(rb"\nexpect[ \t]*:[ \t]*100-continue[ \t]*\r?\n", re.IGNORECASE)
 #: What tells it. gunicorn's thread tells it again when it takes the request, which HTTP allows:
@@ -52,6 +57,7 @@ class Arrival:
         self.received = bytearray()
         self.length = None  # head and declared body, once the head has arrived
         self.waits_to_go_on = False  # until it is told (`GO_ON`)
+        self.in_chunks = False
 
     def add(self, chunk: bytes) -> bool:
         """Add `chunk`; whether the request is now `whole`."""
@@ -64,6 +70,7 @@ class Arrival:
                 declared = BODY_LENGTH.search(head)
                 self.length = end.end() + (int(declared[1]) if declared else 0)
                 self.waits_to_go_on = bool(declared and EXPECT.search(head))
+                self.in_chunks = IN_CHUNKS.search(head) is not None
         return self.whole
 
     @property
@@ -73,9 +80,17 @@ class Arrival:
         return self.length is not None and len(self.received) >= min(self.length, LARGEST_HELD)
 
     @property
-    def head_too_large(self) -> bool:
-        """Whether `LARGEST_HELD` bytes have come without the head's end."""
-        return self.length is None and len(self.received) >= LARGEST_HELD
+    def refusal(self) -> bytes | None:
+        """The answer that refuses the request before a thread takes it, if it is refused: a head
+        that has not ended within `LARGEST_HELD` bytes, or a body in chunks."""
+        if self.length is None:
+            return HEAD_TOO_LARGE if len(self.received) >= LARGEST_HELD else None
+        return LENGTH_REQUIRED if self.in_chunks else None
+
+    @property
+    def settled(self) -> bool:
+        """Whether the request is to be handed over or refused: no more is waited for."""
+        return self.whole or self.refusal is not None
 
 
 class WholeRequestWorker(ThreadWorker):
@@ -112,11 +127,11 @@ class WholeRequestWorker(ThreadWorker):
         self._receive_request(conn, arrival)
 
     def _receive_request(self, conn, arrival):
-        """Hand `conn`'s request to a thread if it has arrived whole, else wait for the rest in
-        this loop: with gunicorn's pending connections, which its loop closes at their deadline
-        (in this worker no other connection is ever pending)."""
-        if arrival.whole:
-            self._hand_over(conn, arrival)
+        """Settle `conn`'s request if it can be, else wait for the rest in this loop: with
+        gunicorn's pending connections, which its loop closes at their deadline (in this worker
+        no other connection is ever pending)."""
+        if arrival.settled:
+            self._settle(conn, arrival)
             return
         conn.sock.setblocking(False)
         conn.timeout = time.monotonic() + self.cfg.timeout
@@ -134,14 +149,11 @@ class WholeRequestWorker(ThreadWorker):
         if not chunk:  # the client has gone
             self._stop_waiting(conn)
             self._close(conn)
-        elif arrival.add(chunk):
+            return
+        arrival.add(chunk)
+        if arrival.settled:
             self._stop_waiting(conn)
-            self._hand_over(conn, arrival)
-        elif arrival.head_too_large:
-            self._stop_waiting(conn)
-            with contextlib.suppress(OSError):
-                conn.sock.send(HEAD_TOO_LARGE)
-            self._close(conn)
+            self._settle(conn, arrival)
         else:
             self._tell_to_go_on(conn, arrival)
 
@@ -162,7 +174,13 @@ class WholeRequestWorker(ThreadWorker):
             with contextlib.suppress(OSError):
                 conn.sock.send(GO_ON)
 
-    def _hand_over(self, conn, arrival):
+    def _settle(self, conn, arrival):
+        """Refuse the request, or hand it to a thread."""
+        if arrival.refusal:
+            with contextlib.suppress(OSError):
+                conn.sock.send(arrival.refusal)
+            self._close(conn)
+            return
         conn.init()
         conn.parser.unreader.unread(bytes(arrival.received))
         super().enqueue_req(conn)

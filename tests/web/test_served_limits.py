@@ -21,6 +21,9 @@ STALLED_CLIENTS = 4 * 2 * gunicorn_conf.threads  # the test server runs two work
 HALF_A_HEAD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 HALF_A_BODY = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                b"Content-Length: 100\r\n\r\nquestion=age")
+#: A body sent in chunks, stopped in its first.
+HALF_IN_CHUNKS = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  b"20\r\nquestion=age")
 #: A head that asks to be told to go on before it sends its body, which never comes.
 WAITING_TO_GO_ON = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
                     b"Expect: 100-continue\r\n\r\n")
@@ -52,8 +55,8 @@ def _stall_behind_a_request(stack, address, half_a_request):
 
 @pytest.mark.parametrize("stall", [_stall_new, _stall_kept_alive, _stall_behind_a_request],
                          ids=["new connection", "kept alive", "behind a request"])
-@pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY, WAITING_TO_GO_ON],
-                         ids=["head", "body", "told to go on"])
+@pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY, HALF_IN_CHUNKS, WAITING_TO_GO_ON],
+                         ids=["head", "body", "chunks", "told to go on"])
 def test_stalled_clients_do_not_stop_the_site(live_server, stall, half_a_request):
     # Given many clients that send half a request and stop
     with ExitStack() as stack:
@@ -105,6 +108,14 @@ def test_a_head_larger_than_any_browser_sends_is_refused(live_server):
     with socket.create_connection(_address(live_server), timeout=5) as connection:
         connection.sendall((b"GET / HTTP/1.1\r\n" + fields)[:LARGEST_HELD])
         assert connection.recv(1024).startswith(b"HTTP/1.1 431 ")
+        assert connection.recv(1024) == b""
+
+
+def test_a_body_in_chunks_is_refused_as_browsers_send_its_length(live_server):
+    with socket.create_connection(_address(live_server), timeout=5) as connection:
+        connection.sendall(b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           b"2\r\n{}\r\n0\r\n\r\n")
+        assert connection.recv(1024).startswith(b"HTTP/1.1 411 ")
         assert connection.recv(1024) == b""
 
 

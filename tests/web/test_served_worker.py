@@ -57,9 +57,23 @@ def test_a_body_larger_than_the_site_takes_is_handed_over_at_the_largest_held():
     assert _complete_after([declared, b"x" * (LARGEST_HELD - len(declared) - 1), b"x"]) == [False, False, True]
 
 
-def test_a_head_that_never_ends_is_too_large_at_the_largest_held():
+def test_a_head_that_never_ends_is_refused_at_the_largest_held():
     arrival = Arrival()
     arrival.add(b"GET / HTTP/1.1\r\nX: " + b"y" * (LARGEST_HELD - 100))
-    assert not arrival.head_too_large
+    assert arrival.refusal is None
     assert not arrival.add(b"y" * 100)
-    assert arrival.head_too_large
+    assert arrival.refusal.startswith(b"HTTP/1.1 431 ")
+
+
+def test_a_body_in_chunks_is_refused_once_the_head_is_in():
+    arrival = Arrival()
+    arrival.add(b"POST /chat HTTP/1.1\r\nTransfer-Encoding: chunked\r\n")
+    assert arrival.refusal is None and not arrival.settled
+    arrival.add(b"\r\n")
+    assert arrival.refusal.startswith(b"HTTP/1.1 411 ") and arrival.settled
+
+
+def test_a_whole_request_is_settled_without_refusal():
+    arrival = Arrival()
+    arrival.add(POST)
+    assert arrival.settled and arrival.refusal is None
