@@ -39,8 +39,9 @@ LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent
 
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
-#: the request again and judges it (a length given twice, or alongside chunks, is refused there).
+#: the request again and judges it (a length given twice is refused there).
 BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d{1,9})[ \t]*\r?\n", re.IGNORECASE)
+#: A head that announces its body in chunks (refused: `LENGTH_REQUIRED`).
 IN_CHUNKS = re.compile(rb"\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 #: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told.
 EXPECT = re.compile(rb"\nexpect[ \t]*:[ \t]*100-continue[ \t]*\r?\n", re.IGNORECASE)
@@ -75,8 +76,8 @@ class Arrival:
 
     @property
     def whole(self) -> bool:
-        """Whether a thread can take the request: it has arrived whole, or its head has and it is
-        as large as `LARGEST_HELD`."""
+        """Whether a thread can take the request, unless it is refused (`refusal`): it has
+        arrived whole, or its head has and it is as large as `LARGEST_HELD`."""
         return self.length is not None and len(self.received) >= min(self.length, LARGEST_HELD)
 
     @property

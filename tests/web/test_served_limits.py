@@ -1,4 +1,5 @@
-"""The served app (gunicorn as `make run` serves it) under stalled clients and oversized bodies."""
+"""The served app (gunicorn as `make run` serves it, app/served_worker.py) under stalled clients,
+requests sent in pieces or together, and requests refused before the app sees them."""
 
 import http.client
 import socket
