@@ -40,7 +40,7 @@ LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
 #: the request again and judges it (a length given twice is refused there).
-BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d{1,9})[ \t]*\r?\n", re.IGNORECASE)
+BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d+)[ \t]*\r?\n", re.IGNORECASE)
 #: A head that announces its body in chunks (refused: `LENGTH_REQUIRED`).
 IN_CHUNKS = re.compile(rb"\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 #: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told.
@@ -69,7 +69,8 @@ class Arrival:
             if end is not None:
                 head = bytes(self.received[:end.end()])
                 declared = BODY_LENGTH.search(head)
-                self.length = end.end() + (int(declared[1]) if declared else 0)
+                # ten digits at most: a longer length is as much more than is ever held
+                self.length = end.end() + (int(declared[1][:10]) if declared else 0)
                 self.waits_to_go_on = bool(declared and EXPECT.search(head))
                 self.in_chunks = IN_CHUNKS.search(head) is not None
         return self.whole
