@@ -32,10 +32,10 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 LARGEST_HELD = 128 * 1024
 #: What is read from a socket at a time: a request of a browser comes in one read.
 READ_SIZE = 64 * 1024
-HEAD_TOO_LARGE = b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 #: A body sent in chunks has no length to wait for: it is refused, as HTTP allows (RFC 9112, 6.3).
 #: Browsers send a form's length.
-LENGTH_REQUIRED = b"HTTP/1.1 411 Length Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+LENGTH_REQUIRED = b"411 Length Required"
+HEAD_TOO_LARGE = b"431 Request Header Fields Too Large"
 
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
@@ -86,13 +86,18 @@ class Arrival:
         """The answer that refuses the request before a thread takes it, if it is refused: a head
         that has not ended within `LARGEST_HELD` bytes, or a body in chunks."""
         if self.length is None:
-            return HEAD_TOO_LARGE if len(self.received) >= LARGEST_HELD else None
-        return LENGTH_REQUIRED if self.in_chunks else None
+            return _refusal(HEAD_TOO_LARGE) if len(self.received) >= LARGEST_HELD else None
+        return _refusal(LENGTH_REQUIRED) if self.in_chunks else None
 
     @property
     def settled(self) -> bool:
         """Whether the request is to be handed over or refused: no more is waited for."""
         return self.whole or self.refusal is not None
+
+
+def _refusal(status: bytes) -> bytes:
+    """An answer with `status` and nothing else, after which the connection is closed."""
+    return b"HTTP/1.1 " + status + b"\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 
 class WholeRequestWorker(ThreadWorker):

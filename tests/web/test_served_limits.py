@@ -19,6 +19,7 @@ from served import direct, serve
 #: More stalled clients than the served app has threads, several times over.
 STALLED_CLIENTS = 4 * 2 * gunicorn_conf.threads  # the test server runs two workers
 
+A_WHOLE_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 HALF_A_HEAD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 HALF_A_BODY = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                b"Content-Length: 100\r\n\r\nquestion=age")
@@ -51,7 +52,7 @@ def _stall_kept_alive(stack, address, half_a_request):
 
 def _stall_behind_a_request(stack, address, half_a_request):
     """A connection that sends a whole request and half the next one together."""
-    _stall_new(stack, address, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + half_a_request)
+    _stall_new(stack, address, A_WHOLE_REQUEST + half_a_request)
 
 
 @pytest.mark.parametrize("stall", [_stall_new, _stall_kept_alive, _stall_behind_a_request],
@@ -122,7 +123,7 @@ def test_a_body_in_chunks_is_refused_as_browsers_send_its_length(live_server):
 
 def test_requests_sent_together_are_each_answered(live_server):
     with socket.create_connection(_address(live_server), timeout=5) as connection:
-        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 3)
+        connection.sendall(A_WHOLE_REQUEST * 3)
         assert _answers(connection, 3) == [b"200 OK"] * 3
 
 
