@@ -32,9 +32,11 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: A live session's sealed data and its expiry, then the values of the parts read with it.
 OPEN_DATA = "select data, expires_at{} from sessions where id_digest = ? and expires_at > ?"
 
-STORE_DATA = ("insert into sessions (id_digest, data, expires_at) values (?, ?, ?)"
-              " on conflict (id_digest) do update set data = excluded.data")
-STORE_DATA_AND_EXPIRY = STORE_DATA + ", expires_at = excluded.expires_at"
+#: A new session's row.
+START = "insert into sessions (id_digest, data, expires_at) values (:id_digest, :data, :expires_at)"
+#: A stored session's row, if it is still there: one forgotten meanwhile stays forgotten (`_store`).
+STORE_DATA = "update sessions set data = :data where id_digest = :id_digest"
+STORE_DATA_AND_EXPIRY = "update sessions set data = :data, expires_at = :expires_at where id_digest = :id_digest"
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -132,7 +134,8 @@ class ServerSessionInterface(SessionInterface):
         if starting:
             session.session_id = secrets.token_urlsafe(32)
             session.row_key = (_digest(session.session_id), now())
-        self._store(session, written)
+        if not self._store(session, written, starting):
+            return
         if starting:  # a stored session's browser has its cookie already (it lasts until the browser closes)
             response.set_cookie(
                 name,
@@ -144,17 +147,22 @@ class ServerSessionInterface(SessionInterface):
             )
         vary_by("Cookie")
 
-    def _store(self, session: ServerSession, written: bytes) -> None:
-        """Insert or update the row. Its expiry is set only when it moves (once an hour at most):
-        setting an indexed column rewrites its index entry even to the same value, a third of the
-        write."""
+    def _store(self, session: ServerSession, written: bytes, starting: bool) -> bool:
+        """Insert a new session's row, or update a stored one's; whether the session is stored.
+
+        A stored session's row is only updated, never made again: another request may have
+        forgotten it since this one opened it (a sign-out, a quick exit or "delete my data" in
+        another tab), and writing it back would undo that. Its expiry is set only when it moves
+        (once an hour at most): setting an indexed column rewrites its index entry even to the
+        same value, a third of the write."""
         id_digest, opened_at = session.row_key
         expires = stamp((opened_at + self.lifetime).replace(minute=0, second=0, microsecond=0))
-        get_db().execute(
-            STORE_DATA if expires == session.stored_expiry else STORE_DATA_AND_EXPIRY,
-            [id_digest, self.vault.seal_json(written), expires],
-        )
+        row = {"id_digest": id_digest, "data": self.vault.seal_json(written), "expires_at": expires}
+        statement = START if starting else STORE_DATA if expires == session.stored_expiry else STORE_DATA_AND_EXPIRY
+        if get_db().conn.execute(statement, row).rowcount == 0:
+            return False
         session.stored_expiry = expires
+        return True
 
 
 def rotate(session: ServerSession) -> None:

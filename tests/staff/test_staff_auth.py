@@ -8,6 +8,7 @@ import pyotp
 import pytest
 
 from accounts import accounts
+from app.auth import login_required
 from app.auth.guard import LANDING
 from app.context import code_key, get_db, vault
 from app.sessions import _digest
@@ -177,6 +178,28 @@ def test_sign_out_ends_the_session_and_the_old_cookie(app, staff):
     with app.app_context():
         assert get_db()["sessions"].count_where("id_digest = ?", [_digest(old_cookie)]) == 0
     staff.client.set_cookie("indgang", old_cookie)
+    assert staff.get("/admin/").headers["Location"] == "/staff/login?next=/admin/"
+
+
+def test_a_sign_out_while_a_page_is_on_its_way_is_not_undone(make_staff_app):
+    """A page that was being made when another tab signed out (its request keeps the session's
+    last activity, so it writes the session) must not bring the signed-out session back: the old
+    cookie would open the staff pages again."""
+    app = make_staff_app()
+
+    def signed_out_meanwhile():
+        get_db().execute("delete from sessions where id_digest = ?", [_digest(old_cookie)])  # the other tab's sign-out
+        return "made"
+
+    app.add_url_rule("/test-only/slow", view_func=login_required("admin")(signed_out_meanwhile))
+    add_account(app, "anna", "admin")
+    staff = new_staff(app)
+    staff.sign_in("anna")
+    old_cookie = staff.cookie()
+    staff.set_seen_at(now_utc() - dt.timedelta(minutes=1))  # so that this page writes the session
+    assert staff.get("/test-only/slow").status_code == 200
+    with app.app_context():
+        assert get_db()["sessions"].count_where("id_digest = ?", [_digest(old_cookie)]) == 0
     assert staff.get("/admin/").headers["Location"] == "/staff/login?next=/admin/"
 
 

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from app.citizen import intake_views
+from app.context import get_db
+from app.sessions import _digest
 from intake import catalogue as catalogue_module
 from intake.catalogue import load_catalogue
 
+from builders import FITTING_ANSWERS
 from citizen_client import Citizen
 
 FREE_TEXT = "zebrafinkens hemmelige spørgsmål om pris"
@@ -117,6 +121,29 @@ def test_quick_exit_forgets_the_session_and_leaves(citizen, app):
     response = citizen.client.get("/exit")
     assert response.status_code == 303 and response.headers["Location"] == "https://www.dmi.dk/"
     assert any("indgang=;" in c for c in response.headers.getlist("Set-Cookie"))
+    assert citizen.current_question() == "age_band"
+
+
+def test_a_quick_exit_while_an_answer_is_on_its_way_is_not_undone(app, citizen, monkeypatch):
+    """Quick exit in one tab while an answer from another is being saved: that answer's request
+    opened the session before it was forgotten, and must not write it back (the answers would
+    stay on the server, under an id the browser no longer holds, until they expire)."""
+    citizen.current_question()
+    citizen.answer("age_band", "25_plus")
+    cookie = citizen.client.get_cookie("indgang").value
+    other_tab = Citizen(app.test_client())
+    other_tab.client.set_cookie("indgang", cookie)
+    take_posted_answer = intake_views.take_posted_answer
+
+    def quick_exit_meanwhile(flow):
+        assert other_tab.client.get("/exit").status_code == 303
+        return take_posted_answer(flow)
+
+    monkeypatch.setattr(intake_views, "take_posted_answer", quick_exit_meanwhile)
+    question = citizen.current_question()
+    assert citizen.answer(question, FITTING_ANSWERS[question]).status_code == 303
+    with app.app_context():
+        assert get_db()["sessions"].count_where("id_digest = ?", [_digest(cookie)]) == 0
     assert citizen.current_question() == "age_band"
 
 
