@@ -11,9 +11,10 @@ Here the worker's own loop receives each request, the first of a connection and 
 on a kept-alive connection, into a buffer without blocking, and hands it to a thread only when
 its head has arrived, and its body too when the head gives its length (a client that waits to be
 told to go on before it sends its body is told so by the loop). A body in chunks, which has no
-length to wait for, is refused (411), as is a head that never ends (431). A connection that has
-not delivered a whole request within `timeout` seconds is closed. Stalled clients then cost memory
-(at most `LARGEST_HELD` each, `worker_connections` at most), not threads.
+length to wait for, is refused (411), as are a head that never ends (431) and a body longer than
+the worker holds (413). A connection that has not delivered a whole request within `timeout`
+seconds is closed. Stalled clients then cost memory (at most `LARGEST_HELD` each,
+`worker_connections` at most), not threads.
 """
 
 import contextlib
@@ -26,9 +27,11 @@ from functools import partial
 from gunicorn.errors import ConfigError
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-#: What is held of a request before a thread takes it as it is: more than a head and a body of
-#: the largest this site takes (`MAX_REQUEST_BYTES`, 64 KiB). A larger body goes to the app, which
-#: refuses it by its declared length; a head this large, which no browser sends, is refused here.
+#: The largest request held before a thread takes it: more than a head and a body of the largest
+#: this site takes (`MAX_REQUEST_BYTES`, 64 KiB; a body up to this size gets the app's own 413
+#: page). A request declared larger is refused here as soon as its head is in: a thread handed a
+#: part of it would wait for the rest (gunicorn drains a body the app did not read, for up to 5 s,
+#: before it keeps a connection alive). A head this large, which no browser sends, is refused too.
 LARGEST_HELD = 128 * 1024
 #: What is read from a socket at a time: a request of a browser comes in one read.
 READ_SIZE = 64 * 1024
@@ -36,6 +39,7 @@ READ_SIZE = 64 * 1024
 #: Browsers send a form's length.
 LENGTH_REQUIRED = b"411 Length Required"
 HEAD_TOO_LARGE = b"431 Request Header Fields Too Large"
+CONTENT_TOO_LARGE = b"413 Content Too Large"
 
 HEAD_END = re.compile(rb"\r?\n\r?\n")
 #: A head's declared body length. Read only to know when to stop waiting: gunicorn's parser reads
@@ -69,7 +73,7 @@ class Arrival:
             if end is not None:
                 head = bytes(self.received[:end.end()])
                 declared = BODY_LENGTH.search(head)
-                # ten digits at most: a longer length is as much more than is ever held
+                # ten digits at most: a longer length is as much more than is ever held (refused)
                 self.length = end.end() + (int(declared[1][:10]) if declared else 0)
                 self.waits_to_go_on = bool(declared and EXPECT.search(head))
                 self.in_chunks = IN_CHUNKS.search(head) is not None
@@ -77,17 +81,19 @@ class Arrival:
 
     @property
     def whole(self) -> bool:
-        """Whether a thread can take the request, unless it is refused (`refusal`): it has
-        arrived whole, or its head has and it is as large as `LARGEST_HELD`."""
-        return self.length is not None and len(self.received) >= min(self.length, LARGEST_HELD)
+        """Whether the request has arrived whole (a thread takes it, unless it is refused)."""
+        return self.length is not None and len(self.received) >= self.length
 
     @property
     def refusal(self) -> bytes | None:
         """The answer that refuses the request before a thread takes it, if it is refused: a head
-        that has not ended within `LARGEST_HELD` bytes, or a body in chunks."""
+        that has not ended within `LARGEST_HELD` bytes, a body in chunks, or a request declared
+        larger than `LARGEST_HELD`."""
         if self.length is None:
             return _refusal(HEAD_TOO_LARGE) if len(self.received) >= LARGEST_HELD else None
-        return _refusal(LENGTH_REQUIRED) if self.in_chunks else None
+        if self.in_chunks:
+            return _refusal(LENGTH_REQUIRED)
+        return _refusal(CONTENT_TOO_LARGE) if self.length > LARGEST_HELD else None
 
     @property
     def settled(self) -> bool:

@@ -26,6 +26,9 @@ HALF_A_BODY = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: applica
 #: A body sent in chunks, stopped in its first.
 HALF_IN_CHUNKS = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                   b"20\r\nquestion=age")
+#: A body larger than the site takes, stopped after as much as a worker holds of a request.
+HALF_A_LARGE_BODY = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 10000000\r\n\r\n" + b"x" * LARGEST_HELD)
 #: A head that asks to be told to go on before it sends its body, which never comes.
 WAITING_TO_GO_ON = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
                     b"Expect: 100-continue\r\n\r\n")
@@ -57,8 +60,8 @@ def _stall_behind_a_request(stack, address, half_a_request):
 
 @pytest.mark.parametrize("stall", [_stall_new, _stall_kept_alive, _stall_behind_a_request],
                          ids=["new connection", "kept alive", "behind a request"])
-@pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY, HALF_IN_CHUNKS, WAITING_TO_GO_ON],
-                         ids=["head", "body", "chunks", "told to go on"])
+@pytest.mark.parametrize("half_a_request", [HALF_A_HEAD, HALF_A_BODY, HALF_IN_CHUNKS, WAITING_TO_GO_ON, HALF_A_LARGE_BODY],
+                         ids=["head", "body", "chunks", "told to go on", "too large"])
 def test_stalled_clients_do_not_stop_the_site(live_server, stall, half_a_request):
     # Given many clients that send half a request and stop
     with ExitStack() as stack:
@@ -110,6 +113,13 @@ def test_a_head_larger_than_any_browser_sends_is_refused(live_server):
     with socket.create_connection(_address(live_server), timeout=5) as connection:
         connection.sendall((b"GET / HTTP/1.1\r\n" + fields)[:LARGEST_HELD])
         assert connection.recv(1024).startswith(b"HTTP/1.1 431 ")
+        assert connection.recv(1024) == b""
+
+
+def test_a_body_larger_than_a_worker_holds_is_refused_before_it_is_sent(live_server):
+    with socket.create_connection(_address(live_server), timeout=5) as connection:
+        connection.sendall(b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n")
+        assert connection.recv(1024).startswith(b"HTTP/1.1 413 ")
         assert connection.recv(1024) == b""
 
 

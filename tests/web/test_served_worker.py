@@ -57,10 +57,22 @@ def test_a_head_with_bare_line_feeds_ends_at_its_blank_line():
 
 
 @pytest.mark.parametrize("digits", [b"131073", b"12345678901", b"9" * 5000])
-def test_a_length_of_any_size_is_waited_for_up_to_the_largest_held(digits):
-    # More than the site takes: the app gets it then, and refuses it by its declared length (413)
-    declared = b"POST /chat HTTP/1.1\r\nContent-Length: " + digits + b"\r\n\r\n"
-    assert _complete_after([declared + b"abc", b"x" * (LARGEST_HELD - len(declared) - 4), b"x"]) == [False, False, True]
+def test_a_request_declared_larger_than_is_held_is_refused_once_its_head_is_in(digits):
+    # The app would refuse it by its length; a thread handed a part of it would wait for the rest
+    arrival = Arrival()
+    arrival.add(b"POST /chat HTTP/1.1\r\nContent-Length: " + digits + b"\r\n")
+    assert arrival.refusal is None and not arrival.settled
+    arrival.add(b"\r\n")
+    assert arrival.refusal.startswith(b"HTTP/1.1 413 ") and arrival.settled
+
+
+def test_a_request_as_large_as_is_held_is_waited_for():
+    head = b"POST /chat HTTP/1.1\r\nContent-Length: %d\r\n\r\n"
+    declared = head % (LARGEST_HELD - len(head % 100_000))
+    arrival = Arrival()
+    assert [arrival.add(declared), arrival.add(b"x" * (LARGEST_HELD - len(declared) - 1)), arrival.add(b"x")] == [
+        False, False, True]
+    assert arrival.refusal is None
 
 
 def test_a_head_that_never_ends_is_refused_at_the_largest_held():
