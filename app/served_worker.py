@@ -11,8 +11,8 @@ Here the worker's own loop receives each request, the first of a connection and 
 on a kept-alive connection, into a buffer without blocking, and hands it to a thread only when
 its head has arrived, and its body too when the head gives its length (a client that waits to be
 told to go on before it sends its body is told so by the loop). A body in chunks, which has no
-length to wait for, is refused (411), as are a head that never ends (431) and a body longer than
-the worker holds (413). A connection that has not delivered a whole request within `timeout`
+length to wait for, is refused (411), as are a head that never ends (431) and a request declared
+larger than the worker holds (413). A connection that has not delivered a whole request within `timeout`
 seconds is closed. Stalled clients then cost memory (at most `LARGEST_HELD` each,
 `worker_connections` at most), not threads.
 """

@@ -135,7 +135,7 @@ class ServerSessionInterface(SessionInterface):
             session.session_id = secrets.token_urlsafe(32)
             session.row_key = (_digest(session.session_id), now())
         if not self._store(session, written, starting):
-            return
+            return  # forgotten by another request meanwhile: it stays so
         if starting:  # a stored session's browser has its cookie already (it lasts until the browser closes)
             response.set_cookie(
                 name,
@@ -148,7 +148,8 @@ class ServerSessionInterface(SessionInterface):
         vary_by("Cookie")
 
     def _store(self, session: ServerSession, written: bytes, starting: bool) -> bool:
-        """Insert a new session's row, or update a stored one's; whether the session is stored.
+        """Insert a new session's row, or update a stored one's; False when a stored one's row is
+        gone, and nothing is written.
 
         A stored session's row is only updated, never made again: another request may have
         forgotten it since this one opened it (a sign-out, a quick exit or "delete my data" in
