@@ -2,13 +2,16 @@
 arrived whole, however it is cut into pieces."""
 
 import contextlib
+import logging
 
 import pytest
 from gunicorn.config import Config
+from gunicorn.errors import ConfigError
 from gunicorn.http import get_parser
 from gunicorn.http.errors import ParseException
 
-from app.served_worker import LARGEST_HELD, Arrival
+from app import gunicorn_conf
+from app.served_worker import LARGEST_HELD, Arrival, WholeRequestWorker
 
 HEAD = b"GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: indgang=abc\r\n\r\n"
 POST = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -128,3 +131,26 @@ def test_gunicorns_parser_finds_all_it_reads_in_what_is_handed_over(sent):
     parser.unreader.unread(bytes(arrival.received))
     with contextlib.suppress(ParseException):  # refused from what it has: that is fine too
         next(parser).body.read()
+
+
+def _config(**settings) -> Config:
+    config = Config()
+    for name, value in settings.items():
+        config.set(name, value)
+    return config
+
+
+@pytest.mark.parametrize("settings", [
+    {"certfile": "site.crt", "keyfile": "site.key"},  # TLS: the worker reads plain HTTP/1.1 itself
+    {"http2_cleartext": "prior-knowledge"},
+    {"http2_cleartext": "upgrade"},  # an upgraded connection speaks HTTP/2 on the same socket
+    {"timeout": 0},  # no time for a request to arrive in: a waiting one would be dropped at once
+], ids=["TLS", "HTTP/2 prior knowledge", "HTTP/2 by upgrade", "no timeout"])
+def test_settings_the_worker_cannot_serve_are_refused_at_start(settings):
+    with pytest.raises(ConfigError):
+        WholeRequestWorker.check_config(_config(**settings), logging.getLogger("test"))
+
+
+def test_the_settings_make_run_serves_with_are_accepted():
+    WholeRequestWorker.check_config(_config(timeout=gunicorn_conf.timeout, threads=gunicorn_conf.threads),
+                                    logging.getLogger("test"))
