@@ -111,9 +111,10 @@ class WholeRequestWorker(ThreadWorker):
 
     @classmethod
     def check_config(cls, cfg, log):
-        """The worker reads plain HTTP/1.1 itself, as the TLS proxy in front of it sends it (an
-        HTTP/2 upgrade would go on in HTTP/2 on the same connection), and gives a request
-        `timeout` seconds to arrive (with none, one still arriving would be dropped at once)."""
+        """The worker reads plain HTTP/1.1 itself, as the TLS proxy in front of it sends it
+        (gunicorn serves an HTTP/2 connection, upgraded or not, in one thread for as long as it
+        is open), and gives a request `timeout` seconds to arrive (with none, one still
+        arriving would be dropped at once)."""
         if cfg.is_ssl or cfg.http2_cleartext != "off":
             raise ConfigError("WholeRequestWorker serves plain HTTP/1.1: no TLS, no HTTP/2")
         if cfg.timeout <= 0:
