@@ -1,7 +1,7 @@
 """Throughput of the citizen's pages against the floor: the app and a bare Flask page, each
 under gunicorn as `make run` serves it (app/gunicorn_conf.py: two workers of two threads each,
 app/served_worker.py), loaded by wrk on loopback, measured alternately (the bare page, then a
-page of the app, and again) in one run. Prints each page's requests per second and p99 latency
+page of the app, and again) in one run, after one untimed round. Prints each page's requests per second and p99 latency
 and their ratios to the bare page measured just before it (the goal: at least 0.5 of its
 requests per second, at most 2× its p99).
 
@@ -194,6 +194,9 @@ def main() -> int:
     app_server, app_url = _serve("app:create_app()", instance, folder / "app.log")
     bare_server, bare_url = _serve("bare:app", instance, folder / "bare.log", "--pythonpath", "bench")
     try:
+        for path, script in scripts.values():  # each worker's first requests compile templates and fill caches
+            _wrk(app_url + path, script)
+        _wrk(bare_url + "/", bare_script)
         measured = {name: [] for name in scripts}
         for _round in range(ROUNDS):
             for name, (path, script) in scripts.items():
