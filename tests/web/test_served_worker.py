@@ -143,7 +143,7 @@ def _config(**settings) -> Config:
 @pytest.mark.parametrize("settings", [
     {"certfile": "site.crt", "keyfile": "site.key"},  # TLS: the worker reads plain HTTP/1.1 itself
     {"http2_cleartext": "prior-knowledge"},
-    {"http2_cleartext": "upgrade"},  # an upgraded connection speaks HTTP/2 on the same socket
+    {"http2_cleartext": "upgrade"},  # gunicorn holds a thread for an HTTP/2 connection while it is open
     {"timeout": 0},  # no time for a request to arrive in: a waiting one would be dropped at once
 ], ids=["TLS", "HTTP/2 prior knowledge", "HTTP/2 by upgrade", "no timeout"])
 def test_settings_the_worker_cannot_serve_are_refused_at_start(settings):
