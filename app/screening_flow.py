@@ -67,7 +67,11 @@ class ScreeningFlow:
         return parse_day(self.state["first_contact_day"])
 
     def save(self, answers: dict, editing: str | None = None) -> None:
+        """Keep `answers`; a screening's first save also gives it the id its case is to have, so
+        that finishing it twice at once (a double tap) makes one case (`screening.finish`)."""
         state = {**self.state, "answers": answers, "editing": editing}
+        if "case_id" not in state:
+            state["case_id"] = cases.new_case_id()
         assessment = _assess(answers)
         state["assessment"] = None if assessment is None else {
             "under": _scored_under(), "is": dataclasses.asdict(assessment)}
@@ -183,7 +187,8 @@ def take_posted_answer(flow: ScreeningFlow) -> Turn:
 def finish_screening(flow: ScreeningFlow, created_via: str = cases.WEB):
     """Store the finished screening as a case and check its treatment guarantee (a case with no
     free slot before its deadline is at risk at once, phone-intake cases too). Returns the new
-    case and its code, or None while questions remain."""
+    case and its code, or None while questions remain; raises `screening.AlreadyFinished` when
+    another request of the session made its case meanwhile."""
     assessment = flow.assessment()
     if assessment is None:
         return None
@@ -192,6 +197,7 @@ def finish_screening(flow: ScreeningFlow, created_via: str = cases.WEB):
         get_db(), vault(), code_key(),
         answers=load_catalogue().relevant_answers(flow.answers), assessment=assessment,
         first_contact_day=flow.first_contact_day, today=today(), created_via=created_via,
+        case_id=flow.state.get("case_id"),
     )
     flow.discard()
     case = cases.load_case(get_db(), vault(), case_id)

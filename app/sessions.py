@@ -175,6 +175,12 @@ def rotate(session: ServerSession) -> None:
     session.update(data)
 
 
+def leave_as_stored(session: ServerSession) -> None:
+    """Write nothing of this request back: another request of the same session has just changed
+    it, and this one would overwrite that (a form sent twice at once)."""
+    session.modified = False
+
+
 def start_on_read(session: ServerSession) -> None:
     """Let this GET store the session and set its cookie: only the end of a sign-in by redirect
     (the identity provider's answer, `app.auth.oidc_views`) starts a session on a GET."""

@@ -90,16 +90,18 @@ def create_case(
     assessment: Assessment,
     first_contact_day: dt.date,
     created_via: str = WEB,
+    case_id: str | None = None,
 ) -> tuple[str, str]:
-    """Store a finished screening; return (case id, the new code). The code is not stored."""
+    """Store a finished screening, under `case_id` if given (`new_case_id`); return (case id,
+    the new code). The code is not stored."""
     code = codes.new_code()
     sealed = vault.seal({"answers": answers, "assessment": asdict(assessment)})
     for _attempt in range(20):
-        case_id = secrets.token_hex(16)
+        chosen_id = case_id or new_case_id()
         try:
             db["cases"].insert(
                 {
-                    "id": case_id,
+                    "id": chosen_id,
                     "code_digest": codes.code_digest(code, code_key),
                     "referral_number": new_referral_number(),
                     "first_contact_day": day(first_contact_day),
@@ -108,10 +110,18 @@ def create_case(
                     "screening": sealed,
                 }
             )
-            return case_id, code
+            return chosen_id, code
         except sqlite3.IntegrityError:
             continue
     raise RuntimeError("could not find a free referral number")
+
+
+def new_case_id() -> str:
+    return secrets.token_hex(16)
+
+
+def case_exists(db: sqlite_utils.Database, case_id: str) -> bool:
+    return next(db.query("select 1 from cases where id = ?", [case_id]), None) is not None
 
 
 def find_case_id(db: sqlite_utils.Database, code_key: bytes, typed: str) -> str:

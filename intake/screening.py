@@ -19,6 +19,10 @@ def count_started(db, today: dt.date) -> None:
     monthly.count_event(db, monthly.CHAT_STARTED, today)
 
 
+class AlreadyFinished(Exception):
+    """The screening's case was made already (the same form sent twice at once)."""
+
+
 def finish(
     db,
     vault: Vault,
@@ -29,13 +33,17 @@ def finish(
     first_contact_day: dt.date,
     today: dt.date,
     created_via: str = cases.WEB,
+    case_id: str | None = None,
 ) -> tuple[str, str]:
     """Store the finished screening as a sealed case and count its outcome, in one transaction;
-    returns (case id, the new code). The code itself is stored nowhere."""
+    returns (case id, the new code). The code itself is stored nowhere. `case_id`, the id the
+    screening's case is to have, makes it once: `AlreadyFinished` when that case exists."""
     with transaction(db):
+        if case_id is not None and cases.case_exists(db, case_id):
+            raise AlreadyFinished(case_id)
         created = cases.create_case(
             db, vault, code_key, answers=answers, assessment=assessment,
-            first_contact_day=first_contact_day, created_via=created_via,
+            first_contact_day=first_contact_day, created_via=created_via, case_id=case_id,
         )
         monthly.count_event(db, monthly.SCREENING_EVENTS[assessment.outcome], today)
     return created

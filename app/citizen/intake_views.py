@@ -12,9 +12,9 @@ from app.forms import Form
 from app.i18n import current_language
 from app.screening_flow import PostedAnswer, ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
-from app.sessions import forget, rotate
+from app.sessions import forget, leave_as_stored, rotate
 from booking import bookings
-from intake import cases, codes
+from intake import cases, codes, screening
 from intake.chat import ANSWERED, INVALID
 from retention import schedule
 from treatment import courses, decisions
@@ -88,7 +88,11 @@ def result():
 
 @bp.post("/code/new")
 def create_code():
-    created = finish_screening(CHAT_FLOW)
+    try:
+        created = finish_screening(CHAT_FLOW)
+    except screening.AlreadyFinished:  # sent twice at once: the other request made the case and shows its code
+        leave_as_stored(session)
+        return redirect(url_for(".show_new_code"))
     if created is None:
         return redirect(url_for(".chat"))
     case, code = created

@@ -9,10 +9,11 @@ from app.auth import login_required, record
 from app.context import get_db, now, settings
 from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import PHONE_CODE, PHONE_INTAKE
+from app.sessions import leave_as_stored
 from app.slot_form import SlotForm, staff_slot_error
 from app.staff.blueprint import bp, case_or_404
 from booking import bookings, for_case, offers
-from intake import cases, codes
+from intake import cases, codes, screening
 from intake.chat import ANSWERED, INVALID
 
 PHONE_FLOW = ScreeningFlow(PHONE_INTAKE)
@@ -62,7 +63,11 @@ def phone_restart():
 @bp.post("/phone/case")
 @login_required("intake")
 def phone_create_case():
-    created = finish_screening(PHONE_FLOW, created_via=cases.PHONE)
+    try:
+        created = finish_screening(PHONE_FLOW, created_via=cases.PHONE)
+    except screening.AlreadyFinished:  # sent twice at once: the other request made the case and shows its code
+        leave_as_stored(session)
+        return redirect(url_for(".phone_code"))
     if created is None:
         return redirect(url_for(".phone"))
     case, code = created

@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from accounts import audit
+from app.citizen import intake_views
 from app.context import get_db
 from intake import codes
 
@@ -282,3 +283,28 @@ def test_each_scored_area_is_a_compact_item_whose_bar_follows_its_score(citizen)
         assert abs(float(bars["fill"].get("width")) - shown * 100) <= 1  # the bar is as long as the score says
         assert float(bars["limit"].get("x")) == 29.5 and bars["track"].get("width") == "100"
         assert area.find("svg").get("aria-hidden") == "true"  # the score is read from the text, not the picture
+
+
+def test_a_code_asked_for_twice_at_once_makes_one_case(citizen, app, monkeypatch):
+    """A double tap on "Get my code" sends the form twice; both requests find the finished
+    screening in the session they opened. One case is made, and the second request shows its
+    code: a second case would wait in the staff's queue for a booking no one can make, and count
+    the screening twice."""
+    citizen.finish_screening()
+    other_tap = Citizen(app.test_client())
+    other_tap.client.set_cookie("indgang", citizen.client.get_cookie("indgang").value)
+    other_tap.page = citizen.page  # the same page, with the same form and token
+    finish_screening, taps = intake_views.finish_screening, []
+
+    def the_other_tap_meanwhile(flow):
+        taps.append(flow)
+        if len(taps) == 1:
+            assert other_tap.post("/code/new").status_code == 302
+        return finish_screening(flow)
+
+    monkeypatch.setattr(intake_views, "finish_screening", the_other_tap_meanwhile)
+    citizen.post("/code/new")
+    with app.app_context():
+        assert get_db()["cases"].count == 1
+    code = "-".join(shown_code_groups(citizen.get("/code/new").get_data(as_text=True)))
+    assert Citizen(app.test_client()).post("/code", {"code": code}).status_code == 302

@@ -10,11 +10,13 @@ import pytest
 
 from app.config import load_settings
 from app.context import get_db
+from app.session_keys import STAFF_SEEN_AT
+from app.staff import phone
 from booking import bookings
 from common.clock import COPENHAGEN, UTC, FixedClock
 from intake.cases import case_id_for_referral
 from intake.catalogue import load_catalogue
-from store.times import parse_stamp
+from store.times import parse_stamp, stamp
 
 from builders import FITTING_ANSWERS, visible_text
 from builders_course import shown_while_decided_meanwhile
@@ -288,6 +290,34 @@ def test_phone_intake_creates_a_case_shows_the_code_once_and_books(app):
     caller = Citizen(app.test_client())
     caller.get("/code")
     assert caller.post("/code", {"code": code}).status_code == 302
+
+
+def test_a_phone_case_asked_for_twice_at_once_makes_one_case_and_keeps_its_code(app, monkeypatch):
+    """A double click on "Create case": both requests find the finished screening in the session
+    they opened. One case is made; the second request writes nothing back, so the session keeps
+    the code the first one made (each staff request also notes its time in the session)."""
+    staff = sign_in(app)
+    answer_phone_screening(staff)
+    with staff.client.session_transaction() as session:
+        session[STAFF_SEEN_AT] = stamp(dt.datetime.now(UTC) - dt.timedelta(minutes=1))
+    other_click = Citizen(app.test_client())
+    other_click.client.set_cookie("indgang", staff.client.get_cookie("indgang").value)
+    other_click.page = staff.page
+    finish_screening, clicks = phone.finish_screening, []
+
+    def the_other_click_meanwhile(flow, **kwargs):
+        clicks.append(flow)
+        if len(clicks) == 1:
+            assert other_click.post("/staff/phone/case").status_code == 302
+        return finish_screening(flow, **kwargs)
+
+    monkeypatch.setattr(phone, "finish_screening", the_other_click_meanwhile)
+    staff.post("/staff/phone/case")
+    with app.app_context():
+        assert get_db()["cases"].count == 1
+    assert staff.get("/staff/phone/code").status_code == 200
+    code = re.search(r'<p class="code code-large"><span aria-hidden="true">([^<]+)</span>', staff.page).group(1)
+    assert Citizen(app.test_client()).post("/code", {"code": code}).status_code == 302
 
 
 def test_the_phone_intake_keeps_no_part_of_its_pages(app):
