@@ -13,6 +13,7 @@ from flask_babel import gettext
 from app.context import code_key, get_db, now, settings, this_request, this_session, today, vault
 from app.i18n import current_language
 from app.multidicts import first
+from app.sessions import leave_as_stored
 from booking import for_case
 from intake import cases, screening
 from intake.catalogue import load_catalogue
@@ -188,17 +189,22 @@ def finish_screening(flow: ScreeningFlow, created_via: str = cases.WEB):
     """Store the finished screening as a case and check its treatment guarantee (a case with no
     free slot before its deadline is at risk at once, phone-intake cases too). Returns the new
     case and its code, or None while questions remain; raises `screening.AlreadyFinished` when
-    another request of the session made its case meanwhile."""
+    another request of the session made its case meanwhile (and then this request writes
+    nothing back to the session)."""
     assessment = flow.assessment()
     if assessment is None:
         return None
     config = settings()
-    case_id, code = screening.finish(
-        get_db(), vault(), code_key(),
-        answers=load_catalogue().relevant_answers(flow.answers), assessment=assessment,
-        first_contact_day=flow.first_contact_day, today=today(), created_via=created_via,
-        case_id=flow.state.get("case_id"),
-    )
+    try:
+        case_id, code = screening.finish(
+            get_db(), vault(), code_key(),
+            answers=load_catalogue().relevant_answers(flow.answers), assessment=assessment,
+            first_contact_day=flow.first_contact_day, today=today(), created_via=created_via,
+            case_id=flow.state.get("case_id"),
+        )
+    except screening.AlreadyFinished:
+        leave_as_stored(this_session())  # as the request that made the case left it
+        raise
     flow.discard()
     case = cases.load_case(get_db(), vault(), case_id)
     for_case.review_guarantee(get_db(), case, config.providers, now(), config.guarantee_days, config.booking)

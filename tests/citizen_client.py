@@ -26,6 +26,13 @@ class Citizen:
         self.page = ""
         self.language = None
 
+    def another_tab(self, client) -> "Citizen":
+        """The same browser in another tab (through `client`): its cookie, on the same page."""
+        tab = Citizen(client)
+        tab.client.set_cookie("indgang", self.client.get_cookie("indgang").value)
+        tab.page = self.page
+        return tab
+
     def choose_language(self, language: str) -> None:
         """Follow the picker's link: from now on links and forms carry `?lang=` (app/i18n.py)."""
         self.language = language

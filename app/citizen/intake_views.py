@@ -12,7 +12,7 @@ from app.forms import Form
 from app.i18n import current_language
 from app.screening_flow import PostedAnswer, ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import CASE_ID, CHAT, CRISIS_NOTICE, NEW_CODE
-from app.sessions import forget, leave_as_stored, rotate
+from app.sessions import forget, rotate
 from booking import bookings
 from intake import cases, codes, screening
 from intake.chat import ANSWERED, INVALID
@@ -91,7 +91,6 @@ def create_code():
     try:
         created = finish_screening(CHAT_FLOW)
     except screening.AlreadyFinished:  # sent twice at once: the other request made the case and shows its code
-        leave_as_stored(session)
         return redirect(url_for(".show_new_code"))
     if created is None:
         return redirect(url_for(".chat"))

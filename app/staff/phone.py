@@ -9,7 +9,6 @@ from app.auth import login_required, record
 from app.context import get_db, now, settings
 from app.screening_flow import ScreeningFlow, finish_screening, take_posted_answer
 from app.session_keys import PHONE_CODE, PHONE_INTAKE
-from app.sessions import leave_as_stored
 from app.slot_form import SlotForm, staff_slot_error
 from app.staff.blueprint import bp, case_or_404
 from booking import bookings, for_case, offers
@@ -66,7 +65,6 @@ def phone_create_case():
     try:
         created = finish_screening(PHONE_FLOW, created_via=cases.PHONE)
     except screening.AlreadyFinished:  # sent twice at once: the other request made the case and shows its code
-        leave_as_stored(session)
         return redirect(url_for(".phone_code"))
     if created is None:
         return redirect(url_for(".phone"))

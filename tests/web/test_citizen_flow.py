@@ -291,9 +291,7 @@ def test_a_code_asked_for_twice_at_once_makes_one_case(citizen, app, monkeypatch
     code: a second case would wait in the staff's queue for a booking no one can make, and count
     the screening twice."""
     citizen.finish_screening()
-    other_tap = Citizen(app.test_client())
-    other_tap.client.set_cookie("indgang", citizen.client.get_cookie("indgang").value)
-    other_tap.page = citizen.page  # the same page, with the same form and token
+    other_tap = citizen.another_tab(app.test_client())  # the same page, with the same form and token
     finish_screening, taps = intake_views.finish_screening, []
 
     def the_other_tap_meanwhile(flow):

@@ -131,8 +131,7 @@ def test_a_quick_exit_while_an_answer_is_on_its_way_is_not_undone(app, citizen, 
     citizen.current_question()
     citizen.answer("age_band", "25_plus")
     cookie = citizen.client.get_cookie("indgang").value
-    other_tab = Citizen(app.test_client())
-    other_tab.client.set_cookie("indgang", cookie)
+    other_tab = citizen.another_tab(app.test_client())
     take_posted_answer = intake_views.take_posted_answer
 
     def quick_exit_meanwhile(flow):
