@@ -5,14 +5,15 @@ import re
 from gunicorn.glogging import Logger
 
 bind = "127.0.0.1:5000"
+# A worker answers one request at a time, and only one that has arrived whole
+# (app/served_worker.py): a slow or stalled client waits in the worker's own loop, and is dropped
+# when its request has not arrived within `timeout` seconds. So a worker needs no threads, which
+# would only take turns at Python's lock (README, Performance): requests at once are served by
+# the workers, one for each core (this machine has two). In production the TLS reverse proxy
+# buffers requests as well.
 workers = 2
-# A thread only takes a request that has arrived whole (app/served_worker.py): a slow or stalled
-# client waits in the worker's own loop, and is dropped when its request has not arrived within
-# `timeout` seconds. So two threads a worker are enough; with more they take turns at Python's
-# lock, and the slowest responses take longer (README, Performance). In production the TLS
-# reverse proxy buffers requests as well.
 worker_class = "app.served_worker.WholeRequestWorker"
-threads = 2
+threads = 1
 timeout = 30
 keepalive = 5
 preload_app = True

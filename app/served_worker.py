@@ -1,4 +1,4 @@
-"""gunicorn's threaded worker, with each request received whole before a thread takes it.
+"""gunicorn's threaded worker's loop, receiving each request whole and answering it itself.
 
 gunicorn's own `gthread` worker hands a connection to a thread as soon as it has a byte to read,
 and the thread then waits for the rest of the request. A client that sends half a request and
@@ -8,13 +8,18 @@ Python's lock: with eight, a page's slowest responses took twice as long as with
 Performance).
 
 Here the worker's own loop receives each request, the first of a connection and every later one
-on a kept-alive connection, into a buffer without blocking, and hands it to a thread only when
-its head has arrived, and its body too when the head gives its length (a client that waits to be
-told to go on before it sends its body is told so by the loop). A body in chunks, which has no
-length to wait for, is refused (411), as are a head that never ends (431) and a request declared
-larger than the worker holds (413). A connection that has not delivered a whole request within `timeout`
-seconds is closed. Stalled clients then cost memory (at most `LARGEST_HELD` each,
-`worker_connections` at most), not threads.
+on a kept-alive connection, into a buffer without blocking, and answers it only when its head has
+arrived, and its body too when the head gives its length (a client that waits to be told to go on
+before it sends its body is told so by the loop). A body in chunks, which has no length to wait
+for, is refused (411), as are a head that never ends (431) and a request declared larger than the
+worker holds (413). A connection that has not delivered a whole request within `timeout` seconds
+is closed. Stalled clients then cost memory (at most `LARGEST_HELD` each, `worker_connections` at
+most), not the worker.
+
+A whole request is answered in the loop itself, as gunicorn's `sync` worker answers one: a page
+takes milliseconds, and a thread handed each request would only take turns with the loop at
+Python's lock (an answer's slowest responses took 1.5 times as long, README, Performance).
+Requests at once are the workers' (processes') business: a worker answers one at a time.
 """
 
 import contextlib
@@ -22,16 +27,17 @@ import errno
 import re
 import selectors
 import time
+from concurrent import futures
 from functools import partial
 
 from gunicorn.errors import ConfigError
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-#: The largest request held before a thread takes it: more than a head and a body of the largest
+#: The largest request held before it is answered: more than a head and a body of the largest
 #: this site takes (`MAX_REQUEST_BYTES`, 64 KiB; a body up to this size gets the app's own 413
-#: page). A request declared larger is refused here as soon as its head is in: a thread handed a
-#: part of it would wait for the rest (gunicorn drains a body the app did not read, for up to 5 s,
-#: before it keeps a connection alive). A head this large, which no browser sends, is refused too.
+#: page). A request declared larger is refused here as soon as its head is in: answered with a
+#: part of it, the worker would wait for the rest (gunicorn drains a body the app did not read, for
+#: up to 5 s, before it keeps a connection alive). A head this large, which no browser sends, is refused too.
 LARGEST_HELD = 128 * 1024
 #: What is read from a socket at a time: a request of a browser comes in one read.
 READ_SIZE = 64 * 1024
@@ -49,7 +55,7 @@ BODY_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d+)[ \t]*\r?\n", re.I
 IN_CHUNKS = re.compile(rb"\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 #: A client that asks to be told to go on (`Expect: 100-continue`) sends its body only when told.
 EXPECT = re.compile(rb"\nexpect[ \t]*:[ \t]*100-continue[ \t]*\r?\n", re.IGNORECASE)
-#: What tells it. gunicorn's thread tells it again when it takes the request, which HTTP allows:
+#: What tells it. gunicorn tells it again when it reads the request, which HTTP allows:
 #: a client reads any number of interim answers before the final one (RFC 9110, 15.2).
 GO_ON = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -81,12 +87,12 @@ class Arrival:
 
     @property
     def whole(self) -> bool:
-        """Whether the request has arrived whole (a thread takes it, unless it is refused)."""
+        """Whether the request has arrived whole (it is answered, unless it is refused)."""
         return self.length is not None and len(self.received) >= self.length
 
     @property
     def refusal(self) -> bytes | None:
-        """The answer that refuses the request before a thread takes it, if it is refused: a head
+        """The answer that refuses the request in the app's stead, if it is refused: a head
         that has not ended within `LARGEST_HELD` bytes, a body in chunks, or a request declared
         larger than `LARGEST_HELD`."""
         if self.length is None:
@@ -107,18 +113,20 @@ def _refusal(status: bytes) -> bytes:
 
 
 class WholeRequestWorker(ThreadWorker):
-    """`gthread`, whose threads only ever take requests that have arrived whole (see above)."""
+    """`gthread`'s loop, answering only requests that have arrived whole (see above)."""
 
     @classmethod
     def check_config(cls, cfg, log):
         """The worker reads plain HTTP/1.1 itself, as the TLS proxy in front of it sends it
         (gunicorn serves an HTTP/2 connection, upgraded or not, in one thread for as long as it
-        is open), and gives a request `timeout` seconds to arrive (with none, one still
-        arriving would be dropped at once)."""
+        is open), gives a request `timeout` seconds to arrive (with none, one still arriving
+        would be dropped at once), and has no threads to set."""
         if cfg.is_ssl or cfg.http2_cleartext != "off":
             raise ConfigError("WholeRequestWorker serves plain HTTP/1.1: no TLS, no HTTP/2")
         if cfg.timeout <= 0:
             raise ConfigError("WholeRequestWorker needs a timeout: the time a request has to arrive")
+        if cfg.threads != 1:
+            raise ConfigError("WholeRequestWorker answers in its own loop: set workers, not threads")
         super().check_config(cfg, log)
 
     def accept(self, listener):
@@ -138,11 +146,13 @@ class WholeRequestWorker(ThreadWorker):
         self._receive_request(conn, Arrival())
 
     def enqueue_req(self, conn):
-        """gunicorn's own loop calls this for a kept-alive connection whose next request was read
-        ahead behind the last one: it may be a part of a request only."""
+        """gunicorn's `finish_request` calls this for a kept-alive connection whose next request
+        was read ahead behind the last one: it may be a part of a request only. It is taken up in
+        the loop's next turn: taken up here, it would be answered inside the answer before it, and
+        requests sent together would nest as deep as they are many."""
         arrival = Arrival()
         arrival.add(conn.parser.unreader.take_buffered())
-        self._receive_request(conn, arrival)
+        self.method_queue.defer(self._receive_request, conn, arrival)
 
     def _receive_request(self, conn, arrival):
         """Settle `conn`'s request if it can be, else wait for the rest in this loop: with
@@ -193,7 +203,7 @@ class WholeRequestWorker(ThreadWorker):
                 conn.sock.send(GO_ON)
 
     def _settle(self, conn, arrival):
-        """Refuse the request, or hand it to a thread."""
+        """Refuse the request, or answer it."""
         if arrival.refusal:
             with contextlib.suppress(OSError):
                 conn.sock.send(arrival.refusal)
@@ -201,4 +211,12 @@ class WholeRequestWorker(ThreadWorker):
             return
         conn.init()
         conn.parser.unreader.unread(bytes(arrival.received))
-        super().enqueue_req(conn)
+        self._answer(conn)
+
+    def _answer(self, conn):
+        """Answer the request here in the loop, then keep the connection for its next request or
+        close it (gunicorn's `finish_request`, which takes the outcome as a thread's future).
+        `handle` turns any error into an answer or a closed connection."""
+        answered = futures.Future()
+        answered.set_result(self.handle(conn))
+        self.finish_request(conn, answered)

@@ -3,6 +3,8 @@ requests sent in pieces or together, and requests refused before the app sees th
 
 import http.client
 import socket
+import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,13 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app import gunicorn_conf
 from app.served_worker import LARGEST_HELD
 
 from served import direct, serve
 
-#: More stalled clients than the served app has threads, several times over.
-STALLED_CLIENTS = 4 * 2 * gunicorn_conf.threads  # the test server runs two workers
+#: More stalled clients than the served app answers requests at once (one a worker, and the test
+#: server runs two), several times over.
+STALLED_CLIENTS = 16
 
 A_WHOLE_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 HALF_A_HEAD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
@@ -135,6 +137,17 @@ def test_requests_sent_together_are_each_answered(live_server):
     with socket.create_connection(_address(live_server), timeout=5) as connection:
         connection.sendall(A_WHOLE_REQUEST * 3)
         assert _answers(connection, 3) == [b"200 OK"] * 3
+
+
+def test_many_requests_sent_together_are_each_answered(live_server):
+    # More than Python's recursion allows for, should each answer begin the next
+    many = 3 * sys.getrecursionlimit()
+    with socket.create_connection(_address(live_server), timeout=10) as connection:
+        # sent while the answers are read: neither side waits for the other's buffer to empty
+        sending = threading.Thread(target=connection.sendall, args=(A_WHOLE_REQUEST * many,))
+        sending.start()
+        assert _answers(connection, many) == [b"200 OK"] * many
+        sending.join()
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""When the served worker hands a request to a thread (app/served_worker.py): only once it has
-arrived whole, however it is cut into pieces."""
+"""When the served worker answers a request (app/served_worker.py): only once it has arrived
+whole, however it is cut into pieces; and the settings it refuses to start with."""
 
 import contextlib
 import logging
@@ -145,12 +145,12 @@ def _config(**settings) -> Config:
     {"http2_cleartext": "prior-knowledge"},
     {"http2_cleartext": "upgrade"},  # gunicorn holds a thread for an HTTP/2 connection while it is open
     {"timeout": 0},  # no time for a request to arrive in: a waiting one would be dropped at once
-], ids=["TLS", "HTTP/2 prior knowledge", "HTTP/2 by upgrade", "no timeout"])
+    {"threads": 4},  # the worker answers in its own loop: threads would never be used
+], ids=["TLS", "HTTP/2 prior knowledge", "HTTP/2 by upgrade", "no timeout", "threads"])
 def test_settings_the_worker_cannot_serve_are_refused_at_start(settings):
     with pytest.raises(ConfigError):
         WholeRequestWorker.check_config(_config(**settings), logging.getLogger("test"))
 
 
 def test_the_settings_make_run_serves_with_are_accepted():
-    WholeRequestWorker.check_config(_config(timeout=gunicorn_conf.timeout, threads=gunicorn_conf.threads),
-                                    logging.getLogger("test"))
+    WholeRequestWorker.check_config(_config(timeout=gunicorn_conf.timeout), logging.getLogger("test"))
