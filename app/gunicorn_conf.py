@@ -1,5 +1,6 @@
 """gunicorn settings for `make run`: loopback only, and logs that never carry a client address."""
 
+import os
 import re
 
 from gunicorn.glogging import Logger
@@ -9,9 +10,9 @@ bind = "127.0.0.1:5000"
 # (app/served_worker.py): a slow or stalled client waits in the worker's own loop, and is dropped
 # when its request has not arrived within `timeout` seconds. So a worker needs no threads, which
 # would only take turns at Python's lock (README, Performance): requests at once are served by
-# the workers, one for each core (this machine has two). In production the TLS reverse proxy
-# buffers requests as well.
-workers = 2
+# the workers, one for each core the server may use. In production the TLS reverse proxy buffers
+# requests as well.
+workers = len(os.sched_getaffinity(0))
 worker_class = "app.served_worker.WholeRequestWorker"
 threads = 1
 timeout = 30

@@ -1,14 +1,18 @@
 """The served app (gunicorn as `make run` serves it, app/served_worker.py) under stalled clients,
 requests sent in pieces or together, and requests refused before the app sees them."""
 
+import contextlib
 import http.client
 import socket
+import sqlite3
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import ExitStack
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -170,3 +174,38 @@ def test_an_oversized_body_gets_a_friendly_413(live_server):
     assert refused.value.code == 413
     page = refused.value.read().decode()
     assert "<h1>" in page and "Traceback" not in page
+
+
+def _sleeps_in_the_database(master_pid: int) -> bool:
+    """Whether a worker of the server waits in SQLite's busy handler, which sleeps between its
+    tries for a lock (Linux /proc: the kernel function a thread sleeps in)."""
+    for worker in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        for thread in Path(f"/proc/{worker}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if (thread / "wchan").read_text() == "hrtimer_nanosleep":
+                    return True
+    return False
+
+
+def test_a_request_waiting_for_the_database_holds_only_its_worker(live_server):
+    # Given the database's write lock held (as a long transaction would hold it)
+    database = sqlite3.connect(live_server.instance / "indgang.sqlite3", isolation_level=None)
+    database.execute("BEGIN IMMEDIATE")
+    try:
+        with socket.create_connection(_address(live_server), timeout=15) as waiting:
+            # When a new visitor's first answer, which starts a session, waits for it
+            waiting.sendall(b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                            b"Content-Length: 32\r\n\r\nquestion=age_band&answer=25_plus")
+            deadline = time.monotonic() + 5
+            while not _sleeps_in_the_database(live_server.pid):
+                assert time.monotonic() < deadline, "the answer never waited for the database"
+                time.sleep(0.01)
+            # Then the site still answers others at once
+            for _ in range(4):
+                with direct.open(f"{live_server.url}/healthz", timeout=3) as response:
+                    assert response.status == 200
+            # And the waiting answer is answered once the lock is free
+            database.execute("ROLLBACK")
+            assert _received_until(waiting, lambda received: b"\r\n\r\n" in received).startswith(b"HTTP/1.1 303 ")
+    finally:
+        database.close()
