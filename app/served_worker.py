@@ -37,7 +37,8 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 #: this site takes (`MAX_REQUEST_BYTES`, 64 KiB; a body up to this size gets the app's own 413
 #: page). A request declared larger is refused here as soon as its head is in: answered with a
 #: part of it, the worker would wait for the rest (gunicorn drains a body the app did not read, for
-#: up to 5 s, before it keeps a connection alive). A head this large, which no browser sends, is refused too.
+#: up to 5 s, before it keeps a connection alive). A head this large, which no browser sends, is
+#: refused too.
 LARGEST_HELD = 128 * 1024
 #: What is read from a socket at a time: a request of a browser comes in one read.
 READ_SIZE = 64 * 1024

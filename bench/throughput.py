@@ -1,9 +1,9 @@
 """Throughput of the citizen's pages against the floor: the app and a bare Flask page, each
 under gunicorn as `make run` serves it (app/gunicorn_conf.py: two workers, each answering one
 request at a time, app/served_worker.py), loaded by wrk on loopback, measured alternately (the
-bare page, then a page of the app, and again) in one run, after one untimed round. Prints each page's requests
-per second and p99 latency and their ratios to the bare page measured just before it (the goal:
-at least 0.5 of its requests per second, at most 2× its p99).
+bare page, then a page of the app, and again) in one run, after one untimed round. Prints each
+page's requests per second and p99 latency and their ratios to the bare page measured just before
+it (the goal: at least 0.5 of its requests per second, at most 2× its p99).
 
 It also prints, per page, the SQL statements one request runs and the median time of a request
 in-process (a direct WSGI call, no server; the app and the bare page alternately): figures that

@@ -1,5 +1,6 @@
 """The served app (gunicorn as `make run` serves it, app/served_worker.py) under stalled clients,
-requests sent in pieces or together, and requests refused before the app sees them."""
+requests sent in pieces or together, requests refused before the app sees them, clients that
+never read their answers, and a request waiting for the database."""
 
 import http.client
 import socket
@@ -33,6 +34,9 @@ HALF_IN_CHUNKS = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding:
 #: A body larger than the site takes, stopped after as much as a worker holds of a request.
 HALF_A_LARGE_BODY = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                      b"Content-Length: 10000000\r\n\r\n" + b"x" * LARGEST_HELD)
+#: A new visitor's first answer: it starts a session, so it writes.
+A_FIRST_ANSWER = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: 32\r\n\r\nquestion=age_band&answer=25_plus")
 #: A head that asks to be told to go on before it sends its body, which never comes.
 WAITING_TO_GO_ON = (b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
                     b"Expect: 100-continue\r\n\r\n")
@@ -91,6 +95,15 @@ def _answers(connection: socket.socket, count: int) -> list[bytes]:
     """The status lines of the next `count` responses (each ends with its body, `ok`)."""
     received = _received_until(connection, lambda received: received.count(b"\r\n\r\nok") >= count)
     return [line.split(b"\r\n")[0] for line in received.split(b"HTTP/1.1 ")[1:]]
+
+
+def _answers_within(server, seconds: float) -> bool:
+    """Whether the server answers a request within `seconds`."""
+    try:
+        with direct.open(f"{server.url}/healthz", timeout=seconds) as response:
+            return response.status == 200
+    except (urllib.error.URLError, TimeoutError):
+        return False
 
 
 def test_a_request_sent_in_pieces_is_answered(live_server):
@@ -190,23 +203,14 @@ def test_an_oversized_body_gets_a_friendly_413(live_server):
     assert "<h1>" in page and "Traceback" not in page
 
 
-def _answers_within(server, seconds: float) -> bool:
-    try:
-        with direct.open(f"{server.url}/healthz", timeout=seconds) as response:
-            return response.status == 200
-    except (urllib.error.URLError, TimeoutError):
-        return False
-
-
 def test_a_request_waiting_for_the_database_holds_only_its_worker(live_server):
     # Given the database's write lock held (as a long transaction would hold it)
     database = sqlite3.connect(live_server.instance / "indgang.sqlite3", isolation_level=None)
     database.execute("BEGIN IMMEDIATE")
     try:
         with socket.create_connection(_address(live_server), timeout=15) as waiting:
-            # When a new visitor's first answer, which starts a session, waits for it
-            waiting.sendall(b"POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                            b"Content-Length: 32\r\n\r\nquestion=age_band&answer=25_plus")
+            # When a new visitor's first answer waits for it
+            waiting.sendall(A_FIRST_ANSWER)
             waiting.settimeout(0.5)
             with pytest.raises(TimeoutError):
                 waiting.recv(1024)
