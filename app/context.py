@@ -54,6 +54,8 @@ class _SettingsOfTheRequest:
     __slots__ = ()
 
     def __getattribute__(self, name: str):
+        if name.startswith("__"):  # Python's own questions (`isinstance` asks `__class__`) are this object's
+            return object.__getattribute__(self, name)
         return getattr(settings(), name)
 
 
