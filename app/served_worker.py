@@ -205,9 +205,10 @@ class WholeRequestWorker(ThreadWorker):
 
     def _settle(self, conn, arrival):
         """Refuse the request, or answer it."""
-        if arrival.refusal:
+        refusal = arrival.refusal
+        if refusal:
             with contextlib.suppress(OSError):
-                conn.sock.send(arrival.refusal)
+                conn.sock.send(refusal)
             self._close(conn)
             return
         conn.init()

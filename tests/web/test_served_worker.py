@@ -61,7 +61,7 @@ def test_a_head_with_bare_line_feeds_ends_at_its_blank_line():
 
 @pytest.mark.parametrize("digits", [b"131073", b"12345678901", b"9" * 5000])
 def test_a_request_declared_larger_than_is_held_is_refused_once_its_head_is_in(digits):
-    # The app would refuse it by its length; a thread handed a part of it would wait for the rest
+    # The app would refuse it by its length; answered with a part of it, the worker would wait for the rest
     arrival = Arrival()
     arrival.add(b"POST /chat HTTP/1.1\r\nContent-Length: " + digits + b"\r\n")
     assert arrival.refusal is None and not arrival.settled
